@@ -9,7 +9,7 @@ internal interface IBenchmarkScenario
     /// <summary>Gets a one-line description for the usage text.</summary>
     string Description { get; }
 
-    /// <summary>Runs the measurements and writes one JSON object per line through <paramref name="output"/>.</summary>
+    /// <summary>Runs the measurements and writes one JSON object per line to stdout.</summary>
     /// <param name="context">The shared benchmark environment (Azurite, output).</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>A task.</returns>

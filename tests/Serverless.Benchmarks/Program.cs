@@ -1,4 +1,3 @@
-using System.Reflection;
 using Serverless.Benchmarks;
 using Serverless.Storage.Emulator;
 
