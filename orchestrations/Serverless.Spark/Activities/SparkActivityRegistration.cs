@@ -1,0 +1,19 @@
+using Serverless.Durable;
+
+namespace Serverless.Spark.Activities;
+
+/// <summary>Registers the Spark activities with the durable engine.</summary>
+public static class SparkActivityRegistration
+{
+    /// <summary>Registers <see cref="SubmitSparkJob"/>, <see cref="GetSparkJobStatus"/> and <see cref="CancelSparkJob"/> under their type names.</summary>
+    /// <param name="registry">The registry.</param>
+    /// <returns>The registry.</returns>
+    public static DurableTaskRegistry AddSparkActivities(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry
+            .AddActivity<SubmitSparkJob>()
+            .AddActivity<GetSparkJobStatus>()
+            .AddActivity<CancelSparkJob>();
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.RegularExpressions;
+
+namespace Serverless.Spark.Data;
+
+/// <summary>
+/// The run-scoped layout of pipeline data: <c>{container}/{dag}/{runId}/{task}/{output}/</c>, one folder of part
+/// files per task output, so runs never overwrite each other and a run's data can be removed with one prefix.
+/// </summary>
+public static partial class RunDataLayout
+{
+    /// <summary>Returns the folder of one task output.</summary>
+    /// <param name="container">The data container (normally <see cref="SparkResourceNames.DataContainer"/>).</param>
+    /// <param name="dag">The DAG id.</param>
+    /// <param name="runId">The run id.</param>
+    /// <param name="task">The task id.</param>
+    /// <param name="output">The output name.</param>
+    /// <returns>The output folder.</returns>
+    /// <exception cref="ArgumentException">A part is not a safe path segment.</exception>
+    public static DataLocation OutputFolder(string container, string dag, string runId, string task, string output)
+    {
+        Check(dag, nameof(dag));
+        Check(runId, nameof(runId));
+        Check(task, nameof(task));
+        Check(output, nameof(output));
+        return DataLocation.Parse($"{container}/{dag}/{runId}/{task}/{output}/");
+    }
+
+    /// <summary>Returns the folder of one run (for clean-up).</summary>
+    /// <param name="container">The data container.</param>
+    /// <param name="dag">The DAG id.</param>
+    /// <param name="runId">The run id.</param>
+    /// <returns>The run folder.</returns>
+    public static DataLocation RunFolder(string container, string dag, string runId)
+    {
+        Check(dag, nameof(dag));
+        Check(runId, nameof(runId));
+        return DataLocation.Parse($"{container}/{dag}/{runId}/");
+    }
+
+    private static void Check(string value, string name)
+    {
+        if (value is null || !Segment().IsMatch(value) || value is "." or "..")
+        {
+            throw new ArgumentException($"'{value}' is not a valid {name}: use 1-200 letters, digits, '.', '_', '-' or '='.", name);
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._=-]{1,200}$")]
+    private static partial Regex Segment();
+}

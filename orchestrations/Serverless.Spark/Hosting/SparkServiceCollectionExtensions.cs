@@ -1,0 +1,82 @@
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Spark.Backends;
+using Serverless.Spark.Backends.Databricks;
+using Serverless.Spark.Backends.Livy;
+using Serverless.Spark.Backends.Local;
+using Serverless.Spark.Http;
+using Serverless.Spark.Jobs;
+using Serverless.Storage.Connection;
+
+namespace Serverless.Spark.Hosting;
+
+/// <summary>Registers the Spark job layer in a service collection.</summary>
+public static class SparkServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Spark job layer with settings from the <c>Spark</c> section of <paramref name="configuration"/>
+    /// (app settings <c>Spark__Backend</c>, <c>Spark__Local__MaxConcurrentJobs</c>, …). Needs a
+    /// <see cref="StorageAccount"/> singleton; Synapse (and Databricks without a token) use a registered
+    /// <see cref="TokenCredential"/>, or <see cref="DefaultAzureCredential"/> when none is registered.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The root configuration.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddSparkJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddSparkJobs(options => configuration.GetSection(SparkOptions.SectionName).Bind(options));
+    }
+
+    /// <summary>Registers the Spark job layer with settings set in code.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddSparkJobs(this IServiceCollection services, Action<SparkOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<SparkOptions>().Configure(configure);
+        var probe = new SparkOptions();
+        configure(probe);
+        services.AddHttpClient(SparkHttpClientNames.Livy).AddSparkResilience(probe.Http);
+        services.AddHttpClient(SparkHttpClientNames.Synapse).AddSparkResilience(probe.Http);
+        services.AddHttpClient(SparkHttpClientNames.Databricks).AddSparkResilience(probe.Http);
+        services.TryAddSingleton<ISparkBackend>(CreateBackend);
+        services.TryAddSingleton(sp =>
+        {
+            SparkOptions options = sp.GetRequiredService<IOptions<SparkOptions>>().Value;
+            return new SparkJobSpecValidator(options.DataContainer, sp.GetRequiredService<StorageAccount>().Blobs.Uri);
+        });
+        services.TryAddSingleton<SparkJobClient>();
+        return services;
+    }
+
+    private static ISparkBackend CreateBackend(IServiceProvider services)
+    {
+        SparkOptions options = services.GetRequiredService<IOptions<SparkOptions>>().Value;
+        StorageAccount account = services.GetRequiredService<StorageAccount>();
+        IHttpClientFactory http = services.GetRequiredService<IHttpClientFactory>();
+        ILoggerFactory logs = services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        TokenCredential Credential() => services.GetService<TokenCredential>() ?? new DefaultAzureCredential();
+        return options.Backend.Trim().ToLowerInvariant() switch
+        {
+            SparkBackendNames.Local => new LocalSparkBackend(account, options.Local, logs.CreateLogger<LocalSparkBackend>()),
+            SparkBackendNames.Livy => new LivySparkBackend(http.CreateClient(SparkHttpClientNames.Livy), account, options.Livy, options.ClusterPathTemplate, logs.CreateLogger<LivySparkBackend>()),
+            SparkBackendNames.Synapse => new SynapseSparkBackend(http.CreateClient(SparkHttpClientNames.Synapse), account, options.Synapse, options.ClusterPathTemplate, Credential(), logs.CreateLogger<SynapseSparkBackend>()),
+            SparkBackendNames.Databricks => new DatabricksSparkBackend(
+                http.CreateClient(SparkHttpClientNames.Databricks),
+                account,
+                options.Databricks,
+                options.ClusterPathTemplate,
+                options.Databricks.Token is null ? Credential() : null,
+                logs.CreateLogger<DatabricksSparkBackend>()),
+            _ => throw new InvalidOperationException($"Spark:Backend '{options.Backend}' is unknown: use local, livy, synapse or databricks."),
+        };
+    }
+}
