@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Serverless.Pipelines.Loading;
+
+/// <summary>Parses YAML into <see cref="SourceNode"/>s, keeping YamlDotNet's marks as lines and columns.</summary>
+internal static partial class YamlSourceReader
+{
+    public static SourceNode? Read(string text, out (int Line, int Column, string Message)? error)
+    {
+        error = null;
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            var message = ex.InnerException is null ? ex.Message : ex.Message + " " + ex.InnerException.Message;
+            error = ((int)ex.Start.Line, (int)ex.Start.Column, "YAML syntax error: " + message);
+            return null;
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            error = (1, 1, "the file is empty");
+            return null;
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            var second = stream.Documents[1].RootNode.Start;
+            error = ((int)second.Line, (int)second.Column, "a DAG file holds one YAML document");
+            return null;
+        }
+
+        return Convert(stream.Documents[0].RootNode);
+    }
+
+    private static SourceNode Convert(YamlNode node)
+    {
+        var line = (int)node.Start.Line;
+        var column = (int)node.Start.Column;
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                return new SourceMapping(
+                    mapping.Children.Select(entry => new KeyValuePair<SourceScalar, SourceNode>(KeyOf(entry.Key), Convert(entry.Value))).ToList(),
+                    line,
+                    column);
+            case YamlSequenceNode sequence:
+                return new SourceSequence(sequence.Children.Select(Convert).ToList(), line, column);
+            case YamlScalarNode scalar:
+                return Scalar(scalar, line, column);
+            default:
+                return new SourceScalar(null, ScalarKind.Null, line, column);
+        }
+    }
+
+    private static SourceScalar KeyOf(YamlNode key) =>
+        key is YamlScalarNode scalar
+            ? new SourceScalar(scalar.Value ?? string.Empty, ScalarKind.String, (int)key.Start.Line, (int)key.Start.Column)
+            : new SourceScalar(key.ToString(), ScalarKind.String, (int)key.Start.Line, (int)key.Start.Column);
+
+    private static SourceScalar Scalar(YamlScalarNode scalar, int line, int column)
+    {
+        var value = scalar.Value ?? string.Empty;
+        if (scalar.Style is not ScalarStyle.Plain and not ScalarStyle.Any)
+        {
+            return new SourceScalar(value, ScalarKind.String, line, column);
+        }
+
+        // YAML 1.2 core schema: "yes"/"on" stay strings, unlike YAML 1.1.
+        var kind = value is "" or "~" or "null" or "Null" or "NULL" ? ScalarKind.Null
+            : value is "true" or "True" or "TRUE" or "false" or "False" or "FALSE" ? ScalarKind.Boolean
+            : NumberRegex().IsMatch(value) ? ScalarKind.Number
+            : ScalarKind.String;
+        return new SourceScalar(kind == ScalarKind.Boolean ? value.ToLowerInvariant() : value, kind, line, column);
+    }
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex NumberRegex();
+}

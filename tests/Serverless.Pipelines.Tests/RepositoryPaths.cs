@@ -1,0 +1,21 @@
+namespace Serverless.Pipelines.Tests;
+
+/// <summary>Finds folders of the repository from the test's output directory.</summary>
+internal static class RepositoryPaths
+{
+    public static string Root
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Serverless.sln")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory?.FullName ?? throw new InvalidOperationException("Serverless.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static string SampleDags => Path.Combine(Root, "orchestrations", "dags");
+}
