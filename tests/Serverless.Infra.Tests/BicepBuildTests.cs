@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using Serverless.Infra.Tests.Bicep;
+
+namespace Serverless.Infra.Tests;
+
+[Collection(InfraCollection.Name)]
+public sealed class BicepBuildTests(InfraFixture infra)
+{
+    public static TheoryData<DeploymentChoice> Choices => new(DeploymentChoice.All);
+
+    [Fact]
+    public void BicepFiles_InfraFolder_IncludeMainAndEveryModule()
+    {
+        Assert.Contains(Path.Combine("infra-bicep", "main.bicep"), infra.BicepFiles);
+        string[] modules = ["databricks", "function-app", "identity", "key-vault", "monitoring", "role-assignments", "storage", "synapse"];
+        foreach (string module in modules)
+        {
+            Assert.Contains(Path.Combine("infra-bicep", "modules", module + ".bicep"), infra.BicepFiles);
+        }
+    }
+
+    [Fact]
+    public void Lint_EveryBicepFile_ReportsNoWarningsOrErrors()
+    {
+        ProcessResult lint = Assert.IsType<ProcessResult>(infra.LintResult);
+        Assert.True(lint.ExitCode == 0, lint.Transcript);
+        Assert.Empty(BicepCli.Diagnostics(lint.StandardError));
+    }
+
+    [Fact]
+    public void Build_EveryBicepFile_CompilesWithoutWarningsOrErrors()
+    {
+        ProcessResult build = Assert.IsType<ProcessResult>(infra.BuildResult);
+        Assert.True(build.ExitCode == 0, build.Transcript);
+        Assert.Empty(BicepCli.Diagnostics(build.StandardError));
+        Assert.Equal(infra.BicepFiles, infra.CompiledTemplates.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Choices))]
+    public void Snapshot_ParameterChoice_IsPredictedWithoutDiagnostics(DeploymentChoice choice)
+    {
+        DeploymentSnapshot snapshot = infra.Snapshot(choice);
+        Assert.Empty(snapshot.Diagnostics);
+        Assert.NotEmpty(snapshot.Resources);
+    }
+
+    [Fact]
+    public void CompiledTemplates_EveryParameter_HasADescription()
+    {
+        var undocumented = new List<string>();
+        foreach ((string file, string json) in infra.CompiledTemplates)
+        {
+            JsonObject parameters = JsonNode.Parse(json)!["parameters"]?.AsObject() ?? [];
+            undocumented.AddRange(parameters
+                .Where(p => string.IsNullOrWhiteSpace((string?)p.Value?["metadata"]?["description"]))
+                .Select(p => $"{file}: {p.Key}"));
+        }
+
+        Assert.Empty(undocumented);
+    }
+
+    [Fact]
+    public void CompiledMain_ChoiceParameters_AllowExactlyTheDocumentedValues()
+    {
+        JsonNode parameters = JsonNode.Parse(infra.MainTemplate)!["parameters"]!;
+        Assert.Equal(["FlexConsumption", "ElasticPremium"], AllowedValues(parameters["hostingPlan"]!));
+        Assert.Equal("FlexConsumption", (string?)parameters["hostingPlan"]!["defaultValue"]);
+        Assert.Equal(["none", "synapse", "databricks"], AllowedValues(parameters["sparkBackend"]!));
+        Assert.Equal("none", (string?)parameters["sparkBackend"]!["defaultValue"]);
+        Assert.Equal("serverless", (string?)parameters["taskHub"]!["defaultValue"]);
+    }
+
+    [Theory]
+    [InlineData("synapse")]
+    [InlineData("databricks")]
+    public void CompiledMain_SparkModule_IsDeployedOnlyForItsBackend(string backend)
+    {
+        JsonObject module = MainResources(infra.MainTemplate)
+            .Single(r => (string?)r["type"] == "Microsoft.Resources/deployments" && (string?)r["name"] == backend);
+        Assert.Equal($"[equals(parameters('sparkBackend'), '{backend}')]", (string?)module["condition"]);
+    }
+
+    [Fact]
+    public void CompiledFunctionAppModule_EachSite_IsConditionalOnThePlan()
+    {
+        JsonObject module = MainResources(infra.MainTemplate)
+            .Single(r => (string?)r["type"] == "Microsoft.Resources/deployments" && (string?)r["name"] == "function-app");
+        var sites = MainResources(module["properties"]!["template"]!.ToJsonString())
+            .Where(r => (string?)r["type"] == "Microsoft.Web/sites")
+            .Select(r => (string?)r["condition"])
+            .ToList();
+        Assert.Equal(2, sites.Count);
+        Assert.Contains("[variables('isFlex')]", sites);
+        Assert.Contains("[not(variables('isFlex'))]", sites);
+    }
+
+    private static string[] AllowedValues(JsonNode parameter) =>
+        parameter["allowedValues"]!.AsArray().Select(v => (string)v!).ToArray();
+
+    private static List<JsonObject> MainResources(string templateJson)
+    {
+        // Bicep emits resources as an array, or as an object keyed by symbolic name when a feature needs it.
+        JsonNode resources = JsonNode.Parse(templateJson)!["resources"]!;
+        return resources is JsonArray array
+            ? array.Select(r => r!.AsObject()).ToList()
+            : resources.AsObject().Select(p => p.Value!.AsObject()).ToList();
+    }
+}

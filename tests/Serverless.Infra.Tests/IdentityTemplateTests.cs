@@ -1,0 +1,89 @@
+using Serverless.Infra.Tests.Bicep;
+
+namespace Serverless.Infra.Tests;
+
+[Collection(InfraCollection.Name)]
+public sealed class IdentityTemplateTests(InfraFixture infra)
+{
+    // Built-in role definition IDs, as published in the Azure RBAC built-in roles reference.
+    private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+    private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+    private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+    private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+    private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string KeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
+
+    public static TheoryData<DeploymentChoice> Choices => new(DeploymentChoice.All);
+
+    [Theory]
+    [MemberData(nameof(Choices))]
+    public void Identity_RoleAssignments_GrantStorageMonitoringAndSecretRoles(DeploymentChoice choice)
+    {
+        DeploymentSnapshot snapshot = infra.Snapshot(choice);
+        string storageId = (string)snapshot.AppStorageAccount["id"]!;
+        string insightsId = (string)snapshot.Single("Microsoft.Insights/components")["id"]!;
+        string vaultId = (string)snapshot.Single("Microsoft.KeyVault/vaults")["id"]!;
+
+        var granted = snapshot.RoleAssignmentsOf(snapshot.IdentityId).Order().ToList();
+
+        (string, string)[] expected =
+        [
+            (storageId, StorageBlobDataOwner),
+            (storageId, StorageQueueDataContributor),
+            (storageId, StorageTableDataContributor),
+            (insightsId, MonitoringMetricsPublisher),
+            (vaultId, KeyVaultSecretsUser),
+        ];
+        Assert.Equal(expected.Order(), granted);
+    }
+
+    [Theory]
+    [MemberData(nameof(Choices))]
+    public void RoleAssignments_Names_AreDeterministicGuids(DeploymentChoice choice)
+    {
+        var names = infra.Snapshot(choice).OfType("Microsoft.Authorization/roleAssignments").Select(r => (string)r["name"]!).ToList();
+        Assert.NotEmpty(names);
+        // Resolved now (a GUID) or at deployment ([guid(...)] over scope, principal and role); never random.
+        Assert.All(names, n => Assert.True(Guid.TryParse(n, out _) || n.StartsWith("[guid(", StringComparison.Ordinal), n));
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(Choices))]
+    public void RoleAssignments_ForTheAppIdentity_AreForAServicePrincipal(DeploymentChoice choice)
+    {
+        DeploymentSnapshot snapshot = infra.Snapshot(choice);
+        var types = snapshot.OfType("Microsoft.Authorization/roleAssignments")
+            .Where(r => ((string)r["properties"]!["principalId"]!).Contains(snapshot.IdentityId, StringComparison.Ordinal))
+            .Select(r => (string?)r["properties"]!["principalType"])
+            .ToList();
+        Assert.Equal(5, types.Count);
+        Assert.All(types, t => Assert.Equal("ServicePrincipal", t));
+    }
+
+    [Theory]
+    [MemberData(nameof(Choices))]
+    public void Deployer_RoleAssignments_AllowUploadingBlobsAndWritingSecrets(DeploymentChoice choice)
+    {
+        DeploymentSnapshot snapshot = infra.Snapshot(choice);
+        string storageId = (string)snapshot.AppStorageAccount["id"]!;
+        string vaultId = (string)snapshot.Single("Microsoft.KeyVault/vaults")["id"]!;
+
+        var granted = snapshot.RoleAssignmentsOf(InfraFixture.DeployerPrincipalId).Order().ToList();
+
+        Assert.Equal(new[] { (storageId, StorageBlobDataContributor), (vaultId, KeyVaultSecretsOfficer) }.Order(), granted);
+    }
+
+    [Theory]
+    [MemberData(nameof(Choices))]
+    public void FunctionApp_Identity_IsTheUserAssignedIdentityOnly(DeploymentChoice choice)
+    {
+        DeploymentSnapshot snapshot = infra.Snapshot(choice);
+        var site = snapshot.Single("Microsoft.Web/sites");
+        Assert.Equal("UserAssigned", (string?)site["identity"]!["type"]);
+        Assert.Equal([snapshot.IdentityId], site["identity"]!["userAssignedIdentities"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(snapshot.IdentityId, (string?)site["properties"]!["keyVaultReferenceIdentity"]);
+        Assert.True((bool)site["properties"]!["httpsOnly"]!);
+    }
+}
