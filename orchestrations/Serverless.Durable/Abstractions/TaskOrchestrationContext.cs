@@ -91,13 +91,17 @@ public abstract class TaskOrchestrationContext
         Task<T> eventTask = this.WaitForExternalEvent<T>(eventName, cts.Token);
         Task timer = this.CreateTimer(timeout, cts.Token);
         Task winner = await Task.WhenAny(eventTask, timer);
+
+        // Cancel synchronously: CancelAsync would continue on the thread pool, outside the replay
+        // scheduler, and the orchestration would never see the continuation.
+#pragma warning disable CA1849
+        cts.Cancel();
+#pragma warning restore CA1849
         if (winner == eventTask)
         {
-            await cts.CancelAsync();
             return await eventTask;
         }
 
-        await cts.CancelAsync();
         throw new TimeoutException($"Event '{eventName}' was not raised within {timeout}.");
     }
 

@@ -27,7 +27,7 @@ public sealed class DurableEngineOptions
     /// <summary>Gets or sets the longest wait between polls of an empty queue (polling backs off to it). The default is 10 seconds.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gets or sets how many replayed orchestrations a worker keeps in memory between episodes. The default is 1000.</summary>
+    /// <summary>Gets or sets how many replayed orchestrations a worker keeps in memory between episodes. The default is 1000; 0 turns the cache off (every episode replays).</summary>
     public int ExecutorCacheSize { get; set; } = 1000;
 
     /// <summary>Gets or sets a value indicating whether the worker creates the tables, queues and container on start. The default is true.</summary>

@@ -102,7 +102,10 @@ internal sealed class TaskHubQueue(QueueClient queue, PayloadStore payloads)
 
     private async Task SendTextAsync(string text, TimeSpan? delay, CancellationToken cancellationToken)
     {
-        TimeSpan? visibility = delay is { } d && d > TimeSpan.Zero ? (d > MaxDelay ? MaxDelay : d) : null;
+        // Queues count visibility in whole seconds and drop the fraction: round up so a timer never surfaces early.
+        TimeSpan? visibility = delay is { } d && d > TimeSpan.Zero
+            ? (d > MaxDelay ? MaxDelay : TimeSpan.FromSeconds(Math.Ceiling(d.TotalSeconds)))
+            : null;
         await queue.SendMessageAsync(text, visibility, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
         this.Sent?.Invoke(visibility ?? TimeSpan.Zero);
     }

@@ -110,7 +110,12 @@ public sealed class DurableTaskWorker : IHostedService, IAsyncDisposable
     /// <returns>A task that completes when the message may be deleted; a throw means retry.</returns>
     public async Task ProcessControlMessageAsync(string messageText, long dequeueCount, CancellationToken cancellationToken = default)
     {
-        ControlQueueMessage message = await this.hub.Control.DecodeControlAsync(messageText, cancellationToken).ConfigureAwait(false);
+        ControlQueueMessage? message = await this.DecodeOrKeepAsync(messageText, dequeueCount, this.hub.Control.DecodeControlAsync, cancellationToken).ConfigureAwait(false);
+        if (message is null)
+        {
+            return;
+        }
+
         if (dequeueCount > this.hub.Options.MaxDequeueCount)
         {
             await this.PoisonAsync(message.InstanceId, messageText, dequeueCount, $"a control message for this instance", cancellationToken).ConfigureAwait(false);
@@ -127,7 +132,12 @@ public sealed class DurableTaskWorker : IHostedService, IAsyncDisposable
     /// <returns>A task that completes when the message may be deleted; a throw means retry.</returns>
     public async Task ProcessWorkItemMessageAsync(string messageText, long dequeueCount, CancellationToken cancellationToken = default)
     {
-        WorkItemMessage message = await this.hub.WorkItems.DecodeWorkItemAsync(messageText, cancellationToken).ConfigureAwait(false);
+        WorkItemMessage? message = await this.DecodeOrKeepAsync(messageText, dequeueCount, this.hub.WorkItems.DecodeWorkItemAsync, cancellationToken).ConfigureAwait(false);
+        if (message is null)
+        {
+            return;
+        }
+
         if (dequeueCount > this.hub.Options.MaxDequeueCount)
         {
             await this.PoisonAsync(message.InstanceId, messageText, dequeueCount, $"the work item of activity '{message.Name}' (task {message.TaskId})", cancellationToken).ConfigureAwait(false);
@@ -135,6 +145,22 @@ public sealed class DurableTaskWorker : IHostedService, IAsyncDisposable
         }
 
         await this.RememberFailureAsync(messageText, () => this.activities.HandleAsync(message, (int)dequeueCount, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Decodes a message; one that cannot be read after the last delivery is kept in the poison queue and skipped.</summary>
+    private async Task<T?> DecodeOrKeepAsync<T>(string messageText, long dequeueCount, Func<string, CancellationToken, Task<T>> decode, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return await decode(messageText, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (dequeueCount > this.hub.Options.MaxDequeueCount && error is System.Text.Json.JsonException or InvalidDataException or NotSupportedException)
+        {
+            await this.hub.Poison.KeepAsync(messageText, cancellationToken).ConfigureAwait(false);
+            this.logger.PoisonMessage("(unreadable message)", dequeueCount, this.hub.Poison.Name);
+            return null;
+        }
     }
 
     private Task OnControlMessageAsync(QueueMessage message, CancellationToken cancellationToken) =>

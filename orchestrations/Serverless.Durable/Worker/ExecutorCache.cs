@@ -13,10 +13,16 @@ internal sealed class ExecutorCache(int capacity)
 {
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
+    /// <summary>Gets the cached executor of an instance, or null.</summary>
     public Entry? Get(string instanceId) => this.entries.TryGetValue(instanceId, out Entry? entry) ? entry : null;
 
     public void Set(string instanceId, Entry entry)
     {
+        if (capacity <= 0)
+        {
+            return;
+        }
+
         if (this.entries.Count >= capacity && !this.entries.ContainsKey(instanceId))
         {
             // Evict an arbitrary entry: a miss costs one replay, never correctness.

@@ -42,11 +42,17 @@ internal sealed class OrchestrationProcessor
     public async Task HandleAsync(ControlQueueMessage message, CancellationToken cancellationToken)
     {
         DateTime now = this.time.GetUtcNow().UtcDateTime;
-        if (message.DueAt is { } due && due > now.AddSeconds(1))
+        if (message.DueAt is { } due && due > now)
         {
-            // Queue delays stop at 7 days: a longer timer surfaces early and goes back to sleep.
-            await this.hub.Control.SendAsync(message, due - now, cancellationToken).ConfigureAwait(false);
-            return;
+            if (due - now > TimeSpan.FromSeconds(5))
+            {
+                // Queue delays stop at 7 days: a longer timer surfaces early and goes back to sleep.
+                await this.hub.Control.SendAsync(message, due - now, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // A little early (clock skew between machines): wait out the rest here.
+            await Task.Delay(due - now, this.time, cancellationToken).ConfigureAwait(false);
         }
 
         if (message.Event is not null && message.EventId is not null)
