@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using Serverless.Pipelines.Runs;
+
+namespace Serverless.Pipelines.Service;
+
+/// <summary>How a run is started.</summary>
+/// <param name="Params">Run parameters, validated against the DAG's declared params.</param>
+/// <param name="LogicalDate">The logical date; now when null.</param>
+/// <param name="RunId">A caller-chosen run id; derived when null.</param>
+public sealed record DagRunTrigger(JsonObject? Params = null, DateTimeOffset? LogicalDate = null, string? RunId = null);
+
+/// <summary>The result of starting a run.</summary>
+/// <param name="RunId">The run id (the orchestration instance id).</param>
+/// <param name="DagId">The DAG id.</param>
+/// <param name="Created">False when a run with that id already existed and was returned instead.</param>
+public sealed record DagRunStartResult(string RunId, string DagId, bool Created);
+
+/// <summary>Which tasks a rerun re-executes.</summary>
+/// <param name="Tasks">Task ids to clear (with everything downstream); null means decided by <paramref name="OnlyFailed"/>.</param>
+/// <param name="OnlyFailed">When no tasks are named: re-execute failed and upstream_failed tasks. The default is true.</param>
+public sealed record DagRerunRequest(IReadOnlyList<string>? Tasks = null, bool OnlyFailed = true);
+
+/// <summary>A filter over runs.</summary>
+/// <param name="DagId">Only this DAG.</param>
+/// <param name="State">Only this state.</param>
+/// <param name="From">Created at or after.</param>
+/// <param name="To">Created before.</param>
+/// <param name="Continuation">The token from the previous page.</param>
+/// <param name="PageSize">The page size. The default is 50.</param>
+public sealed record DagRunQuery(string? DagId = null, DagRunState? State = null, DateTimeOffset? From = null, DateTimeOffset? To = null, string? Continuation = null, int PageSize = 50);
+
+/// <summary>One page of runs.</summary>
+/// <param name="Runs">The runs.</param>
+/// <param name="Continuation">The token for the next page, or null.</param>
+public sealed record DagRunPage(IReadOnlyList<DagRunInfo> Runs, string? Continuation);
+
+/// <summary>A run as the API shows it.</summary>
+public sealed record DagRunInfo
+{
+    public required string RunId { get; init; }
+
+    public required string DagId { get; init; }
+
+    public required DagRunState State { get; init; }
+
+    public DateTimeOffset? LogicalDate { get; init; }
+
+    public JsonObject? Params { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? EndedAt { get; init; }
+
+    public IReadOnlyList<TaskInstanceInfo> Tasks { get; init; } = [];
+
+    /// <summary>Gets the run-level error (a failed task's message, termination reason, or engine failure).</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Gets the run this one reruns, if any.</summary>
+    public string? RerunOf { get; init; }
+}
+
+/// <summary>One task instance of a run (a mapped task has one per map index).</summary>
+public sealed record TaskInstanceInfo
+{
+    public required string Id { get; init; }
+
+    public required TaskInstanceState State { get; init; }
+
+    /// <summary>Gets the map index of a mapped task instance; null for unmapped tasks.</summary>
+    public int? MapIndex { get; init; }
+
+    public int Attempts { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>Gets the backend job id of the latest attempt.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary>Gets output name → blob location (<c>container/path</c>).</summary>
+    public IReadOnlyDictionary<string, string> Outputs { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets the error of the last failed attempt.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Gets a value indicating whether the outputs were reused from an earlier run (rerun).</summary>
+    public bool Reused { get; init; }
+}

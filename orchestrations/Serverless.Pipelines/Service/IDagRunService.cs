@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Serverless.Pipelines.Definitions;
+using Serverless.Pipelines.Loading;
+
+namespace Serverless.Pipelines.Service;
+
+/// <summary>
+/// What the Functions app (HTTP API, scheduler, maintenance, CLI) calls to work with DAGs and their
+/// runs. A run is one durable orchestration whose instance id is the run id.
+/// </summary>
+/// <remarks>
+/// Errors: <see cref="DagNotFoundException"/> and <see cref="DagRunNotFoundException"/> (404),
+/// <see cref="DagRunRequestException"/> with every problem (400), <see cref="DagRunConflictException"/> (409).
+/// </remarks>
+public interface IDagRunService
+{
+    /// <summary>Gets every DAG file the catalog loaded, valid or not (invalid ones carry their problems).</summary>
+    /// <returns>The load results.</returns>
+    IReadOnlyList<DagLoadResult> ListDags();
+
+    /// <summary>Finds a valid DAG by id.</summary>
+    /// <param name="dagId">The DAG id.</param>
+    /// <returns>The DAG, or null.</returns>
+    DagDefinition? FindDag(string dagId);
+
+    /// <summary>Re-reads the DAG folder or container.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task RefreshDagsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a run; a repeated run id returns the existing run (<see cref="DagRunStartResult.Created"/> false).</summary>
+    /// <param name="dagId">The DAG id.</param>
+    /// <param name="trigger">Params, logical date and optional run id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run id and whether it was created.</returns>
+    Task<DagRunStartResult> TriggerAsync(string dagId, DagRunTrigger trigger, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a run with its task instances, or null when unknown.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run.</returns>
+    Task<DagRunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists runs, newest first within a page, with a continuation token.</summary>
+    /// <param name="query">Filters and paging.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One page.</returns>
+    Task<DagRunPage> ListRunsAsync(DagRunQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Terminates a running run and cancels its in-flight Spark jobs.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="reason">The reason.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task TerminateAsync(string runId, string? reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Raises an event for a run (external-event sensors wait for these).</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="payload">The JSON payload.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task RaiseEventAsync(string runId, string eventName, JsonElement? payload, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a new run from a finished one that re-executes failed (or chosen) tasks and everything downstream, reusing the rest.</summary>
+    /// <param name="runId">The finished run.</param>
+    /// <param name="request">Which tasks.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new run.</returns>
+    Task<DagRunStartResult> RerunAsync(string runId, DagRerunRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a finished run's state, and its data blobs when asked.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="deleteData">Whether to delete <c>{dag}/{runId}/</c> in the data container too.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>False when the run was unknown.</returns>
+    Task<bool> PurgeAsync(string runId, bool deleteData, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a run for every schedule point in [from, to], at most <paramref name="maxActiveRuns"/> at once; repeating it creates no duplicates.</summary>
+    /// <param name="dagId">The DAG id.</param>
+    /// <param name="from">The first logical date (inclusive).</param>
+    /// <param name="to">The last logical date (inclusive).</param>
+    /// <param name="maxActiveRuns">The concurrency limit; the DAG's max active runs when null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The runs, one per schedule point.</returns>
+    Task<IReadOnlyList<DagRunStartResult>> BackfillAsync(string dagId, DateTimeOffset from, DateTimeOffset to, int? maxActiveRuns, CancellationToken cancellationToken = default);
+
+    /// <summary>The scheduler tick: starts the due runs of every scheduled DAG (catchup semantics, max active runs); safe to run concurrently.</summary>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run ids started by this call.</returns>
+    Task<IReadOnlyList<string>> StartDueRunsAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Purges runs that finished before <paramref name="finishedBefore"/> (the maintenance timer).</summary>
+    /// <param name="finishedBefore">The cut-off.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many runs were purged.</returns>
+    Task<int> PurgeFinishedRunsAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default);
+}
