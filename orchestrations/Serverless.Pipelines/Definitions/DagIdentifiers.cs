@@ -11,8 +11,14 @@ public static partial class DagIdentifiers
     /// <summary>The pattern of DAG ids: a lower-case letter, then up to 62 lower-case letters, digits, '_' or '-'.</summary>
     public const string DagIdPattern = "^[a-z][a-z0-9_-]{0,62}$";
 
-    /// <summary>The pattern of task ids and output names (as <see cref="DagIdPattern"/>).</summary>
+    /// <summary>The pattern of task ids (as <see cref="DagIdPattern"/>).</summary>
     public const string TaskIdPattern = DagIdPattern;
+
+    /// <summary>
+    /// The pattern of output names: a lower-case letter, then up to 62 lower-case letters, digits or '_' — both a blob
+    /// path segment and a SQL identifier (the Spark layer names outputs with SQL identifiers).
+    /// </summary>
+    public const string OutputNamePattern = "^[a-z][a-z0-9_]{0,62}$";
 
     /// <summary>The pattern of input names: a SQL identifier that needs no quoting in DuckDB or Spark SQL.</summary>
     public const string InputNamePattern = "^[A-Za-z_][A-Za-z0-9_]{0,62}$";
@@ -28,10 +34,15 @@ public static partial class DagIdentifiers
     /// <returns><see langword="true"/> when it matches <see cref="DagIdPattern"/>.</returns>
     public static bool IsValidDagId(string? value) => value is not null && DagIdRegex().IsMatch(value);
 
-    /// <summary>Gets a value indicating whether a task id or output name is valid.</summary>
+    /// <summary>Gets a value indicating whether a task id is valid.</summary>
     /// <param name="value">The candidate.</param>
     /// <returns><see langword="true"/> when it matches <see cref="TaskIdPattern"/>.</returns>
     public static bool IsValidTaskId(string? value) => value is not null && DagIdRegex().IsMatch(value);
+
+    /// <summary>Gets a value indicating whether an output name is valid.</summary>
+    /// <param name="value">The candidate.</param>
+    /// <returns><see langword="true"/> when it matches <see cref="OutputNamePattern"/>.</returns>
+    public static bool IsValidOutputName(string? value) => value is not null && OutputNameRegex().IsMatch(value);
 
     /// <summary>Gets a value indicating whether an input, parameter, column or event name is valid.</summary>
     /// <param name="value">The candidate.</param>
@@ -45,6 +56,9 @@ public static partial class DagIdentifiers
 
     [GeneratedRegex(DagIdPattern, RegexOptions.CultureInvariant)]
     private static partial Regex DagIdRegex();
+
+    [GeneratedRegex(OutputNamePattern, RegexOptions.CultureInvariant)]
+    private static partial Regex OutputNameRegex();
 
     [GeneratedRegex(InputNamePattern, RegexOptions.CultureInvariant)]
     private static partial Regex NameRegex();

@@ -86,12 +86,13 @@ public sealed class DagTaskBuilder
     /// <param name="name">The output name.</param>
     /// <param name="format">The format.</param>
     /// <param name="mode">The write mode.</param>
-    /// <param name="path">An explicit folder path, or <see langword="null"/> for the run location.</param>
-    /// <param name="container">An explicit container, or <see langword="null"/> for the data container.</param>
+    /// <param name="path">An explicit folder path in the data container, or <see langword="null"/> for the run location.</param>
+    /// <param name="table">The table or view the output receives, or <see langword="null"/> for the SQL's result.</param>
+    /// <param name="options">Writer options.</param>
     /// <returns>This builder.</returns>
-    public DagTaskBuilder Output(string name, DataFormat format = DataFormat.Parquet, OutputWriteMode mode = OutputWriteMode.Overwrite, string? path = null, string? container = null)
+    public DagTaskBuilder Output(string name, DataFormat format = DataFormat.Parquet, OutputWriteMode mode = OutputWriteMode.Overwrite, string? path = null, string? table = null, IReadOnlyDictionary<string, string>? options = null)
     {
-        outputs.Add(new TaskOutput { Name = name, Format = format, Mode = mode, Path = path, Container = container });
+        outputs.Add(new TaskOutput { Name = name, Format = format, Mode = mode, Path = path, Table = table, Options = options ?? new Dictionary<string, string>() });
         return this;
     }
 

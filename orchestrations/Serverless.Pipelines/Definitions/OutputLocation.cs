@@ -1,4 +1,5 @@
 using System.Globalization;
+using Serverless.Spark.Data;
 
 namespace Serverless.Pipelines.Definitions;
 
@@ -6,19 +7,21 @@ namespace Serverless.Pipelines.Definitions;
 public static class OutputLocation
 {
     /// <summary>
-    /// Gets the folder path, in the data container, of an output: <c>{dag}/{runId}/{task}/{output}/</c>, and for
-    /// instance <c>i</c> of a mapped task <c>{dag}/{runId}/{task}/{output}/map_index={i}/</c> — Hive-style, so a
-    /// downstream input that reads the output folder reads every instance (Spark and DuckDB both understand it).
+    /// Gets the folder of an output: <c>{container}/{dag}/{runId}/{task}/{output}/</c> (the Spark layer's
+    /// <see cref="RunDataLayout"/>), and for instance <c>i</c> of a mapped task
+    /// <c>…/{output}/map_index={i}/</c> — Hive-style, so a downstream input that reads the output folder reads every
+    /// instance (Spark and DuckDB both understand it) and the instances never overwrite each other.
     /// </summary>
+    /// <param name="dataContainer">The data container (setting <c>Spark__DataContainer</c>, default <c>data</c>).</param>
     /// <param name="dagId">The DAG id.</param>
     /// <param name="runId">The run id.</param>
     /// <param name="taskId">The task id.</param>
     /// <param name="outputName">The output name.</param>
     /// <param name="mapIndex">The map index of a mapped task instance, or <see langword="null"/>.</param>
-    /// <returns>The folder path, ending in '/'.</returns>
-    public static string DefaultPath(string dagId, string runId, string taskId, string outputName, int? mapIndex = null)
+    /// <returns>The folder.</returns>
+    public static DataLocation DefaultFolder(string dataContainer, string dagId, string runId, string taskId, string outputName, int? mapIndex = null)
     {
-        var path = string.Create(CultureInfo.InvariantCulture, $"{dagId}/{runId}/{taskId}/{outputName}/");
-        return mapIndex is { } index ? string.Create(CultureInfo.InvariantCulture, $"{path}map_index={index}/") : path;
+        var folder = RunDataLayout.OutputFolder(dataContainer, dagId, runId, taskId, outputName);
+        return mapIndex is { } index ? folder.Combine(string.Create(CultureInfo.InvariantCulture, $"map_index={index}/")) : folder;
     }
 }

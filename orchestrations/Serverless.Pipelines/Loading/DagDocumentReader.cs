@@ -28,7 +28,7 @@ internal sealed class DagDocumentReader
     ];
 
     private static readonly string[] InputKeys = ["name", "from", "container", "path", "format", "options"];
-    private static readonly string[] OutputKeys = ["name", "format", "mode", "container", "path"];
+    private static readonly string[] OutputKeys = ["name", "format", "mode", "table", "path", "options"];
     private static readonly string[] ResourceKeys = ["driverMemory", "driverCores", "executorMemory", "executorCores", "numExecutors"];
     private static readonly string[] SensorKeys = ["type", "container", "path", "eventName", "at", "delay", "pokeInterval", "timeout", "softFail"];
     private static readonly string[] BranchKeys = ["param", "sql", "cases", "default"];
@@ -283,8 +283,9 @@ internal sealed class DagDocumentReader
             Name = String(fields, "name", Join(path, "name")) ?? Missing(path, "name", "the output needs a name"),
             Format = Enum<DataFormat>(fields, "format", Join(path, "format"), "format") ?? DataFormat.Parquet,
             Mode = Enum<OutputWriteMode>(fields, "mode", Join(path, "mode"), "output mode") ?? OutputWriteMode.Overwrite,
-            Container = String(fields, "container", Join(path, "container")),
+            Table = String(fields, "table", Join(path, "table")),
             Path = String(fields, "path", Join(path, "path")),
+            Options = fields.TryGetValue("options", out var options) ? StringMap(options, Join(path, "options")) : new Dictionary<string, string>(),
         };
     }
 

@@ -151,8 +151,9 @@ public static class DagJsonExporter
                 w.WriteString("name", output.Name);
                 w.WriteString("format", WireNames.Of(output.Format));
                 w.WriteString("mode", WireNames.Of(output.Mode));
-                Text(w, "container", output.Container);
+                Text(w, "table", output.Table);
                 Text(w, "path", output.Path);
+                Map(w, "options", output.Options);
                 w.WriteEndObject();
             }
 

@@ -224,9 +224,13 @@ internal sealed class DagCheck
                 Forbid(task.ClassName is not null, "className");
                 Forbid(task.Args.Count > 0, "args");
                 Forbid(task.PyFiles.Count > 0, "pyFiles");
-                if (task.Outputs.Count != 1)
+                if (task.Outputs.Count == 0)
                 {
-                    Add(path + ".outputs", "a sql task writes its query result to exactly one output");
+                    Add(path + ".outputs", "a sql task needs an output for its query result");
+                }
+                else if (task.Outputs.Count(o => o.Table is null) > 1)
+                {
+                    Add(path + ".outputs", "only one output of a sql task may omit 'table' (it receives the result of the last statement); name a table or view for the others");
                 }
 
                 break;
@@ -383,7 +387,7 @@ internal sealed class DagCheck
 
     private void CheckInputs(DagTask task, string path)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < task.Inputs.Count; i++)
         {
             var input = task.Inputs[i];
@@ -448,21 +452,33 @@ internal sealed class DagCheck
 
     private void CheckOutputs(DagTask task, string path)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        // SQL identifiers are case-insensitive in both engines, so names differing only in case would clash.
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < task.Outputs.Count; i++)
         {
             var output = task.Outputs[i];
             var outputPath = Item(path + ".outputs", i);
-            if (!DagIdentifiers.IsValidTaskId(output.Name))
+            if (!DagIdentifiers.IsValidOutputName(output.Name))
             {
-                Add(outputPath + ".name", $"output name '{output.Name}' is invalid: it becomes a blob path segment, use {DagIdentifiers.TaskIdPattern}");
+                Add(outputPath + ".name", $"output name '{output.Name}' is invalid: it becomes a blob path segment and a SQL identifier, use {DagIdentifiers.OutputNamePattern}");
             }
             else if (!names.Add(output.Name))
             {
                 Add(outputPath + ".name", $"output '{output.Name}' is declared twice");
             }
 
-            CheckContainer(output.Container, outputPath + ".container");
+            if (output.Table is { } table)
+            {
+                if (task.Kind != DagTaskKind.Sql)
+                {
+                    Add(outputPath + ".table", "'table' applies to outputs of sql tasks only");
+                }
+                else if (!DagIdentifiers.IsValidName(table))
+                {
+                    Add(outputPath + ".table", $"table name '{table}' is invalid: use {DagIdentifiers.InputNamePattern}");
+                }
+            }
+
             if (output.Path is { } explicitPath)
             {
                 CheckBlobPath(explicitPath, outputPath + ".path");
@@ -470,10 +486,6 @@ internal sealed class DagCheck
                 {
                     Add(outputPath + ".path", "a mapped task's explicit output path must contain {{ map_index }} or {{ item }}, or every instance writes the same place");
                 }
-            }
-            else if (output.Container is not null)
-            {
-                Add(outputPath + ".container", "an output with a 'container' needs a 'path'");
             }
         }
     }
@@ -652,7 +664,7 @@ internal sealed class DagCheck
 
                 // Templates are compared as written, spaces inside braces removed: equal text means an equal location.
                 var normalized = string.Join('/', output.Path.Replace(" ", string.Empty, StringComparison.Ordinal).Split('/', StringSplitOptions.RemoveEmptyEntries)) + "/";
-                var key = (output.Container ?? "<data>") + "/" + normalized;
+                var key = normalized;
                 var path = Item(Task(i) + ".outputs", j) + ".path";
                 foreach (var other in explicitOutputs)
                 {
@@ -678,10 +690,11 @@ internal sealed class DagCheck
 
     private void CheckBlobPath(string blobPath, string path)
     {
-        if (blobPath.Length == 0 || blobPath.StartsWith('/') || blobPath.Contains('\\', StringComparison.Ordinal)
-            || blobPath.Split('/').Any(segment => segment is ".." or "."))
+        // The same rules as the Spark layer's DataLocation, checked here so the file gets the line number.
+        if (blobPath.Length == 0 || blobPath.StartsWith('/') || blobPath.IndexOfAny(['\\', '?', '#', '%']) >= 0 || blobPath.Any(char.IsControl)
+            || blobPath.TrimEnd('/').Split('/').Any(segment => segment is "" or ".." or "."))
         {
-            Add(path, $"blob path '{blobPath}' is invalid: relative to the container, '/' separated, without '.' or '..' segments or '\\'");
+            Add(path, $"blob path '{blobPath}' is invalid: relative to the container, '/' separated, without empty, '.' or '..' segments, '\\', '?', '#' or '%'");
         }
     }
 

@@ -47,7 +47,12 @@ public sealed class DagJsonExporterTests
                 .Conf("spark.sql.shuffle.partitions", "8")
                 .Resources(new TaskResources { DriverMemory = "2g", ExecutorCores = 2, NumExecutors = 3 })
                 .Backend("databricks")
-                .Output("result", path: "exports/{{ ds }}", container: "exports"))
+                .Output("result", path: "exports/{{ ds }}"))
+            .Task("multi", DagTaskKind.Sql, t => t
+                .InputFrom("rows", "load.rows")
+                .Sql("CREATE VIEW big AS SELECT * FROM rows WHERE x > 1; SELECT COUNT(*) AS n FROM rows")
+                .Output("counts")
+                .Output("big_rows", DataFormat.Csv, table: "big", options: new Dictionary<string, string> { ["header"] = "true" }))
             .Build();
 
         var json = DagJsonExporter.Export(dag);
@@ -64,5 +69,7 @@ public sealed class DagJsonExporterTests
         Assert.Empty(loaded.Dag.Tasks[1].Branch!.Resolve("none"));
         Assert.Equal(["load"], loaded.Dag.Tasks[1].Branch!.Resolve("other"));
         Assert.Equal("{\"a\":1}", loaded.Dag.FindParam("keys")!.Default!.ToJsonString());
+        Assert.Equal("big", loaded.Dag.Tasks[4].Outputs[1].Table);
+        Assert.Equal("true", loaded.Dag.Tasks[4].Outputs[1].Options["header"]);
     }
 }

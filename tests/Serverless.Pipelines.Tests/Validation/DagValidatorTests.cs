@@ -13,7 +13,11 @@ public sealed class DagValidatorTests
     [Theory]
     [InlineData("  - {id: Bad, kind: sql, sql: SELECT 1, outputs: [o]}", "tasks[0].id", "task id 'Bad' is invalid")]
     [InlineData("  - {id: a, kind: sql, outputs: [o]}", "tasks[0].sql", "needs 'sql'")]
-    [InlineData("  - {id: a, kind: sql, sql: SELECT 1}", "tasks[0].outputs", "exactly one output")]
+    [InlineData("  - {id: a, kind: sql, sql: SELECT 1}", "tasks[0].outputs", "needs an output")]
+    [InlineData("  - {id: a, kind: sql, sql: SELECT 1, outputs: [o, p]}", "tasks[0].outputs", "only one output of a sql task may omit 'table'")]
+    [InlineData("  - {id: a, kind: pyspark, file: x.py, outputs: [{name: o, table: t}]}", "tasks[0].outputs[0].table", "sql tasks only")]
+    [InlineData("  - {id: a, kind: sql, sql: SELECT 1, outputs: [{name: o, path: 'a/?b'}]}", "tasks[0].outputs[0].path", "blob path")]
+    [InlineData("  - {id: a, kind: sql, sql: SELECT 1, outputs: [o], inputs: [{name: x, path: a.csv}, {name: X, path: b.csv}]}", "tasks[0].inputs[1].name", "declared twice")]
     [InlineData("  - {id: a, kind: sql, sql: SELECT 1, outputs: [o], dependsOn: [a]}", "tasks[0].dependsOn[0]", "depends on itself")]
     [InlineData("  - {id: a, kind: jar, file: x.jar}", "tasks[0].className", "needs 'className'")]
     [InlineData("  - {id: a, kind: pyspark, file: x.py, sql: SELECT 1}", "tasks[0].sql", "does not apply")]
@@ -92,7 +96,7 @@ public sealed class DagValidatorTests
         var yaml = Head + """
               - {id: a, kind: sql, sql: SELECT 1, outputs: [{name: o, path: exports/all}]}
               - {id: b, kind: sql, sql: SELECT 1, outputs: [{name: o, path: "exports/all/part"}]}
-              - {id: c, kind: sql, sql: SELECT 1, outputs: [{name: o, path: "exports/all/part", container: other}]}
+              - {id: c, kind: sql, sql: SELECT 1, outputs: [{name: o, path: "exports/allx"}]}
             """;
 
         var problem = Assert.Single(DagFileLoader.Load(yaml, "c.yaml").Problems);
