@@ -5,6 +5,9 @@
 #   3. the Functions app: published self-contained for linux-x64, zipped with host.json and the function folders,
 #   4. the DAG files (orchestrations/dags) and the Spark runner script (orchestrations/spark/sql_runner.py).
 #
+# Prerequisites: az (signed in, Owner or User Access Administrator on the resource group: the template assigns
+# roles), dotnet (the SDK in global.json), zip.
+#
 # Usage: infra-bicep/deploy.sh -g <resource-group> [options]   (see --help)
 #
 # Environment variables (optional):
@@ -14,7 +17,11 @@
 set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo_root="$(cd "$script_dir/.." && pwd)"
+# SERVERLESS_REPO_ROOT lets the tests point the script at a fixture tree.
+repo_root="${SERVERLESS_REPO_ROOT:-$(cd "$script_dir/.." && pwd)}"
+stage_dir=""
+cleanup() { [[ -z "$stage_dir" ]] || rm -rf "$stage_dir"; }
+trap cleanup EXIT
 
 # Outputs of main.bicep this script reads (Serverless.Infra.Tests checks each exists in the template).
 OUTPUT_NAMES=(
@@ -269,8 +276,7 @@ grant_synapse_access() {
 
 # Publishes the app and zips it with host.json and every function folder; prints the zip path.
 build_package() {
-  local stage="$script_dir/.deploy" app="$script_dir/.deploy/app"
-  rm -rf "$stage"
+  local stage="$stage_dir" app="$stage_dir/app"
   mkdir -p "$app"
 
   log "publishing functions/Serverless.Functions (Release, linux-x64, self-contained)"
@@ -330,12 +336,23 @@ upload_files() {
   shopt -u nullglob
   log "uploaded $count DAG files to container $DAG_CONTAINER"
 
-  local runner="$repo_root/orchestrations/spark/sql_runner.py"
+  local runner="$repo_root/orchestrations/spark/sql_runner.py" name
   if [[ -f "$runner" ]]; then
-    upload_blob "$SPARK_SCRIPTS_CONTAINER" "$runner" "sql_runner.py"
-    log "uploaded sql_runner.py to container $SPARK_SCRIPTS_CONTAINER"
+    # Same content-addressed name the Spark layer uploads on first use (runner/sql_runner-<12 hex of SHA-256>.py),
+    # so clusters can run the first job before the app has staged anything.
+    name="runner/sql_runner-$(sha256_hex "$runner" | cut -c1-12).py"
+    upload_blob "$SPARK_SCRIPTS_CONTAINER" "$runner" "$name"
+    log "uploaded $name to container $SPARK_SCRIPTS_CONTAINER"
   else
-    log "warning: $runner not found; cluster backends need it in container $SPARK_SCRIPTS_CONTAINER"
+    log "warning: $runner not found; the app uploads the runner on the first cluster job instead"
+  fi
+}
+
+sha256_hex() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d' ' -f1
+  else
+    shasum -a 256 "$1" | cut -d' ' -f1
   fi
 }
 
@@ -353,6 +370,7 @@ main() {
 
   if [[ "$skip_app" == false ]]; then
     local package
+    stage_dir="$(mktemp -d)"
     package="$(build_package)"
     deploy_package "$package"
   fi
