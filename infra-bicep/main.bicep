@@ -39,6 +39,9 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
+@description('Flex Consumption runtime version of the custom handler stack; check the region with az functionapp list-flexconsumption-runtimes.')
+param flexRuntimeVersion string = '1.0'
+
 @description('Spark backend the app submits jobs to: none (embedded DuckDB engine in the app), synapse or databricks.')
 @allowed([
   'none'
@@ -293,6 +296,7 @@ module functionApp 'modules/function-app.bicep' = {
     elasticPremiumSku: elasticPremiumSku
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    flexRuntimeVersion: flexRuntimeVersion
     identityId: identity.outputs.id
     blobEndpoint: storage.outputs.blobEndpoint
     deploymentContainerName: deploymentContainer

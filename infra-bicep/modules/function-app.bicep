@@ -46,6 +46,9 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
+@description('Flex Consumption runtime version of the custom handler stack (az functionapp list-flexconsumption-runtimes lists them).')
+param flexRuntimeVersion string = '1.0'
+
 @description('Resource ID of the user-assigned identity the app runs as.')
 param identityId string
 
@@ -132,7 +135,7 @@ resource flexApp 'Microsoft.Web/sites@2024-04-01' = if (isFlex) {
       }
       runtime: {
         name: 'custom'
-        version: '1.0'
+        version: flexRuntimeVersion
       }
     }
     siteConfig: {
@@ -159,6 +162,9 @@ resource premiumApp 'Microsoft.Web/sites@2024-04-01' = if (!isFlex) {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       appSettings: appSettingsArray
+      // The Functions stack definition of a Linux custom handler: no language image, 64-bit worker.
+      linuxFxVersion: ''
+      use32BitWorkerProcess: false
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       http20Enabled: true

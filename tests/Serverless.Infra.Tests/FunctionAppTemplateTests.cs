@@ -101,6 +101,8 @@ public sealed class FunctionAppTemplateTests(InfraFixture infra)
         Assert.Equal("custom", settings["FUNCTIONS_WORKER_RUNTIME"]);
         Assert.Equal("~4", settings["FUNCTIONS_EXTENSION_VERSION"]);
         Assert.Equal("1.2", (string?)site["properties"]!["siteConfig"]!["minTlsVersion"]);
+        // A Linux custom handler has no language image (the stack definition's empty linuxFxVersion).
+        Assert.Equal(string.Empty, (string?)site["properties"]!["siteConfig"]!["linuxFxVersion"]);
     }
 
     [Theory]
