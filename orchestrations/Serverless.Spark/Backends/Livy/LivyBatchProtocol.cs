@@ -175,6 +175,41 @@ internal sealed class LivyBatchProtocol
     public async Task<bool> DeleteBatchAsync(string id, CancellationToken cancellationToken) =>
         await this.rest.SendAsync(HttpMethod.Delete, this.Uri(CheckId(id)), null, true, cancellationToken).ConfigureAwait(false) is not null;
 
+    /// <summary>Records that a job was cancelled, so a status after Livy forgot the deleted batch still says cancelled.</summary>
+    /// <param name="key">The idempotency key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public async Task RecordCancelledAsync(string key, CancellationToken cancellationToken)
+    {
+        if (!SparkIdempotencyKey.IsValid(key))
+        {
+            return;
+        }
+
+        SparkJobRecord? record = await this.records.GetAsync(this.backend, key, cancellationToken).ConfigureAwait(false);
+        if (record is not null)
+        {
+            record.State = nameof(SparkJobState.Cancelled);
+            record.CompletedAt = DateTimeOffset.UtcNow;
+            await this.records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Returns the status of a batch the service no longer knows: cancelled when we deleted it, otherwise lost.</summary>
+    /// <param name="handle">The handle.</param>
+    /// <param name="service">The service name for the message.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The status.</returns>
+    public async Task<SparkJobStatus> ForgottenBatchStatusAsync(SparkJobHandle handle, string service, CancellationToken cancellationToken)
+    {
+        SparkJobRecord? record = SparkIdempotencyKey.IsValid(handle.IdempotencyKey)
+            ? await this.records.GetAsync(this.backend, handle.IdempotencyKey, cancellationToken).ConfigureAwait(false)
+            : null;
+        return record?.State == nameof(SparkJobState.Cancelled) && record.JobId == handle.JobId
+            ? new SparkJobStatus(handle.JobId, SparkJobState.Cancelled) { Message = "Deleted (killed) on request." }
+            : new SparkJobStatus(handle.JobId, SparkJobState.Lost) { Message = $"{service} no longer knows this batch (restarted without recovery, or the batch expired)." };
+    }
+
     private static string CheckId(string id) =>
         id.Length is > 0 and <= 20 && id.All(char.IsAsciiDigit) ? id : throw new ArgumentException($"'{id}' is not a batch id.", nameof(id));
 

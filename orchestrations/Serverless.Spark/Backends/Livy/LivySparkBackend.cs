@@ -87,7 +87,7 @@ public sealed class LivySparkBackend : ISparkBackend
         JsonObject? batch = await this.protocol.GetBatchAsync(handle.JobId, cancellationToken).ConfigureAwait(false);
         if (batch is null)
         {
-            return new SparkJobStatus(handle.JobId, SparkJobState.Lost) { Message = "Livy no longer knows this batch (restarted without recovery, or the batch expired)." };
+            return await this.protocol.ForgottenBatchStatusAsync(handle, "Livy", cancellationToken).ConfigureAwait(false);
         }
 
         string? state = batch["state"]?.ToString();
@@ -107,10 +107,11 @@ public sealed class LivySparkBackend : ISparkBackend
         Logs.CancelRequested(this.logger, this.Name, handle.JobId);
         if (!await this.protocol.DeleteBatchAsync(handle.JobId, cancellationToken).ConfigureAwait(false))
         {
-            return new SparkJobStatus(handle.JobId, SparkJobState.Lost) { Message = "Livy no longer knows this batch." };
+            return await this.protocol.ForgottenBatchStatusAsync(handle, "Livy", cancellationToken).ConfigureAwait(false);
         }
 
-        // Livy forgets a deleted batch at once, so the deletion itself is the final state.
+        // Livy forgets a deleted batch at once; the record keeps the outcome for later status calls.
+        await this.protocol.RecordCancelledAsync(handle.IdempotencyKey, cancellationToken).ConfigureAwait(false);
         return new SparkJobStatus(handle.JobId, SparkJobState.Cancelled) { Message = "Deleted (killed) on request." };
     }
 }

@@ -93,7 +93,7 @@ public sealed class SynapseSparkBackend : ISparkBackend
         ArgumentNullException.ThrowIfNull(handle);
         JsonObject? job = await this.protocol.GetBatchAsync(handle.JobId, cancellationToken).ConfigureAwait(false);
         return job is null
-            ? new SparkJobStatus(handle.JobId, SparkJobState.Lost) { Message = "Synapse no longer knows this batch." }
+            ? await this.protocol.ForgottenBatchStatusAsync(handle, "Synapse", cancellationToken).ConfigureAwait(false)
             : Map(handle.JobId, job);
     }
 
@@ -104,8 +104,10 @@ public sealed class SynapseSparkBackend : ISparkBackend
         Logs.CancelRequested(this.logger, this.Name, handle.JobId);
         if (!await this.protocol.DeleteBatchAsync(handle.JobId, cancellationToken).ConfigureAwait(false))
         {
-            return new SparkJobStatus(handle.JobId, SparkJobState.Lost) { Message = "Synapse no longer knows this batch." };
+            return await this.protocol.ForgottenBatchStatusAsync(handle, "Synapse", cancellationToken).ConfigureAwait(false);
         }
+
+        await this.protocol.RecordCancelledAsync(handle.IdempotencyKey, cancellationToken).ConfigureAwait(false);
 
         // Synapse keeps cancelled batches, so the next status shows the recorded outcome.
         return await this.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);

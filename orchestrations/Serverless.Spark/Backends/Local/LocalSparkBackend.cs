@@ -212,6 +212,7 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable
         activity?.SetTag("spark.job.name", job.Spec.Name);
         activity?.SetTag("spark.job.id", job.Key);
         bool acquired = false;
+        SparkJobState final;
         try
         {
             await this.pool.WaitAsync(token).ConfigureAwait(false);
@@ -228,17 +229,17 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable
                 await new SparkSubmitRunner(this.options.SparkHome!, this.account.Blobs).RunAsync(job.Spec, directory, job.Log, token).ConfigureAwait(false);
             }
 
-            job.State = SparkJobState.Succeeded;
+            final = SparkJobState.Succeeded;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             bool hostStopping = this.stopping.IsCancellationRequested;
-            job.State = hostStopping ? SparkJobState.Lost : SparkJobState.Cancelled;
+            final = hostStopping ? SparkJobState.Lost : SparkJobState.Cancelled;
             job.Message = hostStopping ? $"The host {this.HostId} stopped while the job ran." : "Cancelled on request.";
         }
         catch (Exception e)
         {
-            job.State = SparkJobState.Failed;
+            final = SparkJobState.Failed;
             job.Message = e.Message;
             job.Log("error: " + e.Message);
             Logs.JobFailed(this.logger, job.Key, e.Message);
@@ -265,13 +266,13 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable
 
         long rows = job.Metrics.TryGetValue(SparkJobMetrics.RowsWritten, out long r) ? r : 0;
         SparkTelemetry.RowsWritten.Add(rows, new KeyValuePair<string, object?>("backend", this.Name));
-        SparkTelemetry.JobsCompleted.Add(1, new("backend", this.Name), new("state", job.State.ToString()));
-        Logs.JobFinished(this.logger, job.Key, job.State.ToString(), clock.ElapsedMilliseconds, rows);
+        SparkTelemetry.JobsCompleted.Add(1, new("backend", this.Name), new("state", final.ToString()));
+        Logs.JobFinished(this.logger, job.Key, final.ToString(), clock.ElapsedMilliseconds, rows);
         try
         {
             await this.WriteRecordAsync(job, record =>
             {
-                record.State = job.State.ToString();
+                record.State = final.ToString();
                 record.Message = job.Message;
                 record.CompletedAt = DateTimeOffset.UtcNow;
                 record.MetricsJson = JsonSerializer.Serialize(job.Metrics);
@@ -285,6 +286,8 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable
         }
         finally
         {
+            // Published only now, after the record: whoever sees a final state in memory finds it in the table too.
+            job.State = final;
             await job.Cancellation.CancelAsync().ConfigureAwait(false);
             this.jobs.TryRemove(job.Key, out _);
             job.Cancellation.Dispose();

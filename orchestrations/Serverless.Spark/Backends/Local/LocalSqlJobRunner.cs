@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using DuckDB.NET.Data;
@@ -96,8 +95,7 @@ internal sealed class LocalSqlJobRunner
                     string query = output.Table is null ? statements[^1] : $"SELECT * FROM {QuoteIdentifier(output.Table)}";
                     string file = Path.Combine(outDirectory, output.Name, "part-00000" + Extension(output.Format));
                     Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                    object? count = Scalar(connection, $"COPY ({query}) TO {QuoteLiteral(file)} {CopyOptions(output)}", cancellationToken);
-                    long rows = Convert.ToInt64(count, CultureInfo.InvariantCulture);
+                    long rows = Execute(connection, $"COPY ({query}) TO {QuoteLiteral(file)} {CopyOptions(output)}", cancellationToken);
                     written.Add((output, location, file, rows));
                 }
             },
@@ -182,10 +180,8 @@ internal sealed class LocalSqlJobRunner
         return $"(FORMAT csv, HEADER {header}, DELIMITER {QuoteLiteral(Delimiter(output.Options))})";
     }
 
-    private static void Execute(DuckDBConnection connection, string sql, CancellationToken cancellationToken) =>
-        Scalar(connection, sql, cancellationToken);
-
-    private static object? Scalar(DuckDBConnection connection, string sql, CancellationToken cancellationToken)
+    /// <summary>Runs one statement; for COPY the result is the number of rows written.</summary>
+    private static long Execute(DuckDBConnection connection, string sql, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         using DuckDBCommand command = connection.CreateCommand();
@@ -193,7 +189,7 @@ internal sealed class LocalSqlJobRunner
         using CancellationTokenRegistration registration = cancellationToken.Register(command.Cancel);
         try
         {
-            return command.ExecuteScalar();
+            return command.ExecuteNonQuery();
         }
         catch (DuckDBException) when (cancellationToken.IsCancellationRequested)
         {
