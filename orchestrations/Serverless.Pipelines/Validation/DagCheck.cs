@@ -482,9 +482,10 @@ internal sealed class DagCheck
             if (output.Path is { } explicitPath)
             {
                 CheckBlobPath(explicitPath, outputPath + ".path");
-                if (task.Expand is not null && !References(explicitPath, "map_index") && !References(explicitPath, "item"))
+                if (task.Expand is not null)
                 {
-                    Add(outputPath + ".path", "a mapped task's explicit output path must contain {{ map_index }} or {{ item }}, or every instance writes the same place");
+                    // Downstream tasks read a mapped output as one folder with a map_index=N sub-folder per instance.
+                    Add(outputPath + ".path", "outputs of a mapped task are written under the run location (one map_index=N folder per instance, read downstream as one folder); remove 'path'");
                 }
             }
         }
@@ -697,7 +698,4 @@ internal sealed class DagCheck
             Add(path, $"blob path '{blobPath}' is invalid: relative to the container, '/' separated, without empty, '.' or '..' segments, '\\', '?', '#' or '%'");
         }
     }
-
-    private static bool References(string template, string variable) =>
-        TemplateRenderer.TryParse(template, out var references, out _) && references.Any(r => string.Equals(r.Segments[0], variable, StringComparison.Ordinal));
 }

@@ -144,7 +144,6 @@ public sealed class DagFileLoaderTests
                 expand: { param: names, maxParallelism: 2 }
                 outputs:
                   - name: out
-                    path: "custom/{{ ds }}/{{ map_index }}"
                     format: json
                     mode: errorifexists
             """;

@@ -44,7 +44,7 @@ public sealed class DagValidatorTests
     [InlineData("  - {id: a, kind: branch, branch: {sql: SELECT 1, param: list}}", "tasks[0].branch", "exactly one of 'param' or 'sql'")]
     [InlineData("  - {id: a, kind: sql, sql: SELECT 1, outputs: [o], expand: {param: nope}}", "tasks[0].expand.param", "unknown parameter 'nope'")]
     [InlineData("  - {id: a, kind: sql, sql: SELECT 1, outputs: [o], expand: {from: a.o}}", "tasks[0].expand.from", "cannot read its own output")]
-    [InlineData("  - {id: a, kind: sql, sql: SELECT 1, outputs: [{name: o, path: 'x/{{ ds }}'}], expand: {param: list}}", "tasks[0].outputs[0].path", "map_index")]
+    [InlineData("  - {id: a, kind: sql, sql: SELECT 1, outputs: [{name: o, path: 'x/{{ ds }}'}], expand: {param: list}}", "tasks[0].outputs[0].path", "outputs of a mapped task")]
     public void Validate_OneMistake_ReportsExactlyThatProblem(string taskYaml, string path, string message)
     {
         var yaml = "id: v\nparams:\n  list: {type: array, default: [1, 2]}\ntasks:\n" + taskYaml + "\n";
