@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace Serverless.Pipelines.Orchestration;
+
+/// <summary>The input of <see cref="DagRunOrchestrator"/>: everything one run needs, so the run never reads the catalog.</summary>
+public sealed record DagRunInput
+{
+    /// <summary>Gets the DAG id.</summary>
+    public required string DagId { get; init; }
+
+    /// <summary>Gets the DAG definition as exported JSON (see <see cref="Loading.DagJsonExporter"/>); the run executes exactly this version.</summary>
+    public required string DagJson { get; init; }
+
+    /// <summary>Gets the run id (the orchestration instance id).</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>Gets the logical date.</summary>
+    public required DateTimeOffset LogicalDate { get; init; }
+
+    /// <summary>Gets the start of the data interval.</summary>
+    public required DateTimeOffset DataIntervalStart { get; init; }
+
+    /// <summary>Gets the end of the data interval.</summary>
+    public required DateTimeOffset DataIntervalEnd { get; init; }
+
+    /// <summary>Gets the resolved parameter values (defaults applied).</summary>
+    public JsonObject Params { get; init; } = [];
+
+    /// <summary>Gets the data container outputs are written to.</summary>
+    public string DataContainer { get; init; } = Spark.SparkResourceNames.DataContainer;
+
+    /// <summary>Gets the run this one reruns, or <see langword="null"/>.</summary>
+    public string? RerunOf { get; init; }
+
+    /// <summary>Gets the task instances reused from <see cref="RerunOf"/>: their state and outputs are taken as recorded and their jobs are not submitted again.</summary>
+    public IReadOnlyList<TaskInstanceRecord> Reused { get; init; } = [];
+
+    /// <summary>Gets the first interval between job status polls. The default is 1 second.</summary>
+    public TimeSpan FirstPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets the longest interval between job status polls. The default is 15 seconds.</summary>
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets how run-triggered state changes are reported: <see langword="true"/> writes the manifest as tasks finish, not only at the end. The default is true.</summary>
+    public bool WriteManifestAsTasksFinish { get; init; } = true;
+}

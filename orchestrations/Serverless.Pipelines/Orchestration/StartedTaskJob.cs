@@ -1,0 +1,8 @@
+using Serverless.Spark.Jobs;
+
+namespace Serverless.Pipelines.Orchestration;
+
+/// <summary>The result of <see cref="StartTaskJob"/>: the handle and the status read right after the submit.</summary>
+/// <param name="Handle">The job handle.</param>
+/// <param name="Status">The status; when terminal, the orchestrator skips the poll timer.</param>
+public sealed record StartedTaskJob(SparkJobHandle Handle, SparkJobStatus Status);

@@ -1,0 +1,8 @@
+using System.Text.Json.Nodes;
+
+namespace Serverless.Pipelines.Orchestration;
+
+/// <summary>The input of <see cref="WriteRunManifest"/>.</summary>
+/// <param name="Location">Where the manifest goes (<c>container/path</c>).</param>
+/// <param name="Manifest">The manifest; input and output entries without <c>bytes</c> are measured by the activity.</param>
+public sealed record WriteRunManifestInput(string Location, JsonObject Manifest);

@@ -1,0 +1,538 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Options;
+using Serverless.Durable;
+using Serverless.Durable.Client;
+using Serverless.Pipelines.Definitions;
+using Serverless.Pipelines.Loading;
+using Serverless.Pipelines.Orchestration;
+using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Scheduling;
+using Serverless.Pipelines.Validation;
+using Serverless.Spark.Hosting;
+using Serverless.Storage.Connection;
+
+namespace Serverless.Pipelines.Service;
+
+/// <summary>
+/// Runs DAGs on the durable engine: one <see cref="DagRunOrchestrator"/> instance per run, instance id = run id.
+/// Derived run ids are <c>{dagId}__scheduled-{yyyyMMddTHHmmssZ}</c> (scheduler and backfill, from the logical date)
+/// and <c>{dagId}__manual-{guid}</c> (triggered without an id), so they are unique across DAGs and repeatable.
+/// </summary>
+public sealed class DagRunService : IDagRunService
+{
+    private readonly DagCatalog catalog;
+    private readonly DagRunStarter starter;
+    private readonly DurableTaskClient client;
+    private readonly StorageAccount account;
+    private readonly PipelineOptions options;
+    private readonly string dataContainer;
+    private readonly DagScheduleStore schedules;
+    private readonly TimeProvider time;
+
+    /// <summary>Initializes a new instance of the <see cref="DagRunService"/> class.</summary>
+    /// <param name="catalog">The DAG catalog.</param>
+    /// <param name="starter">Starts runs once per id.</param>
+    /// <param name="client">The durable client.</param>
+    /// <param name="account">The storage account.</param>
+    /// <param name="options">The pipeline options.</param>
+    /// <param name="sparkOptions">The Spark options (data container).</param>
+    /// <param name="time">The clock.</param>
+    public DagRunService(DagCatalog catalog, DagRunStarter starter, DurableTaskClient client, StorageAccount account, IOptions<PipelineOptions> options, IOptions<SparkOptions> sparkOptions, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sparkOptions);
+        ArgumentNullException.ThrowIfNull(account);
+        this.catalog = catalog;
+        this.starter = starter;
+        this.client = client;
+        this.account = account;
+        this.options = options.Value;
+        this.dataContainer = sparkOptions.Value.DataContainer;
+        this.schedules = new DagScheduleStore(account);
+        this.time = time ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<DagLoadResult> ListDags() => this.catalog.GetAll();
+
+    /// <inheritdoc/>
+    public DagDefinition? FindDag(string dagId) =>
+        this.catalog.GetAll().FirstOrDefault(r => r.IsValid && string.Equals(r.Dag!.Id, dagId, StringComparison.Ordinal))?.Dag;
+
+    /// <inheritdoc/>
+    public Task RefreshDagsAsync(CancellationToken cancellationToken = default) => this.catalog.RefreshAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<DagRunStartResult> TriggerAsync(string dagId, DagRunTrigger trigger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
+        var parameters = ResolveParams(dag, trigger.Params);
+        var schedule = DagSchedule.For(dag);
+        DateTimeOffset logicalDate;
+        DataInterval interval;
+        if (trigger.LogicalDate is { } given && !schedule.IsManual)
+        {
+            interval = schedule.DataIntervalOf(given);
+            logicalDate = TimeZoneInfo.ConvertTime(given, schedule.TimeZone);
+        }
+        else
+        {
+            logicalDate = TimeZoneInfo.ConvertTime(trigger.LogicalDate ?? this.time.GetUtcNow(), schedule.TimeZone);
+            interval = schedule.ManualDataInterval(logicalDate);
+        }
+
+        string runId;
+        if (trigger.RunId is { } chosen)
+        {
+            try
+            {
+                runId = DagRunIds.Manual(chosen);
+            }
+            catch (ArgumentException error)
+            {
+                throw new DagRunRequestException(error.Message.Split(" (Parameter", 2)[0]);
+            }
+        }
+        else
+        {
+            runId = DagRunStarter.RunIdPrefix(dag.Id) + DagRunIds.Manual();
+        }
+
+        if (await this.client.GetInstanceAsync(runId, true, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return new DagRunStartResult(runId, this.RequireSameDag(existing, dag.Id), Created: false);
+        }
+
+        var input = this.starter.CreateInput(dag.Id, DagJsonExporter.Export(dag), runId, logicalDate, interval.Start, interval.End, parameters);
+        var created = await this.starter.StartIfAbsentAsync(input, cancellationToken).ConfigureAwait(false);
+        return new DagRunStartResult(runId, dag.Id, created);
+    }
+
+    /// <inheritdoc/>
+    public async Task<DagRunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (!DagRunIds.IsValid(runId, out _))
+        {
+            return null;
+        }
+
+        var metadata = await this.client.GetInstanceAsync(runId, true, cancellationToken).ConfigureAwait(false);
+        return metadata is null ? null : ToInfo(metadata);
+    }
+
+    /// <inheritdoc/>
+    public async Task<DagRunPage> ListRunsAsync(DagRunQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        IReadOnlyCollection<OrchestrationRuntimeStatus>? statuses = query.State switch
+        {
+            DagRunState.Queued => [OrchestrationRuntimeStatus.Pending],
+            DagRunState.Running => [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
+            DagRunState.Success => [OrchestrationRuntimeStatus.Completed],
+            DagRunState.Failed => [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated],
+            _ => null,
+        };
+        var page = await this.client.QueryInstancesAsync(
+            new OrchestrationQuery
+            {
+                Name = nameof(DagRunOrchestrator),
+                Statuses = statuses,
+                CreatedFrom = query.From?.UtcDateTime,
+                CreatedTo = query.To?.UtcDateTime,
+                PageSize = Math.Clamp(query.PageSize, 1, 1000),
+                ContinuationToken = query.Continuation,
+                FetchInputsAndOutputs = true,
+            },
+            cancellationToken).ConfigureAwait(false);
+        var runs = page.Instances
+            .Select(ToInfo)
+            .OfType<DagRunInfo>()
+            .Where(r => query.DagId is null || string.Equals(r.DagId, query.DagId, StringComparison.Ordinal))
+            .Where(r => query.State is null || r.State == query.State)
+            .OrderByDescending(r => r.CreatedAt)
+            .ToList();
+        return new DagRunPage(runs, page.ContinuationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task TerminateAsync(string runId, string? reason, CancellationToken cancellationToken = default)
+    {
+        var metadata = await this.RequireRunAsync(runId, false, cancellationToken).ConfigureAwait(false);
+        if (metadata.IsCompleted)
+        {
+            throw new DagRunConflictException($"Run '{runId}' already finished ({metadata.RuntimeStatus}).");
+        }
+
+        if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Pending)
+        {
+            // Not started: no task runs yet, so there is nothing to cancel on a backend.
+            await this.client.TerminateInstanceAsync(runId, reason ?? "terminated", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // The run handles the event itself: it cancels the jobs of its running tasks, then ends failed.
+        await this.client.RaiseEventAsync(runId, DagRunEvents.Cancel, reason, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task RaiseEventAsync(string runId, string eventName, JsonElement? payload, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(eventName) || eventName.Length > 200 || string.Equals(eventName, DagRunEvents.Cancel, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DagRunRequestException($"'{eventName}' is not an event name a run accepts.");
+        }
+
+        var metadata = await this.RequireRunAsync(runId, false, cancellationToken).ConfigureAwait(false);
+        if (metadata.IsCompleted)
+        {
+            throw new DagRunConflictException($"Run '{runId}' already finished ({metadata.RuntimeStatus}).");
+        }
+
+        await this.client.RaiseEventAsync(runId, eventName, payload, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<DagRunStartResult> RerunAsync(string runId, DagRerunRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var metadata = await this.RequireRunAsync(runId, true, cancellationToken).ConfigureAwait(false);
+        if (!metadata.IsCompleted)
+        {
+            throw new DagRunConflictException($"Run '{runId}' is still {metadata.RuntimeStatus}; rerun it when it has finished.");
+        }
+
+        var input = metadata.ReadInputAs<DagRunInput>() ?? throw new DagRunConflictException($"Run '{runId}' has no input to rerun from.");
+        var previous = metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? metadata.ReadOutputAs<DagRunResult>() : metadata.ReadCustomStatusAs<DagRunResult>();
+        var dag = DagFileLoader.Load(input.DagJson, input.DagId + ".json").Dag ?? throw new DagRunConflictException($"The DAG of run '{runId}' can no longer be read.");
+        var graph = new DagGraph(dag);
+        var records = previous?.Tasks ?? [];
+        IEnumerable<string> clear;
+        if (request.Tasks is { Count: > 0 } chosen)
+        {
+            var unknown = chosen.Where(t => dag.FindTask(t) is null).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new DagRunRequestException("Unknown tasks.", unknown.Select(t => $"task '{t}' is not in DAG '{dag.Id}'").ToList());
+            }
+
+            clear = chosen;
+        }
+        else if (request.OnlyFailed)
+        {
+            var succeeded = records.GroupBy(r => r.TaskId, StringComparer.Ordinal)
+                .Where(g => g.All(r => r.State is TaskInstanceState.Success or TaskInstanceState.Skipped))
+                .Select(g => g.Key)
+                .ToHashSet(StringComparer.Ordinal);
+            clear = dag.Tasks.Select(t => t.Id).Where(id => !succeeded.Contains(id));
+        }
+        else
+        {
+            clear = dag.Tasks.Select(t => t.Id);
+        }
+
+        var cleared = graph.DownstreamClosure(clear).ToHashSet(StringComparer.Ordinal);
+        if (cleared.Count == 0)
+        {
+            throw new DagRunRequestException($"Run '{runId}' has no failed tasks to rerun; name the tasks to rerun.");
+        }
+
+        var reused = records.Where(r => !cleared.Contains(r.TaskId)).ToList();
+        var baseId = RerunBase(runId);
+        string newId;
+        var n = 1;
+        while (true)
+        {
+            newId = string.Create(CultureInfo.InvariantCulture, $"{baseId}-rerun-{n}");
+            if (!DagRunIds.IsValid(newId, out var error))
+            {
+                throw new DagRunRequestException(error!);
+            }
+
+            if (await this.client.GetInstanceAsync(newId, false, cancellationToken).ConfigureAwait(false) is null)
+            {
+                break;
+            }
+
+            n++;
+        }
+
+        var rerun = input with
+        {
+            RunId = newId,
+            RerunOf = runId,
+            Reused = reused,
+            FirstPollInterval = this.options.FirstPollInterval,
+            MaxPollInterval = this.options.MaxPollInterval,
+        };
+        var created = await this.starter.StartIfAbsentAsync(rerun, cancellationToken).ConfigureAwait(false);
+        return new DagRunStartResult(newId, input.DagId, created);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> PurgeAsync(string runId, bool deleteData, CancellationToken cancellationToken = default)
+    {
+        if (!DagRunIds.IsValid(runId, out _))
+        {
+            return false;
+        }
+
+        var metadata = await this.client.GetInstanceAsync(runId, true, cancellationToken).ConfigureAwait(false);
+        if (metadata is null || !string.Equals(metadata.Name, nameof(DagRunOrchestrator), StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (!metadata.IsCompleted)
+        {
+            throw new DagRunConflictException($"Run '{runId}' is still {metadata.RuntimeStatus}; terminate it first.");
+        }
+
+        var input = metadata.ReadInputAs<DagRunInput>();
+        await this.client.PurgeInstanceAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (deleteData && input is not null)
+        {
+            var container = this.account.Blobs.GetBlobContainerClient(input.DataContainer);
+            var prefix = $"{input.DagId}/{runId}/";
+            try
+            {
+                await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
+                {
+                    await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Azure.RequestFailedException error) when (error.Status == 404)
+            {
+                // No data container: nothing to delete.
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<DagRunStartResult>> BackfillAsync(string dagId, DateTimeOffset from, DateTimeOffset to, int? maxActiveRuns, CancellationToken cancellationToken = default)
+    {
+        var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
+        var schedule = DagSchedule.For(dag);
+        if (schedule.IsManual)
+        {
+            throw new DagRunRequestException($"DAG '{dagId}' has no schedule, so it has no schedule points to backfill.");
+        }
+
+        if (from > to)
+        {
+            throw new DagRunRequestException($"The backfill range is empty: {from:O} is after {to:O}.");
+        }
+
+        var limit = maxActiveRuns ?? dag.MaxActiveRuns;
+        if (limit < 1)
+        {
+            throw new DagRunRequestException("maxActiveRuns must be at least 1.");
+        }
+
+        var parameters = ResolveParams(dag, null);
+        var results = new List<DagRunStartResult>();
+        var remaining = new List<BackfillPoint>();
+        foreach (var point in schedule.SchedulePoints(from, to))
+        {
+            var runId = DagRunStarter.RunIdPrefix(dag.Id) + DagRunIds.ForLogicalDate(point);
+            var exists = await this.client.GetInstanceAsync(runId, false, cancellationToken).ConfigureAwait(false) is not null;
+            results.Add(new DagRunStartResult(runId, dag.Id, Created: !exists));
+            if (!exists)
+            {
+                var interval = schedule.DataIntervalOf(point);
+                remaining.Add(new BackfillPoint(runId, interval.Start, interval.Start, interval.End));
+            }
+        }
+
+        if (remaining.Count > 0)
+        {
+            // One backfill orchestration per DAG and range starts the runs as slots free up; repeating the call while
+            // it runs joins it (ReuseIfRunning), and runs it already started are found by id above.
+            var backfillId = string.Create(CultureInfo.InvariantCulture, $"{dag.Id}__backfill-{from.UtcDateTime:yyyyMMdd'T'HHmmss}-{to.UtcDateTime:yyyyMMdd'T'HHmmss}");
+            var input = new DagBackfillInput
+            {
+                DagId = dag.Id,
+                DagJson = DagJsonExporter.Export(dag),
+                MaxActiveRuns = limit,
+                Params = parameters,
+                Remaining = remaining,
+                CheckInterval = this.options.BackfillCheckInterval,
+            };
+            await this.client.ScheduleNewOrchestrationInstanceAsync(nameof(DagBackfillOrchestrator), input, new StartOrchestrationOptions(backfillId) { ReuseIfRunning = true }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> StartDueRunsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var started = new List<string>();
+        foreach (var result in await this.catalog.GetAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!result.IsValid || result.Dag!.Schedule is null)
+            {
+                continue;
+            }
+
+            var dag = result.Dag;
+            var schedule = DagSchedule.For(dag);
+            if (schedule.IsManual)
+            {
+                continue;
+            }
+
+            var last = await this.schedules.GetLastLogicalDateAsync(dag.Id, cancellationToken).ConfigureAwait(false);
+            var due = schedule.DueLogicalDates(last, now);
+            if (due.Count == 0)
+            {
+                continue;
+            }
+
+            var active = await this.starter.CountActiveAsync(dag.Id, cancellationToken).ConfigureAwait(false);
+            var parameters = ResolveParams(dag, null);
+            string? dagJson = null;
+            DateTimeOffset? handled = null;
+            foreach (var point in due)
+            {
+                if (active >= dag.MaxActiveRuns)
+                {
+                    break;
+                }
+
+                var runId = DagRunStarter.RunIdPrefix(dag.Id) + DagRunIds.ForLogicalDate(point);
+                var interval = schedule.DataIntervalOf(point);
+                dagJson ??= DagJsonExporter.Export(dag);
+                var input = this.starter.CreateInput(dag.Id, dagJson, runId, interval.Start, interval.Start, interval.End, parameters);
+                if (await this.starter.StartIfAbsentAsync(input, cancellationToken).ConfigureAwait(false))
+                {
+                    started.Add(runId);
+                    active++;
+                }
+
+                handled = point;
+            }
+
+            if (handled is { } advanced)
+            {
+                await this.schedules.AdvanceAsync(dag.Id, advanced, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return started;
+    }
+
+    /// <inheritdoc/>
+    public Task<int> PurgeFinishedRunsAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default) =>
+        this.client.PurgeInstancesAsync(finishedBefore.UtcDateTime, null, cancellationToken);
+
+    private static JsonObject ResolveParams(DagDefinition dag, JsonObject? supplied)
+    {
+        var values = supplied?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var problems = DagValidator.ValidateRunParams(dag, values);
+        if (problems.Count > 0)
+        {
+            throw new DagRunRequestException($"The params of DAG '{dag.Id}' are invalid.", problems.Select(p => $"{p.Path}: {p.Message}").ToList());
+        }
+
+        var resolved = new JsonObject();
+        foreach (var (name, value) in DagValidator.ResolveRunParams(dag, values))
+        {
+            resolved[name] = value?.DeepClone();
+        }
+
+        return resolved;
+    }
+
+    private static string RerunBase(string runId)
+    {
+        var marker = runId.LastIndexOf("-rerun-", StringComparison.Ordinal);
+        return marker > 0 && int.TryParse(runId.AsSpan(marker + 7), NumberStyles.None, CultureInfo.InvariantCulture, out _) ? runId[..marker] : runId;
+    }
+
+    private static DagRunInfo? ToInfo(OrchestrationMetadata metadata)
+    {
+        if (!string.Equals(metadata.Name, nameof(DagRunOrchestrator), StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var input = metadata.ReadInputAs<DagRunInput>();
+        var result = metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed
+            ? metadata.ReadOutputAs<DagRunResult>() ?? metadata.ReadCustomStatusAs<DagRunResult>()
+            : metadata.ReadCustomStatusAs<DagRunResult>();
+        var state = metadata.RuntimeStatus switch
+        {
+            OrchestrationRuntimeStatus.Pending => DagRunState.Queued,
+            OrchestrationRuntimeStatus.Completed => result?.State ?? DagRunState.Success,
+            OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => DagRunState.Failed,
+            _ => DagRunState.Running,
+        };
+        var error = metadata.RuntimeStatus switch
+        {
+            OrchestrationRuntimeStatus.Failed => metadata.FailureDetails?.ErrorMessage ?? "the run failed",
+            OrchestrationRuntimeStatus.Terminated => "terminated" + (metadata.ReadOutputAs<string>() is { Length: > 0 } reason ? ": " + reason : string.Empty),
+            _ => result?.Error,
+        };
+        var tasks = result?.Tasks ?? [];
+        var started = tasks.Where(t => t.StartedAt is not null).Select(t => (DateTime?)t.StartedAt).Min();
+        return new DagRunInfo
+        {
+            RunId = metadata.InstanceId,
+            DagId = input?.DagId ?? result?.DagId ?? metadata.InstanceId.Split("__", 2)[0],
+            State = state,
+            LogicalDate = input?.LogicalDate,
+            Params = input?.Params,
+            CreatedAt = metadata.CreatedAt,
+            StartedAt = started is { } s ? new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)) : (state == DagRunState.Queued ? null : metadata.CreatedAt),
+            EndedAt = metadata.IsCompleted ? metadata.CompletedAt ?? metadata.LastUpdatedAt : null,
+            Error = error,
+            RerunOf = input?.RerunOf ?? result?.RerunOf,
+            Tasks = tasks.Select(t => new TaskInstanceInfo
+            {
+                Id = t.TaskId,
+                State = t.State,
+                MapIndex = t.MapIndex,
+                Attempts = t.Attempts,
+                StartedAt = Utc(t.StartedAt),
+                EndedAt = Utc(t.EndedAt),
+                JobId = t.JobId,
+                Outputs = t.Outputs ?? [],
+                Error = t.Error,
+                Reused = t.Reused,
+            }).ToList(),
+        };
+    }
+
+    private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
+
+    private async Task<DagDefinition> RequireDagAsync(string dagId, CancellationToken cancellationToken) =>
+        await this.catalog.FindAsync(dagId, cancellationToken).ConfigureAwait(false)
+        ?? throw new DagNotFoundException($"DAG '{dagId}' is not known (or its file has problems; see the DAG list).");
+
+    private async Task<OrchestrationMetadata> RequireRunAsync(string runId, bool withInputs, CancellationToken cancellationToken)
+    {
+        if (DagRunIds.IsValid(runId, out _)
+            && await this.client.GetInstanceAsync(runId, withInputs, cancellationToken).ConfigureAwait(false) is { } metadata
+            && string.Equals(metadata.Name, nameof(DagRunOrchestrator), StringComparison.Ordinal))
+        {
+            return metadata;
+        }
+
+        throw new DagRunNotFoundException($"Run '{runId}' is not known.");
+    }
+
+    private string RequireSameDag(OrchestrationMetadata existing, string dagId)
+    {
+        _ = this.options;
+        var existingDag = string.Equals(existing.Name, nameof(DagRunOrchestrator), StringComparison.Ordinal) ? existing.ReadInputAs<DagRunInput>()?.DagId : null;
+        return string.Equals(existingDag, dagId, StringComparison.Ordinal)
+            ? dagId
+            : throw new DagRunConflictException($"Run id '{existing.InstanceId}' is already used by {(existingDag is null ? "another orchestration" : $"DAG '{existingDag}'")}.");
+    }
+}

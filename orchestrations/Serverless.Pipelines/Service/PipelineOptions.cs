@@ -1,0 +1,37 @@
+using Serverless.Pipelines.Definitions;
+
+namespace Serverless.Pipelines.Service;
+
+/// <summary>Gets the settings of the DAG layer (configuration section <c>Serverless</c>).</summary>
+public sealed class PipelineOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Serverless";
+
+    /// <summary>Gets or sets a local folder of DAG files (setting <c>Serverless__DagFolder</c>). When set, the catalog reads it instead of the blob container.</summary>
+    public string? DagFolder { get; set; }
+
+    /// <summary>Gets or sets the blob container of deployed DAG files (setting <c>Serverless__DagContainer</c>). The default is <c>dags</c>.</summary>
+    public string DagContainer { get; set; } = "dags";
+
+    /// <summary>Gets or sets a value indicating whether the catalog reads the DAG container at all. The default is true; turn off for catalogs made only of <see cref="Dags"/>.</summary>
+    public bool ReadDagContainer { get; set; } = true;
+
+    /// <summary>Gets the DAGs defined in code (<see cref="DagBuilder"/>); they are listed next to the loaded files.</summary>
+    public IList<DagDefinition> Dags { get; } = [];
+
+    /// <summary>Gets or sets the first interval between job status polls. The default is 1 second (durable timers have whole-second granularity).</summary>
+    public TimeSpan FirstPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the longest interval between job status polls. The default is 15 seconds.</summary>
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Gets or sets how long the submit activity waits for a <c>local</c> job to finish before handing polling to
+    /// durable timers. The default is 1 second: most local jobs finish within it and save a timer round.
+    /// </summary>
+    public TimeSpan LocalJobStartWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets how often a backfill checks whether it may start more runs. The default is 2 seconds.</summary>
+    public TimeSpan BackfillCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+}

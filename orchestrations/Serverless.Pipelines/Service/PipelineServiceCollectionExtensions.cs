@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serverless.Durable.Hosting;
+using Serverless.Pipelines.Orchestration;
+using Serverless.Spark.Activities;
+using Serverless.Spark.Hosting;
+
+namespace Serverless.Pipelines.Service;
+
+/// <summary>Registers the DAG layer in a service collection.</summary>
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the DAG layer with settings from configuration: the <c>Serverless</c> section
+    /// (<c>Serverless__DagContainer</c>, <c>Serverless__DagFolder</c>) and, through
+    /// <see cref="SparkServiceCollectionExtensions.AddSparkJobs(IServiceCollection, IConfiguration)"/>, the
+    /// <c>Spark</c> section. The host still registers a <see cref="Storage.Connection.StorageAccount"/> and calls
+    /// <see cref="DurableEngineServiceCollectionExtensions.AddDurableEngine"/>.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The root configuration.</param>
+    /// <param name="configure">Further settings in code, or <see langword="null"/>.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddPipelines(this IServiceCollection services, IConfiguration configuration, Action<PipelineOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSparkJobs(configuration);
+        return services.AddPipelines(options =>
+        {
+            configuration.GetSection(PipelineOptions.SectionName).Bind(options);
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>
+    /// Registers the DAG layer with settings set in code: the <see cref="DagCatalog"/>, <see cref="IDagRunService"/>,
+    /// the DAG and backfill orchestrators, their activities and the Spark activities. Register the Spark layer
+    /// (<c>AddSparkJobs</c>), a <see cref="Storage.Connection.StorageAccount"/> and the durable engine as well.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddPipelines(this IServiceCollection services, Action<PipelineOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<PipelineOptions>().Configure(configure);
+        services.AddOptions<SparkOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DagCatalog>();
+        services.TryAddSingleton<DagRunStarter>();
+        services.TryAddSingleton<IDagRunService, DagRunService>();
+        services.AddDurableTasks(registry => registry
+            .AddOrchestrator<DagRunOrchestrator>()
+            .AddOrchestrator<DagBackfillOrchestrator>()
+            .AddActivity<StartTaskJob>()
+            .AddActivity<CheckBlobExists>()
+            .AddActivity<ReadTaskRows>()
+            .AddActivity<WriteRunManifest>()
+            .AddActivity<StartBackfillRuns>()
+            .AddSparkActivities());
+        return services;
+    }
+}

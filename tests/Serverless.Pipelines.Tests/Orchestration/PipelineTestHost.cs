@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Durable.Client;
+using Serverless.Durable.Hosting;
+using Serverless.Durable.Worker;
+using Serverless.Pipelines.Definitions;
+using Serverless.Pipelines.Loading;
+using Serverless.Pipelines.Service;
+using Serverless.Spark.Backends;
+using Serverless.Spark.Hosting;
+using Serverless.Storage.Connection;
+using Serverless.Testing;
+
+namespace Serverless.Pipelines.Tests.Orchestration;
+
+/// <summary>The durable engine, the Spark layer (a test double or the local DuckDB backend) and the DAG layer on one task hub and data container in the test Azurite.</summary>
+internal sealed class PipelineTestHost : IAsyncDisposable
+{
+    private readonly ServiceProvider services;
+
+    private PipelineTestHost(ServiceProvider services, string dataContainer)
+    {
+        this.services = services;
+        DataContainer = dataContainer;
+        Account = services.GetRequiredService<StorageAccount>();
+        Client = services.GetRequiredService<DurableTaskClient>();
+        Worker = services.GetRequiredService<DurableTaskWorker>();
+        Runs = services.GetRequiredService<IDagRunService>();
+    }
+
+    public string DataContainer { get; }
+
+    public StorageAccount Account { get; }
+
+    public DurableTaskClient Client { get; }
+
+    public DurableTaskWorker Worker { get; }
+
+    public IDagRunService Runs { get; }
+
+    public static DagDefinition Dag(string yaml)
+    {
+        var loaded = DagFileLoader.Load(yaml, "test.yaml");
+        Assert.True(loaded.IsValid, string.Join("\n", loaded.Problems));
+        return loaded.Dag!;
+    }
+
+    public static async Task<PipelineTestHost> StartAsync(AzuriteFixture azurite, IEnumerable<DagDefinition> dags, ISparkBackend? backend = null, Action<PipelineOptions>? configure = null, string? dataContainer = null)
+    {
+        dataContainer ??= AzuriteFixture.UniqueName("data");
+        var collection = new ServiceCollection();
+        var account = azurite.CreateAccount();
+        collection.AddSingleton(account);
+        collection.AddDurableEngine(o =>
+        {
+            o.TaskHub = AzuriteFixture.UniqueName("hub");
+            o.MaxPollingInterval = TimeSpan.FromMilliseconds(100);
+        });
+        if (backend is not null)
+        {
+            collection.AddSingleton(backend);
+        }
+
+        collection.AddSparkJobs(o =>
+        {
+            o.DataContainer = dataContainer;
+            o.Local.MaxConcurrentJobs = 2;
+        });
+        collection.AddPipelines(o =>
+        {
+            o.ReadDagContainer = false;
+            o.BackfillCheckInterval = TimeSpan.FromSeconds(1);
+            foreach (var dag in dags)
+            {
+                o.Dags.Add(dag);
+            }
+
+            configure?.Invoke(o);
+        });
+        var provider = collection.BuildServiceProvider();
+        await account.Blobs.GetBlobContainerClient(dataContainer).CreateIfNotExistsAsync();
+        var host = new PipelineTestHost(provider, dataContainer);
+        await host.Worker.StartAsync(CancellationToken.None);
+        return host;
+    }
+
+    public async Task<DagRunInfo> WaitAsync(string runId, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        await Client.WaitForInstanceCompletionAsync(runId, false, cts.Token);
+        return (await Runs.GetRunAsync(runId))!;
+    }
+
+    public async Task<DagRunInfo> RunAsync(string dagId, DagRunTrigger? trigger = null, TimeSpan? timeout = null)
+    {
+        var started = await Runs.TriggerAsync(dagId, trigger ?? new DagRunTrigger());
+        Assert.True(started.Created);
+        return await WaitAsync(started.RunId, timeout);
+    }
+
+    /// <summary>Reads every row of an output folder with DuckDB, straight from the downloaded blobs.</summary>
+    public async Task<List<Dictionary<string, object?>>> ReadRowsAsync(string location, string format = "parquet", string orderBy = "1")
+    {
+        var slash = location.IndexOf('/', StringComparison.Ordinal);
+        var container = Account.Blobs.GetBlobContainerClient(location[..slash]);
+        var folder = Directory.CreateTempSubdirectory("pipeline-test-").FullName;
+        try
+        {
+            var files = 0;
+            await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, location[(slash + 1)..], default))
+            {
+                if (blob.Name.EndsWith("." + format, StringComparison.Ordinal))
+                {
+                    await container.GetBlobClient(blob.Name).DownloadToAsync(Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"p{files++}.{format}")));
+                }
+            }
+
+            Assert.True(files > 0, "no ." + format + " blobs under " + location);
+            var source = format == "json" ? $"read_json_auto('{folder}/*.json')" : $"read_parquet('{folder}/*.parquet')";
+            return Query($"SELECT * FROM {source} ORDER BY {orderBy}");
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    /// <summary>Runs SQL in a fresh DuckDB, for values computed independently of the code under test.</summary>
+    public static List<Dictionary<string, object?>> Query(string sql)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<Dictionary<string, object?>>();
+        while (reader.Read())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    public async Task<JsonObject> ReadManifestAsync(string dagId, string runId)
+    {
+        var blob = Account.Blobs.GetBlobContainerClient(DataContainer).GetBlobClient($"{dagId}/{runId}/_manifest.json");
+        var content = await blob.DownloadContentAsync();
+        return JsonNode.Parse(content.Value.Content.ToString())!.AsObject();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Worker.StopAsync(CancellationToken.None);
+        await services.DisposeAsync();
+    }
+}

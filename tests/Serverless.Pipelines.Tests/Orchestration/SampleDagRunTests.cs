@@ -1,0 +1,171 @@
+using System.Globalization;
+using Serverless.Pipelines.Definitions;
+using Serverless.Pipelines.Loading;
+using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Service;
+using Serverless.Pipelines.Tests.Samples;
+using Serverless.Testing;
+
+namespace Serverless.Pipelines.Tests.Orchestration;
+
+/// <summary>
+/// Every sample DAG end to end on the local DuckDB backend, results checked against values computed here directly
+/// from the vega-datasets files. The sample data is uploaded once per test run into a shared data container.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class SampleDagRunTests(AzuriteFixture azurite)
+{
+    private static readonly SemaphoreSlim UploadLock = new(1, 1);
+    private static string? sharedContainer;
+
+    private static string Data(string file) => Path.Combine(DuckDbSampleRunner.DataFolder, file).Replace("'", "''", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Run_Hello_ComputesThirteenSquared()
+    {
+        await using var host = await StartAsync();
+
+        var run = await host.RunAsync("hello");
+
+        Assert.Equal(DagRunState.Success, run.State);
+        var rows = await host.ReadRowsAsync(run.Tasks.Single().Outputs["result"]);
+        Assert.Equal(13L * 13L, Convert.ToInt64(Assert.Single(rows)["squared"], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Run_DepartureDelays_CountsMatchDuckDbOverTheSourceFile()
+    {
+        await using var host = await StartAsync();
+        var expected = PipelineTestHost.Query($"""
+            SELECT COUNT(*) FILTER (WHERE origin = 'PHL' AND destination = 'DFW' AND delay > 150) AS d,
+                   COUNT(*) FILTER (WHERE distance < 200) AS s,
+                   COUNT(*) FILTER (WHERE distance > 600) AS l,
+                   COUNT(*) AS n
+            FROM read_parquet('{Data("flights-3m.parquet")}')
+            """)[0];
+
+        var run = await host.RunAsync("departure-delays", timeout: TimeSpan.FromSeconds(120));
+
+        Assert.Equal(DagRunState.Success, run.State);
+        var summary = Assert.Single(await host.ReadRowsAsync(run.Tasks.Single(t => t.Id == "summary").Outputs["summary"], "json"));
+        Assert.Equal(Convert.ToInt64(expected["d"], CultureInfo.InvariantCulture), Convert.ToInt64(summary["phl_dfw_delayed"], CultureInfo.InvariantCulture));
+        Assert.Equal(Convert.ToInt64(expected["s"], CultureInfo.InvariantCulture), Convert.ToInt64(summary["short_flights"], CultureInfo.InvariantCulture));
+        Assert.Equal(Convert.ToInt64(expected["l"], CultureInfo.InvariantCulture), Convert.ToInt64(summary["long_flights"], CultureInfo.InvariantCulture));
+
+        // The manifest is the lineage: every task with its job, inputs and outputs measured in bytes.
+        var manifest = await host.ReadManifestAsync("departure-delays", run.RunId);
+        Assert.Equal("success", manifest["state"]!.GetValue<string>());
+        var load = manifest["tasks"]!.AsArray().Single(t => t!["taskId"]!.GetValue<string>() == "load")!;
+        Assert.Equal(Convert.ToInt64(expected["n"], CultureInfo.InvariantCulture), load["rowsWritten"]!.GetValue<long>());
+        Assert.Equal(new FileInfo(Path.Combine(DuckDbSampleRunner.DataFolder, "flights-3m.parquet")).Length, load["inputs"]!["flights"]!["bytes"]!.GetValue<long>());
+        Assert.True(load["outputs"]!["flights"]!["bytes"]!.GetValue<long>() > 0);
+        Assert.All(manifest["tasks"]!.AsArray(), t => Assert.NotNull(t!["jobId"]));
+    }
+
+    [Fact]
+    public async Task Run_Stocks_MapsOncePerSymbolAndSummaryMatchesHandComputedReturns()
+    {
+        await using var host = await StartAsync();
+        var prices = PipelineTestHost.Query($"SELECT symbol, date, price FROM read_csv_auto('{Data("stocks.csv")}', header=true)");
+        var expected = prices
+            .GroupBy(r => (string)r["symbol"]!)
+            .ToDictionary(
+                g => g.Key,
+                g =>
+                {
+                    var series = g.OrderBy(r => DateTime.ParseExact((string)r["date"]!, "MMM d yyyy", CultureInfo.InvariantCulture)).Select(r => Convert.ToDouble(r["price"], CultureInfo.InvariantCulture)).ToList();
+                    var returns = series.Skip(1).Select((p, i) => (p / series[i]) - 1).ToList();
+                    return (Months: series.Count, Average: returns.Average());
+                });
+
+        var run = await host.RunAsync("stocks", timeout: TimeSpan.FromSeconds(120));
+
+        Assert.Equal(DagRunState.Success, run.State);
+        Assert.Equal(expected.Count, run.Tasks.Count(t => t.Id == "monthly-returns"));
+        var summary = await host.ReadRowsAsync(run.Tasks.Single(t => t.Id == "summary").Outputs["summary"]);
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), summary.Select(r => (string)r["symbol"]!));
+        foreach (var row in summary)
+        {
+            var (months, average) = expected[(string)row["symbol"]!];
+            Assert.Equal(months, Convert.ToInt32(row["months"], CultureInfo.InvariantCulture));
+            Assert.Equal(average, Convert.ToDouble(row["avg_monthly_return"], CultureInfo.InvariantCulture), 9);
+        }
+    }
+
+    [Fact]
+    public async Task Run_FlightsDaily_TopRoutesMatchDuckDbForThatDay()
+    {
+        await using var host = await StartAsync();
+        var expected = PipelineTestHost.Query($"""
+            SELECT f.origin, f.destination, COUNT(*) AS n, AVG(f.delay) AS avg_delay
+            FROM read_parquet('{Data("flights-3m.parquet")}') f
+            WHERE CAST(f.date AS DATE) = DATE '2001-01-10'
+              AND f.origin IN (SELECT iata FROM read_csv_auto('{Data("airports.csv")}', header=true))
+              AND f.destination IN (SELECT iata FROM read_csv_auto('{Data("airports.csv")}', header=true))
+            GROUP BY f.origin, f.destination
+            HAVING COUNT(*) >= 3
+            ORDER BY avg_delay DESC, f.origin, f.destination
+            LIMIT 10
+            """);
+
+        var run = await host.RunAsync("flights-daily", new DagRunTrigger(LogicalDate: new DateTimeOffset(2001, 1, 10, 0, 0, 0, TimeSpan.Zero)), TimeSpan.FromSeconds(120));
+
+        Assert.Equal(DagRunState.Success, run.State);
+        Assert.Equal("flights-daily", run.DagId);
+        var routes = await host.ReadRowsAsync(run.Tasks.Single(t => t.Id == "top-routes").Outputs["routes"], orderBy: "avg_delay DESC, origin, destination");
+        Assert.Equal(expected.Select(r => $"{r["origin"]}-{r["destination"]}"), routes.Select(r => $"{r["origin"]}-{r["destination"]}"));
+        Assert.Equal(Convert.ToDouble(expected[0]["avg_delay"], CultureInfo.InvariantCulture), Convert.ToDouble(routes[0]["avg_delay"], CultureInfo.InvariantCulture), 9);
+    }
+
+    [Fact]
+    public async Task Run_BranchOnSqlResult_FollowsTheValueTheQueryReturns()
+    {
+        var dag = PipelineTestHost.Dag("""
+            id: sql-branch
+            tasks:
+              - id: decide
+                kind: branch
+                inputs: [{ name: prices, path: samples/stocks.csv, options: { header: "true" } }]
+                branch:
+                  sql: "SELECT CASE WHEN COUNT(DISTINCT symbol) > 3 THEN 'many' ELSE 'few' END FROM prices"
+                  cases: { many: [wide], few: [narrow] }
+              - { id: wide, kind: sql, dependsOn: [decide], sql: SELECT 1 AS x, outputs: [rows] }
+              - { id: narrow, kind: sql, dependsOn: [decide], sql: SELECT 2 AS x, outputs: [rows] }
+            """);
+        var symbols = Convert.ToInt64(PipelineTestHost.Query($"SELECT COUNT(DISTINCT symbol) AS n FROM read_csv_auto('{Data("stocks.csv")}', header=true)")[0]["n"], CultureInfo.InvariantCulture);
+        await using var host = await StartAsync(dag);
+
+        var run = await host.RunAsync("sql-branch");
+
+        var (chosen, other) = symbols > 3 ? ("wide", "narrow") : ("narrow", "wide");
+        Assert.Equal(TaskInstanceState.Success, run.Tasks.Single(t => t.Id == chosen).State);
+        Assert.Equal(TaskInstanceState.Skipped, run.Tasks.Single(t => t.Id == other).State);
+    }
+
+    private async Task<PipelineTestHost> StartAsync(params DagDefinition[] extra)
+    {
+        var samples = (await new DagFolderSource(RepositoryPaths.SampleDags).LoadAsync()).Select(r => r.Dag!).ToList();
+        await UploadLock.WaitAsync();
+        try
+        {
+            if (sharedContainer is null)
+            {
+                var name = AzuriteFixture.UniqueName("samples");
+                var container = azurite.CreateAccount().Blobs.GetBlobContainerClient(name);
+                await container.CreateIfNotExistsAsync();
+                foreach (var file in new[] { "flights-3m.parquet", "airports.csv", "stocks.csv" })
+                {
+                    await container.GetBlobClient("samples/" + file).UploadAsync(Path.Combine(DuckDbSampleRunner.DataFolder, file), overwrite: true);
+                }
+
+                sharedContainer = name;
+            }
+        }
+        finally
+        {
+            UploadLock.Release();
+        }
+
+        return await PipelineTestHost.StartAsync(azurite, [.. samples, .. extra], configure: null, dataContainer: sharedContainer);
+    }
+}
