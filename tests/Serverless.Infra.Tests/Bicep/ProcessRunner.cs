@@ -25,10 +25,6 @@ internal static class ProcessRunner
             start.ArgumentList.Add(argument);
         }
 
-        // Bicep checks for updates and sends telemetry unless told not to; the build machines are offline.
-        start.Environment["BICEP_TRACING_ENABLED"] = "false";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
