@@ -13,7 +13,7 @@ namespace Serverless.Durable.Worker;
 /// </summary>
 internal sealed class QueuePoller : IDisposable
 {
-    private static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly TaskHubQueue queue;
     private readonly TimeSpan visibilityTimeout;
@@ -76,7 +76,6 @@ internal sealed class QueuePoller : IDisposable
                     continue;
                 }
 
-                interval = MinInterval;
                 for (int i = 1; i < messages.Length; i++)
                 {
                     // Cannot block: only this loop takes slots, and it asked for no more than were free.
@@ -88,8 +87,21 @@ internal sealed class QueuePoller : IDisposable
                 {
                     inFlight.Add(Task.Run(() => this.HandleOneAsync(message, cancellationToken), CancellationToken.None));
                 }
+
+                if (messages.Length < Math.Min(32, free))
+                {
+                    // Fewer than asked for: the queue is drained for now. Wait for a local send or the
+                    // backoff instead of spending an empty receive right away.
+                    interval = MinInterval;
+                    await this.WaitAsync(interval, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    interval = MinInterval;
+                }
             }
         }
+
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping.

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Durable;
+using Serverless.Durable.Client;
+using Serverless.Durable.Hosting;
+using Serverless.Durable.Worker;
+using Serverless.Storage.Connection;
+using Serverless.Storage.Diagnostics;
+
+namespace Serverless.Benchmarks.Scenarios;
+
+/// <summary>
+/// <c>./bench.sh engine</c>: durable engine throughput and latency against Azurite, each figure with
+/// the raw queue round-trip rate measured in the same run and the storage requests per activity.
+/// </summary>
+internal sealed class EngineScenario : IBenchmarkScenario
+{
+    public string Name => "engine";
+
+    public string Description => "durable engine: sequential, fan-out-fan-in, many-instances, start-latency";
+
+    public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var counter = new StorageRequestCounter();
+        StorageAccount account = StorageAccount.FromConnectionString(context.ConnectionString, counter);
+        double baseline = await MeasureQueueRoundTripsAsync(account, cancellationToken);
+
+        await using Engine engine = await Engine.StartAsync(account);
+        await engine.RunAsync("Chain", 5, cancellationToken); // warm-up: JIT and first-touch costs
+
+        await MeasureAsync("sequential", 100, 25, counter, baseline, () => engine.RunAsync("Chain", 100, cancellationToken));
+        await MeasureAsync("fan-out-fan-in", 1000, 100, counter, baseline, () => engine.RunAsync("FanOut", 1000, cancellationToken));
+        await MeasureAsync("many-instances", 1000, 100, counter, baseline, async () =>
+        {
+            string[] ids = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => engine.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 10, cancellationToken: cancellationToken)));
+            await Task.WhenAll(ids.Select(id => engine.Client.WaitForInstanceCompletionAsync(id, false, cancellationToken)));
+        });
+
+        // Start latency: schedule → the first activity's code running, one instance at a time.
+        var latencies = new List<double>();
+        for (int i = 0; i < 40; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var firstActivity = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            engine.OnFirstActivity = firstActivity;
+            string id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Chain", 1, cancellationToken: cancellationToken);
+            await firstActivity.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+            await engine.Client.WaitForInstanceCompletionAsync(id, false, cancellationToken);
+        }
+
+        latencies.Sort();
+        BenchmarkContext.Emit(new JsonObject
+        {
+            ["scenario"] = "start-latency",
+            ["samples"] = latencies.Count,
+            ["median_ms"] = Math.Round(Percentile(latencies, 0.5), 1),
+            ["p99_ms"] = Math.Round(Percentile(latencies, 0.99), 1),
+            ["baseline_roundtrips_per_s"] = Math.Round(baseline, 1),
+            ["baseline_roundtrip_ms"] = Math.Round(1000 / baseline, 2),
+            ["ratio_median_to_roundtrip"] = Math.Round(Percentile(latencies, 0.5) / (1000 / baseline), 1),
+            ["peak_rss_mb"] = BenchmarkContext.PeakRssMb(),
+            ["target"] = "report only",
+        });
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    /// <summary>Raw queue send + receive + delete round-trips per second: the floor any queue-driven engine stands on.</summary>
+    private static async Task<double> MeasureQueueRoundTripsAsync(StorageAccount account, CancellationToken cancellationToken)
+    {
+        var queue = account.Queues.GetQueueClient("baseline" + Guid.NewGuid().ToString("N")[..8]);
+        await queue.CreateAsync(cancellationToken: cancellationToken);
+        for (int i = 0; i < 20; i++)
+        {
+            await queue.SendMessageAsync("warm", cancellationToken);
+            var m = await queue.ReceiveMessageAsync(cancellationToken: cancellationToken);
+            await queue.DeleteMessageAsync(m.Value.MessageId, m.Value.PopReceipt, cancellationToken);
+        }
+
+        const int count = 300;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < count; i++)
+        {
+            await queue.SendMessageAsync("x", cancellationToken);
+            var m = await queue.ReceiveMessageAsync(cancellationToken: cancellationToken);
+            await queue.DeleteMessageAsync(m.Value.MessageId, m.Value.PopReceipt, cancellationToken);
+        }
+
+        double perSecond = count / clock.Elapsed.TotalSeconds;
+        await queue.DeleteAsync(cancellationToken);
+        return perSecond;
+    }
+
+    private static async Task MeasureAsync(string scenario, int activities, double target, StorageRequestCounter counter, double baseline, Func<Task> run)
+    {
+        counter.Reset();
+        var clock = Stopwatch.StartNew();
+        await run();
+        double seconds = clock.Elapsed.TotalSeconds;
+        double perSecond = activities / seconds;
+        double txPerActivity = (double)counter.Total / activities;
+        var line = new JsonObject
+        {
+            ["scenario"] = scenario,
+            ["activities"] = activities,
+            ["seconds"] = Math.Round(seconds, 2),
+            ["activities_per_s"] = Math.Round(perSecond, 1),
+            ["storage_tx_per_activity"] = Math.Round(txPerActivity, 2),
+            ["storage_tx"] = new JsonObject { ["table"] = counter.Table, ["queue"] = counter.Queue, ["blob"] = counter.Blob },
+            ["baseline_roundtrips_per_s"] = Math.Round(baseline, 1),
+            ["ratio"] = Math.Round(perSecond / baseline, 3),
+            ["peak_rss_mb"] = BenchmarkContext.PeakRssMb(),
+            ["target"] = scenario == "fan-out-fan-in" ? $">= {target} activities/s and <= 6 storage tx/activity" : $">= {target} activities/s",
+            ["target_met"] = perSecond >= target && (scenario != "fan-out-fan-in" || txPerActivity <= 6),
+        };
+        BenchmarkContext.Emit(line);
+    }
+
+    /// <summary>One in-process worker and client on a fresh task hub, with the benchmark orchestrations.</summary>
+    private sealed class Engine : IAsyncDisposable
+    {
+        private readonly ServiceProvider services;
+
+        private Engine(ServiceProvider services)
+        {
+            this.services = services;
+            this.Client = services.GetRequiredService<DurableTaskClient>();
+        }
+
+        public DurableTaskClient Client { get; }
+
+        public TaskCompletionSource? OnFirstActivity { get; set; }
+
+        public static async Task<Engine> StartAsync(StorageAccount account)
+        {
+            Engine? engine = null;
+            var collection = new ServiceCollection();
+            collection.AddSingleton(account);
+            collection.AddDurableEngine(o => o.TaskHub = "bench" + Guid.NewGuid().ToString("N")[..8]);
+            collection.AddDurableTasks(r => r
+                .AddActivityFunc<int, int>("Noop", (_, x) =>
+                {
+                    engine?.OnFirstActivity?.TrySetResult();
+                    return Task.FromResult(x);
+                })
+                .AddOrchestratorFunc<int, int>("Chain", async (ctx, n) =>
+                {
+                    int last = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        last = await ctx.CallActivityAsync<int>("Noop", i);
+                    }
+
+                    return last;
+                })
+                .AddOrchestratorFunc<int, int>("FanOut", async (ctx, n) =>
+                {
+                    int[] all = await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>("Noop", i)));
+                    return all.Length;
+                }));
+            engine = new Engine(collection.BuildServiceProvider());
+            await engine.services.GetRequiredService<DurableTaskWorker>().StartAsync(CancellationToken.None);
+            return engine;
+        }
+
+        public async Task RunAsync(string name, int n, CancellationToken cancellationToken)
+        {
+            string id = await this.Client.ScheduleNewOrchestrationInstanceAsync(name, n, cancellationToken: cancellationToken);
+            OrchestrationMetadata result = await this.Client.WaitForInstanceCompletionAsync(id, false, cancellationToken);
+            if (result.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+            {
+                throw new InvalidOperationException($"Benchmark orchestration {name} ended {result.RuntimeStatus}: {result.FailureDetails}");
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await this.services.GetRequiredService<DurableTaskWorker>().DisposeAsync();
+            await this.services.DisposeAsync();
+        }
+    }
+}
