@@ -63,6 +63,27 @@ internal sealed class EngineScenario : IBenchmarkScenario
             ["peak_rss_mb"] = BenchmarkContext.PeakRssMb(),
             ["target"] = "report only",
         });
+
+        await MeasureIdleAsync(counter, cancellationToken);
+    }
+
+    /// <summary>Idle cost: storage requests of a worker with nothing to do, after its polling has backed off.</summary>
+    private static async Task MeasureIdleAsync(StorageRequestCounter counter, CancellationToken cancellationToken)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken); // let the backoff reach its maximum
+        counter.Reset();
+        var window = TimeSpan.FromSeconds(40);
+        await Task.Delay(window, cancellationToken);
+        double perHour = counter.Total * (3600 / window.TotalSeconds);
+        BenchmarkContext.Emit(new JsonObject
+        {
+            ["scenario"] = "idle",
+            ["window_s"] = window.TotalSeconds,
+            ["storage_tx"] = counter.Total,
+            ["storage_tx_per_hour"] = Math.Round(perHour),
+            ["max_polling_interval_s"] = new DurableEngineOptions().MaxPollingInterval.TotalSeconds,
+            ["target"] = "report only (2 queues x 3600 / max interval)",
+        });
     }
 
     private static double Percentile(List<double> sorted, double p) =>
