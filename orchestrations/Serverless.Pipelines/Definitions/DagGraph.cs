@@ -202,25 +202,27 @@ public sealed class DagGraph
 
     private List<string> SortTopologically()
     {
-        var remaining = declared.ToDictionary(id => id, id => upstream[id].Count, StringComparer.Ordinal);
-        var order = new List<string>(declared.Count);
-        var progress = true;
-        while (progress)
+        // Kahn's algorithm; the ready set is ordered by declaration index so the order is deterministic.
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < declared.Count; i++)
         {
-            progress = false;
-            foreach (var id in declared)
-            {
-                if (remaining.TryGetValue(id, out var count) && count == 0)
-                {
-                    remaining.Remove(id);
-                    order.Add(id);
-                    foreach (var child in downstream[id])
-                    {
-                        remaining[child]--;
-                    }
+            index[declared[i]] = i;
+        }
 
-                    progress = true;
-                    break;
+        var remaining = declared.ToDictionary(id => id, id => upstream[id].Count, StringComparer.Ordinal);
+        var ready = new SortedSet<int>(declared.Where(id => remaining[id] == 0).Select(id => index[id]));
+        var order = new List<string>(declared.Count);
+        while (ready.Count > 0)
+        {
+            var next = ready.Min;
+            ready.Remove(next);
+            var id = declared[next];
+            order.Add(id);
+            foreach (var child in downstream[id])
+            {
+                if (--remaining[child] == 0)
+                {
+                    ready.Add(index[child]);
                 }
             }
         }

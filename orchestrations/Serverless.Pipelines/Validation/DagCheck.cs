@@ -12,6 +12,7 @@ internal sealed class DagCheck
     private readonly DagSourceMap map;
     private readonly List<DagProblem> problems = [];
     private readonly Dictionary<string, int> taskIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlySet<string>> ancestors = new(StringComparer.Ordinal);
     private DagGraph graph = null!;
 
     public DagCheck(DagDefinition dag, DagSourceMap map)
@@ -56,6 +57,19 @@ internal sealed class DagCheck
     private static string Item(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
 
     private void Add(string path, string message) => problems.Add(map.Problem(path, message));
+
+    private DagTask? FindTask(string id) => taskIndex.TryGetValue(id, out var index) ? dag.Tasks[index] : null;
+
+    private IReadOnlySet<string> AncestorsOf(string taskId)
+    {
+        if (!ancestors.TryGetValue(taskId, out var set))
+        {
+            set = graph.AncestorsOf(taskId);
+            ancestors[taskId] = set;
+        }
+
+        return set;
+    }
 
     private void CheckDag()
     {
@@ -439,7 +453,7 @@ internal sealed class DagCheck
         {
             Add(path, $"task '{task.Id}' cannot read its own output");
         }
-        else if (dag.FindTask(fromTask) is not { } upstream)
+        else if (FindTask(fromTask) is not { } upstream)
         {
             Add(path, $"unknown task '{fromTask}' in '{from}'");
         }
@@ -618,7 +632,7 @@ internal sealed class DagCheck
                     return "write outputs.TASK.OUTPUT";
                 }
 
-                if (dag.FindTask(s[1]) is not { } upstream)
+                if (FindTask(s[1]) is not { } upstream)
                 {
                     return $"no task '{s[1]}'";
                 }
@@ -628,7 +642,7 @@ internal sealed class DagCheck
                     return $"task '{s[1]}' has no output '{s[2]}'";
                 }
 
-                return graph.IsAncestor(s[1], task.Id) ? null : $"task '{s[1]}' is not upstream of '{task.Id}'";
+                return AncestorsOf(task.Id).Contains(s[1]) ? null : $"task '{s[1]}' is not upstream of '{task.Id}'";
             case "item" when s.Count <= 2:
             case "map_index" when s.Count == 1:
                 return task.Expand is null ? $"'{s[0]}' exists only in tasks with 'expand'" : null;
