@@ -26,7 +26,7 @@ param hostingPlan string = 'FlexConsumption'
 ])
 param elasticPremiumSku string = 'EP1'
 
-@description('Largest number of Function App instances.')
+@description('Largest number of Function App instances (Flex Consumption accepts 40-1000; Elastic Premium is limited by the SKU and region).')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40

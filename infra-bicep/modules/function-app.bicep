@@ -33,7 +33,7 @@ param hostingPlan string
 ])
 param elasticPremiumSku string = 'EP1'
 
-@description('Largest number of instances the app scales out to.')
+@description('Largest number of instances the app scales out to (Flex Consumption accepts 40-1000).')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
