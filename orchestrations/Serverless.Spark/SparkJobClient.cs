@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Serverless.Spark.Backends;
 using Serverless.Spark.Jobs;
 
@@ -9,15 +10,29 @@ namespace Serverless.Spark;
 /// </summary>
 public sealed class SparkJobClient
 {
+    private readonly Func<string, ISparkBackend>? otherBackends;
+    private readonly ConcurrentDictionary<string, ISparkBackend> backends = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Initializes a new instance of the <see cref="SparkJobClient"/> class.</summary>
     /// <param name="backend">The backend jobs run on.</param>
     /// <param name="validator">The spec validator (data container and account of this deployment).</param>
     public SparkJobClient(ISparkBackend backend, SparkJobSpecValidator validator)
+        : this(backend, validator, null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="SparkJobClient"/> class that can also use other backends by name.</summary>
+    /// <param name="backend">The default backend.</param>
+    /// <param name="validator">The spec validator.</param>
+    /// <param name="otherBackends">Creates another backend by name on first use (throws when it is not configured); null for none.</param>
+    public SparkJobClient(ISparkBackend backend, SparkJobSpecValidator validator, Func<string, ISparkBackend>? otherBackends)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(validator);
         this.Backend = backend;
         this.Validator = validator;
+        this.otherBackends = otherBackends;
+        this.backends[backend.Name] = backend;
     }
 
     /// <summary>Gets the backend.</summary>
@@ -37,11 +52,22 @@ public sealed class SparkJobClient
     /// <param name="cancellationToken">Cancels the call (not the job).</param>
     /// <returns>The handle to poll.</returns>
     /// <exception cref="SparkJobValidationException">The spec is invalid; every error is listed.</exception>
-    public Task<SparkJobHandle> StartJobAsync(SparkJobSpec spec, string idempotencyKey, CancellationToken cancellationToken = default)
+    public Task<SparkJobHandle> StartJobAsync(SparkJobSpec spec, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        this.StartJobAsync(spec, idempotencyKey, null, cancellationToken);
+
+    /// <summary>Validates and submits a job to a named backend (null for the default).</summary>
+    /// <param name="spec">The spec.</param>
+    /// <param name="idempotencyKey">The key (see <see cref="SparkIdempotencyKey"/>).</param>
+    /// <param name="backend">The backend name (<c>local</c>, <c>livy</c>, <c>synapse</c>, <c>databricks</c>), or null for the default.</param>
+    /// <param name="cancellationToken">Cancels the call (not the job).</param>
+    /// <returns>The handle to poll; it names the backend, so status and cancel go to the same one.</returns>
+    /// <exception cref="SparkJobValidationException">The spec is invalid; every error is listed.</exception>
+    public Task<SparkJobHandle> StartJobAsync(SparkJobSpec spec, string idempotencyKey, string? backend, CancellationToken cancellationToken = default)
     {
-        this.Validator.ThrowIfInvalid(spec, this.Backend.Name, this.Backend.SupportedKinds);
+        ISparkBackend target = this.Resolve(backend);
+        this.Validator.ThrowIfInvalid(spec, target.Name, target.SupportedKinds);
         SparkIdempotencyKey.ThrowIfInvalid(idempotencyKey);
-        return this.Backend.StartJobAsync(spec, idempotencyKey, cancellationToken);
+        return target.StartJobAsync(spec, idempotencyKey, cancellationToken);
     }
 
     /// <summary>Reads a job's status.</summary>
@@ -50,8 +76,8 @@ public sealed class SparkJobClient
     /// <returns>The status.</returns>
     public Task<SparkJobStatus> GetStatusAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
     {
-        this.CheckBackend(handle);
-        return this.Backend.GetStatusAsync(handle, cancellationToken);
+        ArgumentNullException.ThrowIfNull(handle);
+        return this.Resolve(handle.Backend).GetStatusAsync(handle, cancellationToken);
     }
 
     /// <summary>Asks a job to stop.</summary>
@@ -60,16 +86,27 @@ public sealed class SparkJobClient
     /// <returns>The status after the request.</returns>
     public Task<SparkJobStatus> CancelJobAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
     {
-        this.CheckBackend(handle);
-        return this.Backend.CancelJobAsync(handle, cancellationToken);
+        ArgumentNullException.ThrowIfNull(handle);
+        return this.Resolve(handle.Backend).CancelJobAsync(handle, cancellationToken);
     }
 
-    private void CheckBackend(SparkJobHandle handle)
+    private ISparkBackend Resolve(string? name)
     {
-        ArgumentNullException.ThrowIfNull(handle);
-        if (!string.Equals(handle.Backend, this.Backend.Name, StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrWhiteSpace(name))
         {
-            throw new InvalidOperationException($"Job {handle.JobId} was submitted to the '{handle.Backend}' backend, but this host is configured for '{this.Backend.Name}'.");
+            return this.Backend;
         }
+
+        if (this.backends.TryGetValue(name, out ISparkBackend? known))
+        {
+            return known;
+        }
+
+        if (this.otherBackends is null)
+        {
+            throw new InvalidOperationException($"The '{name}' backend is not available: this host runs jobs on '{this.Backend.Name}'.");
+        }
+
+        return this.backends.GetOrAdd(name.Trim().ToLowerInvariant(), this.otherBackends);
     }
 }

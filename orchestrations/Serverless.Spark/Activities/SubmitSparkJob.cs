@@ -22,6 +22,6 @@ public sealed class SubmitSparkJob : TaskActivity<SubmitSparkJobInput, SparkJobH
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         string key = input.IdempotencyKey ?? SparkIdempotencyKey.FromActivity(context.InstanceId, context.TaskId);
-        return this.client.StartJobAsync(input.Spec, key, context.CancellationToken);
+        return this.client.StartJobAsync(input.Spec, key, input.Backend, context.CancellationToken);
     }
 }

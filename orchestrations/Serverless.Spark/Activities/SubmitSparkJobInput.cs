@@ -11,4 +11,7 @@ public sealed record SubmitSparkJobInput(SparkJobSpec Spec)
     /// task id, so a redelivered activity never starts a second job.
     /// </summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>Gets the backend to run on (<c>local</c>, <c>livy</c>, <c>synapse</c>, <c>databricks</c>); null for <c>Spark__Backend</c>.</summary>
+    public string? Backend { get; init; }
 }

@@ -47,24 +47,32 @@ public static class SparkServiceCollectionExtensions
         services.AddHttpClient(SparkHttpClientNames.Livy).AddSparkResilience(probe.Http);
         services.AddHttpClient(SparkHttpClientNames.Synapse).AddSparkResilience(probe.Http);
         services.AddHttpClient(SparkHttpClientNames.Databricks).AddSparkResilience(probe.Http);
-        services.TryAddSingleton<ISparkBackend>(CreateBackend);
+        services.TryAddSingleton<ISparkBackend>(sp => CreateBackend(sp, sp.GetRequiredService<IOptions<SparkOptions>>().Value.Backend));
         services.TryAddSingleton(sp =>
         {
             SparkOptions options = sp.GetRequiredService<IOptions<SparkOptions>>().Value;
             return new SparkJobSpecValidator(options.DataContainer, sp.GetRequiredService<StorageAccount>().Blobs.Uri);
         });
-        services.TryAddSingleton<SparkJobClient>();
+        services.TryAddSingleton<OtherSparkBackends>();
+        services.TryAddSingleton(sp => new SparkJobClient(
+            sp.GetRequiredService<ISparkBackend>(),
+            sp.GetRequiredService<SparkJobSpecValidator>(),
+            sp.GetRequiredService<OtherSparkBackends>().Create));
         return services;
     }
 
-    private static ISparkBackend CreateBackend(IServiceProvider services)
+    /// <summary>Creates a backend by name from the options.</summary>
+    /// <param name="services">The service provider.</param>
+    /// <param name="backend">The backend name.</param>
+    /// <returns>The backend.</returns>
+    internal static ISparkBackend CreateBackend(IServiceProvider services, string backend)
     {
         SparkOptions options = services.GetRequiredService<IOptions<SparkOptions>>().Value;
         StorageAccount account = services.GetRequiredService<StorageAccount>();
         IHttpClientFactory http = services.GetRequiredService<IHttpClientFactory>();
         ILoggerFactory logs = services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         TokenCredential Credential() => services.GetService<TokenCredential>() ?? new DefaultAzureCredential();
-        return options.Backend.Trim().ToLowerInvariant() switch
+        return backend.Trim().ToLowerInvariant() switch
         {
             SparkBackendNames.Local => new LocalSparkBackend(account, options.Local, logs.CreateLogger<LocalSparkBackend>()),
             SparkBackendNames.Livy => new LivySparkBackend(http.CreateClient(SparkHttpClientNames.Livy), account, options.Livy, options.ClusterPathTemplate, logs.CreateLogger<LivySparkBackend>()),
@@ -76,7 +84,7 @@ public static class SparkServiceCollectionExtensions
                 options.ClusterPathTemplate,
                 options.Databricks.Token is null ? Credential() : null,
                 logs.CreateLogger<DatabricksSparkBackend>()),
-            _ => throw new InvalidOperationException($"Spark:Backend '{options.Backend}' is unknown: use local, livy, synapse or databricks."),
+            _ => throw new InvalidOperationException($"Spark backend '{backend}' is unknown: use local, livy, synapse or databricks."),
         };
     }
 }

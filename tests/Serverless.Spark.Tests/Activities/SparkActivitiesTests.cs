@@ -105,6 +105,36 @@ public sealed class SparkActivitiesTests(AzuriteFixture azurite)
         Assert.Equal("livy", services.GetRequiredService<SparkJobClient>().Backend.Name);
     }
 
+    [Fact]
+    public async Task SubmitSparkJob_NamedBackend_RunsThereAndStatusFollowsTheHandle()
+    {
+        StorageAccount account = azurite.CreateAccount();
+        await using ServiceProvider services = BuildServices(account, new Dictionary<string, string?>
+        {
+            ["Spark:Backend"] = "databricks",
+            ["Spark:Databricks:WorkspaceUrl"] = "http://127.0.0.1:9",
+            ["Spark:Databricks:Token"] = "dapi-unused",
+        });
+        var submit = ActivatorUtilities.CreateInstance<SubmitSparkJob>(services);
+        var status = ActivatorUtilities.CreateInstance<GetSparkJobStatus>(services);
+        var context = new TestActivityContext(nameof(SubmitSparkJob), AzuriteFixture.UniqueName("i"), 1);
+        var spec = new SparkJobSpec("one", SparkJobKind.Sql)
+        {
+            Sql = "SELECT 1 AS one",
+            Outputs = [new SparkJobOutput("one", $"data/tests/{AzuriteFixture.UniqueName("named")}/", SparkDataFormat.Csv)],
+        };
+
+        SparkJobHandle handle = await submit.RunAsync(context, new SubmitSparkJobInput(spec) { Backend = "local" });
+        SparkJobStatus final = await Poll.UntilAsync(() => status.RunAsync(context, handle), s => s.IsTerminal, TimeSpan.FromSeconds(60), "the local job");
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => submit.RunAsync(context, new SubmitSparkJobInput(spec) { Backend = "livy", IdempotencyKey = "k-livy" }));
+
+        Assert.Equal("local", handle.Backend);
+        Assert.Equal(SparkJobState.Succeeded, final.State);
+        Assert.Equal(1, final.RowsWritten);
+        Assert.Contains("Spark:Livy:Endpoint is not set", missing.Message, StringComparison.Ordinal);
+    }
+
     private static ServiceProvider BuildServices(StorageAccount account, Dictionary<string, string?> settings)
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

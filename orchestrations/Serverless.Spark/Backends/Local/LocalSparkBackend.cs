@@ -17,7 +17,7 @@ namespace Serverless.Spark.Backends.Local;
 /// configured. Each job has a record in the <c>SparkJobs</c> table with a heartbeat, so after a host restart its
 /// status reads <see cref="SparkJobState.Lost"/> instead of hanging.
 /// </summary>
-public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable
+public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDisposable
 {
     private const int LogTailLines = 50;
     private readonly StorageAccount account;
@@ -178,6 +178,9 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable
 
         return await this.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Stops every running job and records it as lost; for containers disposed synchronously.</summary>
+    public void Dispose() => this.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Stops every running job and records it as lost (the host is going away).</summary>
     /// <returns>A task.</returns>
