@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+
+namespace Serverless.Functions.Api;
+
+/// <summary>
+/// The OpenAPI 3.1 document served at <c>/api/openapi.json</c>. Written by hand because the API reads its bodies
+/// itself (to give precise problems) and so has no typed parameters a generator could describe; a test checks every
+/// mapped route appears here.
+/// </summary>
+public static class OpenApiDocument
+{
+    /// <summary>Builds the document.</summary>
+    /// <param name="serverUrl">The server base address.</param>
+    /// <returns>The document.</returns>
+    public static JsonObject Build(string serverUrl)
+    {
+        var paths = new JsonObject
+        {
+            ["/api/health"] = new JsonObject { ["get"] = Op("Health", "Liveness; needs no key.", [], null, Ok("Healthy")) },
+            ["/api/dags"] = new JsonObject { ["get"] = Op("ListDags", "Every loaded DAG file, valid or not, with its problems.", [], null, Ok("The DAGs")) },
+            ["/api/dags/validate"] = new JsonObject
+            {
+                ["post"] = Op("ValidateDag", "Validates a posted YAML or JSON DAG definition (?format=yaml|json, else from the content type or the first character).", [Query("format", "yaml or json")], TextBody(), Ok("The model"), Problem("400", "Every problem with line and column")),
+            },
+            ["/api/dags/{dagId}"] = new JsonObject { ["get"] = Op("GetDag", "A DAG's definition, Mermaid graph, next schedule times and recent runs.", [Path("dagId")], null, Ok("The DAG"), Problem("404", "Unknown DAG")) },
+            ["/api/dags/{dagId}/runs"] = new JsonObject
+            {
+                ["post"] = Op("TriggerRun", "Starts a run. A repeated runId returns the existing run.", [Path("dagId")], JsonBody(TriggerSchema()), Accepted(), Problem("400", "Invalid params"), Problem("404", "Unknown DAG"), Problem("409", "The runId belongs to another DAG"), Problem("413", "Body over 1 MB")),
+            },
+            ["/api/dags/{dagId}/backfill"] = new JsonObject
+            {
+                ["post"] = Op("BackfillDag", "Starts one run per schedule point in [from, to]; repeating it creates no duplicates.", [Path("dagId")], JsonBody(Schema(("from", "string"), ("to", "string"), ("maxActiveRuns", "integer"))), Status("202", "The runs"), Problem("400", "Invalid range"), Problem("404", "Unknown DAG")),
+            },
+            ["/api/runs"] = new JsonObject
+            {
+                ["get"] = Op("ListRuns", "A page of runs, newest first.", [Query("dag", "DAG id"), Query("state", "queued, running, success or failed"), Query("from", "created at or after (ISO 8601)"), Query("to", "created before (ISO 8601)"), Query("pageSize", "1–1000, default 50"), Query("continuation", "token from the previous page")], null, Ok("One page")),
+            },
+            ["/api/runs/{runId}"] = new JsonObject
+            {
+                ["get"] = Op("GetRun", "A run with its tasks: 202 with Retry-After while queued or running, 200 when finished.", [Path("runId")], null, Ok("Finished"), Status("202", "Queued or running"), Problem("404", "Unknown run")),
+                ["delete"] = Op("PurgeRun", "Deletes a finished run's state; ?data=true deletes its blobs too.", [Path("runId"), Query("data", "true to delete the run's data")], null, Ok("Purged"), Problem("404", "Unknown run"), Problem("409", "The run is still running")),
+            },
+            ["/api/runs/{runId}/terminate"] = new JsonObject { ["post"] = Op("TerminateRun", "Terminates a running run and cancels its Spark jobs.", [Path("runId"), Query("reason", "why")], null, Status("202", "Terminating"), Problem("404", "Unknown run")) },
+            ["/api/runs/{runId}/events/{name}"] = new JsonObject { ["post"] = Op("RaiseEvent", "Raises an event for the run's external-event sensors; the body is the JSON payload.", [Path("runId"), Path("name")], JsonBody(new JsonObject()), Status("202", "Raised"), Problem("404", "Unknown run")) },
+            ["/api/runs/{runId}/rerun"] = new JsonObject
+            {
+                ["post"] = Op("RerunRun", "Starts a new run that re-executes failed (or the named) tasks and everything downstream.", [Path("runId")], JsonBody(RerunSchema()), Accepted(), Problem("404", "Unknown run"), Problem("409", "The run is not finished")),
+            },
+            ["/api/openapi.json"] = new JsonObject { ["get"] = Op("OpenApi", "This document.", [], null, Ok("The document")) },
+        };
+
+        return new JsonObject
+        {
+            ["openapi"] = "3.1.0",
+            ["info"] = new JsonObject
+            {
+                ["title"] = "Serverless pipelines API",
+                ["version"] = "1.0",
+                ["description"] = "DAG runs on Azure Functions. Every route except /api/health needs a key in the x-functions-key header or the code query parameter. Errors are RFC 9457 application/problem+json.",
+            },
+            ["servers"] = new JsonArray(new JsonObject { ["url"] = serverUrl }),
+            ["security"] = new JsonArray(new JsonObject { ["functionKeyHeader"] = new JsonArray() }, new JsonObject { ["functionKeyQuery"] = new JsonArray() }),
+            ["components"] = new JsonObject
+            {
+                ["securitySchemes"] = new JsonObject
+                {
+                    ["functionKeyHeader"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = ApiKeyCheck.HeaderName },
+                    ["functionKeyQuery"] = new JsonObject { ["type"] = "apiKey", ["in"] = "query", ["name"] = ApiKeyCheck.QueryName },
+                },
+                ["schemas"] = new JsonObject
+                {
+                    ["Problem"] = Schema(("type", "string"), ("title", "string"), ("status", "integer"), ("detail", "string"), ("instance", "string")),
+                    ["RunAccepted"] = Schema(("id", "string"), ("statusQueryGetUri", "string"), ("terminatePostUri", "string"), ("sendEventPostUri", "string"), ("rerunPostUri", "string"), ("purgeHistoryDeleteUri", "string"), ("created", "boolean")),
+                },
+            },
+            ["paths"] = paths,
+        };
+    }
+
+    private static JsonObject TriggerSchema()
+    {
+        var schema = Schema(("logicalDate", "string"), ("runId", "string"));
+        schema["properties"]!["params"] = new JsonObject { ["type"] = "object" };
+        schema["additionalProperties"] = false;
+        return schema;
+    }
+
+    private static JsonObject RerunSchema()
+    {
+        var schema = Schema(("onlyFailed", "boolean"));
+        schema["properties"]!["tasks"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } };
+        schema["additionalProperties"] = false;
+        return schema;
+    }
+
+    private static JsonObject Op(string id, string summary, JsonNode[] parameters, JsonObject? body, params (string Code, JsonObject Response)[] responses)
+    {
+        var op = new JsonObject { ["operationId"] = id, ["summary"] = summary };
+        if (parameters.Length > 0)
+        {
+            op["parameters"] = new JsonArray(parameters);
+        }
+
+        if (body is not null)
+        {
+            op["requestBody"] = body;
+        }
+
+        var map = new JsonObject();
+        foreach (var (code, response) in responses)
+        {
+            map[code] = response;
+        }
+
+        if (!string.Equals(id, "Health", StringComparison.Ordinal))
+        {
+            map["401"] = Problem("401", "Missing or wrong key").Response;
+        }
+
+        op["responses"] = map;
+        if (string.Equals(id, "Health", StringComparison.Ordinal))
+        {
+            op["security"] = new JsonArray();
+        }
+
+        return op;
+    }
+
+    private static JsonObject Path(string name) => new() { ["name"] = name, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } };
+
+    private static JsonObject Query(string name, string description) => new() { ["name"] = name, ["in"] = "query", ["description"] = description, ["schema"] = new JsonObject { ["type"] = "string" } };
+
+    private static JsonObject JsonBody(JsonObject schema) => new() { ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schema } } };
+
+    private static JsonObject TextBody() => new()
+    {
+        ["required"] = true,
+        ["content"] = new JsonObject
+        {
+            ["application/yaml"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } },
+            ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "object" } },
+        },
+    };
+
+    private static JsonObject Schema(params (string Name, string Type)[] properties)
+    {
+        var props = new JsonObject();
+        foreach (var (name, type) in properties)
+        {
+            props[name] = new JsonObject { ["type"] = type };
+        }
+
+        return new JsonObject { ["type"] = "object", ["properties"] = props };
+    }
+
+    private static (string, JsonObject) Ok(string description) => Status("200", description);
+
+    private static (string, JsonObject) Status(string code, string description) => (code, new JsonObject { ["description"] = description });
+
+    private static (string, JsonObject) Accepted() => ("202", new JsonObject
+    {
+        ["description"] = "Accepted: poll the Location header (statusQueryGetUri) after Retry-After seconds.",
+        ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = "#/components/schemas/RunAccepted" } } },
+    });
+
+    private static (string Code, JsonObject Response) Problem(string code, string description) => (code, new JsonObject
+    {
+        ["description"] = description,
+        ["content"] = new JsonObject { ["application/problem+json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = "#/components/schemas/Problem" } } },
+    });
+}

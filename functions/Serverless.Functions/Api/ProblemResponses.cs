@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Serverless.Pipelines.Service;
+
+namespace Serverless.Functions.Api;
+
+/// <summary>
+/// Turns every failure of an API request into an RFC 9457 <c>application/problem+json</c> response: refused input
+/// becomes 4xx with a message the caller can act on; only genuine server faults become 500, without internals.
+/// </summary>
+public static class ProblemResponses
+{
+    /// <summary>Writes a problem response.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="status">The status code.</param>
+    /// <param name="title">The title.</param>
+    /// <param name="detail">The detail.</param>
+    /// <param name="extensions">Extension members.</param>
+    /// <returns>A task.</returns>
+    public static Task WriteAsync(HttpContext context, int status, string title, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Clear();
+        return Results.Problem(detail: detail, instance: context.Request.Path, statusCode: status, title: title, extensions: extensions).ExecuteAsync(context);
+    }
+
+    /// <summary>Maps an exception to a problem, or returns null when it is a server fault.</summary>
+    /// <param name="error">The exception.</param>
+    /// <returns>Status, title, detail and extensions; null for a server fault.</returns>
+    public static (int Status, string Title, string Detail, IDictionary<string, object?>? Extensions)? Map(Exception error) => error switch
+    {
+        ApiProblemException p => (p.Status, p.Title, p.Message, p.Extensions),
+        DagNotFoundException e => (StatusCodes.Status404NotFound, "DAG not found", e.Message, null),
+        DagRunNotFoundException e => (StatusCodes.Status404NotFound, "Run not found", e.Message, null),
+        DagRunRequestException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message, new Dictionary<string, object?> { ["problems"] = e.Problems }),
+        DagRunConflictException e => (StatusCodes.Status409Conflict, "Conflict", e.Message, null),
+        JsonException e => (StatusCodes.Status400BadRequest, "Malformed JSON", $"The request body is not valid JSON: {e.Message}", null),
+        BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge => (e.StatusCode, "Request body too large", RequestBodyLimit.TooLargeMessage, null),
+        BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, null),
+        _ => null,
+    };
+
+    /// <summary>Adds the middleware that catches exceptions of API requests and writes problems.</summary>
+    /// <param name="app">The app.</param>
+    /// <returns>The app.</returns>
+    public static IApplicationBuilder UseApiProblems(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception error) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            if (Map(error) is { } problem)
+            {
+                await WriteAsync(context, problem.Status, problem.Title, problem.Detail, problem.Extensions).ConfigureAwait(false);
+                return;
+            }
+
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.Functions.Api");
+            logger.RequestFailed(context.Request.Method, context.Request.Path, error);
+            var traceId = context.Features.Get<IHttpActivityFeature>()?.Activity?.Id ?? context.TraceIdentifier;
+            await WriteAsync(
+                context,
+                StatusCodes.Status500InternalServerError,
+                "Internal error",
+                $"The server failed to handle the request; the log has the details under trace id {traceId}. Retry, and report it if it persists.")
+                .ConfigureAwait(false);
+        }
+    });
+}

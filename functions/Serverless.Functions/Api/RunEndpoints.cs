@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Service;
+
+namespace Serverless.Functions.Api;
+
+/// <summary>The run routes: trigger, status, list, terminate, events, rerun, purge.</summary>
+public static class RunEndpoints
+{
+    private static readonly string[] TriggerMembers = ["params", "logicalDate", "runId"];
+    private static readonly string[] RerunMembers = ["tasks", "onlyFailed"];
+
+    /// <summary>Maps the routes.</summary>
+    /// <param name="api">The <c>/api</c> group.</param>
+    public static void Map(RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapPost("/dags/{dagId}/runs", TriggerAsync).WithName("TriggerRun");
+        api.MapGet("/runs/{runId}", GetAsync).WithName("GetRun");
+        api.MapGet("/runs", ListAsync).WithName("ListRuns");
+        api.MapPost("/runs/{runId}/terminate", TerminateAsync).WithName("TerminateRun");
+        api.MapPost("/runs/{runId}/events/{name}", RaiseEventAsync).WithName("RaiseEvent");
+        api.MapPost("/runs/{runId}/rerun", RerunAsync).WithName("RerunRun");
+        api.MapDelete("/runs/{runId}", PurgeAsync).WithName("PurgeRun");
+    }
+
+    private static async Task<IResult> TriggerAsync(HttpContext context, IDagRunService runs, string dagId)
+    {
+        RouteValues.DagId(dagId);
+        var body = await ApiJson.ReadObjectAsync(context.Request, TriggerMembers, context.RequestAborted).ConfigureAwait(false);
+        var parameters = body["params"] switch
+        {
+            null => null,
+            JsonObject o => (JsonObject)o.DeepClone(),
+            var other => throw new ApiProblemException($"'params' must be an object of parameter values, not {ApiJson.Kind(other)}."),
+        };
+        var runId = ApiJson.String(body, "runId");
+        if (runId is not null)
+        {
+            RouteValues.RunId(runId);
+        }
+
+        var trigger = new DagRunTrigger(parameters, ApiJson.Date(body, "logicalDate"), runId);
+        var started = await runs.TriggerAsync(dagId, trigger, context.RequestAborted).ConfigureAwait(false);
+        return RunLinks.Accepted(context, started.RunId, started.Created);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, IDagRunService runs, string runId)
+    {
+        RouteValues.RunId(runId);
+        var run = await runs.GetRunAsync(runId, context.RequestAborted).ConfigureAwait(false)
+            ?? throw new DagRunNotFoundException($"Run '{runId}' does not exist (or was purged). List runs with GET /api/runs.");
+        if (run.State is DagRunState.Queued or DagRunState.Running)
+        {
+            context.Response.Headers.RetryAfter = RunLinks.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.Location = RunLinks.For(context.Request, runId).StatusQueryGetUri;
+            return Results.Json(run, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+        }
+
+        return Results.Json(run, ApiJson.Options);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, IDagRunService runs)
+    {
+        var query = context.Request.Query;
+        var dag = query["dag"].FirstOrDefault();
+        if (!string.IsNullOrEmpty(dag))
+        {
+            RouteValues.DagId(dag);
+        }
+
+        DagRunState? state = null;
+        var stateText = query["state"].FirstOrDefault();
+        if (!string.IsNullOrEmpty(stateText))
+        {
+            state = Enum.TryParse<DagRunState>(stateText, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : throw new ApiProblemException($"'state' must be one of {string.Join(", ", Enum.GetNames<DagRunState>().Select(n => n.ToLowerInvariant()))}, not '{stateText}'.");
+        }
+
+        var pageSize = 50;
+        var pageSizeText = query["pageSize"].FirstOrDefault();
+        if (!string.IsNullOrEmpty(pageSizeText) && (!int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 1000))
+        {
+            throw new ApiProblemException($"'pageSize' must be an integer from 1 to 1000, not '{pageSizeText}'.");
+        }
+
+        var filter = new DagRunQuery(
+            string.IsNullOrEmpty(dag) ? null : dag,
+            state,
+            ApiJson.ParseDate(NullIfEmpty(query["from"].FirstOrDefault()), "from"),
+            ApiJson.ParseDate(NullIfEmpty(query["to"].FirstOrDefault()), "to"),
+            NullIfEmpty(query["continuation"].FirstOrDefault()),
+            pageSize);
+        var page = await runs.ListRunsAsync(filter, context.RequestAborted).ConfigureAwait(false);
+        string? next = null;
+        if (page.Continuation is not null)
+        {
+            var q = new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                ["dag"] = filter.DagId,
+                ["state"] = stateText,
+                ["from"] = NullIfEmpty(query["from"].FirstOrDefault()),
+                ["to"] = NullIfEmpty(query["to"].FirstOrDefault()),
+                ["pageSize"] = pageSizeText,
+                ["continuation"] = page.Continuation,
+            };
+            next = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString($"{RunLinks.BaseAddress(context.Request)}/api/runs", q.Where(p => !string.IsNullOrEmpty(p.Value)));
+        }
+
+        return Results.Json(new { runs = page.Runs, continuation = page.Continuation, nextLink = next }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> TerminateAsync(HttpContext context, IDagRunService runs, string runId)
+    {
+        RouteValues.RunId(runId);
+        var reason = NullIfEmpty(context.Request.Query["reason"].FirstOrDefault());
+        if (reason is { Length: > 1000 })
+        {
+            throw new ApiProblemException("'reason' is longer than 1000 characters.");
+        }
+
+        await runs.TerminateAsync(runId, reason, context.RequestAborted).ConfigureAwait(false);
+        return Results.Accepted(RunLinks.For(context.Request, runId).StatusQueryGetUri);
+    }
+
+    private static async Task<IResult> RaiseEventAsync(HttpContext context, IDagRunService runs, string runId, string name)
+    {
+        RouteValues.RunId(runId);
+        if (!Pipelines.Definitions.DagIdentifiers.IsValidName(name))
+        {
+            throw new ApiProblemException($"'{name}' is not a valid event name: use letters, digits and underscores, starting with a letter.");
+        }
+
+        using var reader = new StreamReader(context.Request.Body);
+        var text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        JsonElement? payload = null;
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                payload = document.RootElement.Clone();
+            }
+            catch (JsonException e)
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "Malformed JSON", $"The event payload must be JSON: {e.Message}");
+            }
+        }
+
+        await runs.RaiseEventAsync(runId, name, payload, context.RequestAborted).ConfigureAwait(false);
+        return Results.Accepted(RunLinks.For(context.Request, runId).StatusQueryGetUri);
+    }
+
+    private static async Task<IResult> RerunAsync(HttpContext context, IDagRunService runs, string runId)
+    {
+        RouteValues.RunId(runId);
+        var body = await ApiJson.ReadObjectAsync(context.Request, RerunMembers, context.RequestAborted).ConfigureAwait(false);
+        List<string>? tasks = null;
+        if (body["tasks"] is { } tasksNode)
+        {
+            if (tasksNode is not JsonArray array || array.Any(t => t?.GetValueKind() != JsonValueKind.String))
+            {
+                throw new ApiProblemException("'tasks' must be an array of task ids (strings).");
+            }
+
+            tasks = array.Select(t => t!.GetValue<string>()).ToList();
+        }
+
+        var started = await runs.RerunAsync(runId, new DagRerunRequest(tasks, ApiJson.Bool(body, "onlyFailed") ?? true), context.RequestAborted).ConfigureAwait(false);
+        return RunLinks.Accepted(context, started.RunId, started.Created);
+    }
+
+    private static async Task<IResult> PurgeAsync(HttpContext context, IDagRunService runs, string runId)
+    {
+        RouteValues.RunId(runId);
+        var dataText = context.Request.Query["data"].FirstOrDefault();
+        var deleteData = false;
+        if (!string.IsNullOrEmpty(dataText) && !bool.TryParse(dataText, out deleteData))
+        {
+            throw new ApiProblemException($"'data' must be true or false, not '{dataText}'.");
+        }
+
+        var purged = await runs.PurgeAsync(runId, deleteData, context.RequestAborted).ConfigureAwait(false);
+        return purged
+            ? Results.Json(new { runId, purged = true, dataDeleted = deleteData }, ApiJson.Options)
+            : throw new DagRunNotFoundException($"Run '{runId}' does not exist (or was already purged).");
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

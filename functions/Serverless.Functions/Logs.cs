@@ -1,0 +1,32 @@
+namespace Serverless.Functions;
+
+/// <summary>The Functions app's log messages (source generated, stable event ids). Keys and tokens are never logged.</summary>
+internal static partial class Logs
+{
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+    public static partial void RequestFailed(this ILogger logger, string method, string path, Exception error);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Invocation of {Function} rejected: {Reason}")]
+    public static partial void InvocationRejected(this ILogger logger, string function, string reason);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Invocation of {Function} failed; the host will retry it")]
+    public static partial void InvocationFailed(this ILogger logger, string function, Exception error);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Scheduler tick started {Count} run(s)")]
+    public static partial void SchedulerTick(this ILogger logger, int count);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Scheduler tick failed; the next tick retries")]
+    public static partial void SchedulerTickFailed(this ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Maintenance purged {Count} run(s) finished before {Cutoff}")]
+    public static partial void MaintenancePurged(this ILogger logger, int count, DateTimeOffset cutoff);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Uploaded sample data {Blob} ({Bytes} bytes)")]
+    public static partial void SampleUploaded(this ILogger logger, string blob, long bytes);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "Sample data not found at {Folder}; run 'npm ci' to install vega-datasets")]
+    public static partial void SampleDataMissing(this ILogger logger, string folder);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Request to {Path} refused: missing or wrong API key")]
+    public static partial void KeyRefused(this ILogger logger, string path);
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Serverless.Functions.Cli;
+using Serverless.Functions.Tests.Support;
+using Serverless.Testing;
+
+namespace Serverless.Functions.Tests.Api;
+
+/// <summary>Real runs through the HTTP API: the DAG layer's service, the durable engine polling, and the local Spark backend.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class RealRunTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly DirectoryInfo dags = Directory.CreateTempSubdirectory("fn-dags-");
+    private TestHost host = null!;
+
+    public async Task InitializeAsync()
+    {
+        File.Copy(Path.Combine(RepositoryPaths.Root, "orchestrations", "dags", "hello.yaml"), Path.Combine(this.dags.FullName, "hello.yaml"));
+        var start = DateTimeOffset.UtcNow.AddMinutes(-4);
+        var startText = start.ToString("yyyy-MM-dd'T'HH:mm:00'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(Path.Combine(this.dags.FullName, "minutely.yaml"), $"id: minutely\nschedule: '* * * * *'\nstartDate: {startText}\ncatchup: false\ntasks:\n  - id: a\n    kind: sql\n    sql: SELECT 1 AS one\n    outputs: [result]\n");
+        await File.WriteAllTextAsync(Path.Combine(this.dags.FullName, "minutely-catchup.yaml"), $"id: minutely-catchup\nschedule: '* * * * *'\nstartDate: {startText}\ncatchup: true\nmaxActiveRuns: 16\ntasks:\n  - id: a\n    kind: sql\n    sql: SELECT 1 AS one\n    outputs: [result]\n");
+        this.host = await TestHost.StartAsync(azurite, extra: new Dictionary<string, string?>
+        {
+            ["Serverless:DagFolder"] = this.dags.FullName,
+            ["Spark:DataContainer"] = AzuriteFixture.UniqueName("data"),
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await this.host.DisposeAsync();
+        this.dags.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task TriggerHello_PollsAcceptedThenOk_OutputIs13Squared()
+    {
+        var trigger = await this.host.Client.PostAsync("/api/dags/hello/runs", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, trigger.StatusCode);
+        var location = trigger.Headers.Location!;
+
+        var statuses = new List<HttpStatusCode>();
+        var final = await Poll.UntilAsync(
+            async () =>
+            {
+                var response = await this.host.Client.GetAsync(location);
+                statuses.Add(response.StatusCode);
+                return (response.StatusCode, Body: JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+            },
+            r => r.StatusCode != HttpStatusCode.Accepted,
+            TimeSpan.FromSeconds(60),
+            "the hello run to finish");
+
+        Assert.Equal(HttpStatusCode.OK, final.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, statuses[0]);
+        Assert.True(final.Body["state"]!.GetValue<string>() == "success", final.Body.ToJsonString());
+        var task = Assert.Single(final.Body["tasks"]!.AsArray())!;
+        Assert.Equal("square", task["id"]!.GetValue<string>());
+        var location13 = task["outputs"]!["result"]!.GetValue<string>();
+        var (columns, rows) = await OutputPreview.ReadAsync(azurite.CreateAccount().Blobs, location13, 5);
+        Assert.Equal(["squared"], columns);
+        Assert.Equal((13 * 13).ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(rows)[0]);
+    }
+
+    [Fact]
+    public async Task TriggerHello_RepeatedRunId_ReturnsTheExistingRun()
+    {
+        var body = """{ "runId": "same-run-1" }""";
+        var first = await this.host.Client.PostAsync("/api/dags/hello/runs", new StringContent(body, Encoding.UTF8, "application/json"));
+        var second = await this.host.Client.PostAsync("/api/dags/hello/runs", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.True(JsonNode.Parse(await first.Content.ReadAsStringAsync())!["created"]!.GetValue<bool>());
+        Assert.False(JsonNode.Parse(await second.Content.ReadAsStringAsync())!["created"]!.GetValue<bool>());
+        var list = JsonNode.Parse(await this.host.Client.GetStringAsync("/api/runs?dag=hello"))!["runs"]!.AsArray();
+        Assert.Single(list, r => r!["runId"]!.GetValue<string>() == "same-run-1");
+    }
+
+    [Fact]
+    public async Task SchedulerInvocation_TwoTicksAtOnce_StartEachDueRunOnce()
+    {
+        // Standalone the invocation routes need the key (the Functions host is not in front of them).
+        async Task<JsonNode> TickAsync()
+        {
+            var response = await this.host.Client.PostAsync("/Scheduler", new StringContent("""{ "Data": { "timer": { "IsPastDue": false } }, "Metadata": {} }""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        }
+
+        await Task.WhenAll(TickAsync(), TickAsync());
+        await TickAsync();
+
+        var noCatchup = await this.RunIdsAsync("minutely");
+        var catchup = await this.RunIdsAsync("minutely-catchup");
+
+        // catchup off: only the latest interval; on: every interval since the start date (4 minutes ago, so 3 or 4).
+        Assert.Single(noCatchup);
+        Assert.InRange(catchup.Count, 3, 5);
+        Assert.Equal(catchup.Count, catchup.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    private async Task<List<string>> RunIdsAsync(string dag)
+    {
+        var runs = JsonNode.Parse(await this.host.Client.GetStringAsync($"/api/runs?dag={dag}&pageSize=100"))!["runs"]!.AsArray();
+        return runs.Select(r => r!["runId"]!.GetValue<string>()).ToList();
+    }
+}

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Serverless.Pipelines.Definitions;
+using Serverless.Pipelines.Loading;
+using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Service;
+
+namespace Serverless.Functions.Tests.Support;
+
+/// <summary>
+/// An in-memory run service for the API shape tests (status codes, headers, problems); the runs' real behaviour is
+/// tested with the DAG layer's service.
+/// </summary>
+internal sealed class FakeDagRunService : IDagRunService
+{
+    private readonly List<DagLoadResult> dags;
+
+    public FakeDagRunService()
+    {
+        var hello = DagFileLoader.Load("id: hello\ntasks:\n  - id: square\n    kind: sql\n    sql: SELECT 13 * 13 AS squared\n    outputs: [result]\n", "hello.yaml");
+        var broken = DagFileLoader.Load("id: broken\ntasks:\n  - id: a\n    kind: sql\n    dependsOn: [missing]\n    sql: SELECT 1\n", "broken.yaml");
+        this.dags = [hello, broken];
+    }
+
+    public ConcurrentDictionary<string, DagRunInfo> Runs { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public Func<DateTimeOffset, IReadOnlyList<string>> DueRuns { get; set; } = _ => [];
+
+    public IReadOnlyList<DagLoadResult> ListDags() => this.dags;
+
+    public DagDefinition? FindDag(string dagId) => this.dags.FirstOrDefault(d => d.IsValid && d.Dag!.Id == dagId)?.Dag;
+
+    public Task RefreshDagsAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<DagRunStartResult> TriggerAsync(string dagId, DagRunTrigger trigger, CancellationToken cancellationToken = default)
+    {
+        if (this.FindDag(dagId) is null)
+        {
+            throw new DagNotFoundException($"DAG '{dagId}' is not deployed.");
+        }
+
+        if (trigger.Params?.ContainsKey("bad") == true)
+        {
+            throw new DagRunRequestException("invalid params", ["param 'bad' is not declared by DAG 'hello'"]);
+        }
+
+        var runId = trigger.RunId ?? "manual__" + Guid.NewGuid().ToString("N")[..8];
+        if (this.Runs.TryGetValue(runId, out var existing))
+        {
+            return existing.DagId == dagId
+                ? Task.FromResult(new DagRunStartResult(runId, dagId, false))
+                : throw new DagRunConflictException($"Run id '{runId}' belongs to DAG '{existing.DagId}'.");
+        }
+
+        this.Runs[runId] = new DagRunInfo { RunId = runId, DagId = dagId, State = DagRunState.Queued, Params = trigger.Params, LogicalDate = trigger.LogicalDate, CreatedAt = DateTimeOffset.UtcNow };
+        this.Calls.Enqueue($"trigger {dagId} {runId}");
+        return Task.FromResult(new DagRunStartResult(runId, dagId, true));
+    }
+
+    public Task<DagRunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(this.Runs.TryGetValue(runId, out var run) ? run : null);
+
+    public Task<DagRunPage> ListRunsAsync(DagRunQuery query, CancellationToken cancellationToken = default)
+    {
+        var all = this.Runs.Values.Where(r => query.DagId is null || r.DagId == query.DagId).Where(r => query.State is null || r.State == query.State)
+            .OrderBy(r => r.RunId, StringComparer.Ordinal).ToList();
+        var skip = query.Continuation is null ? 0 : int.Parse(query.Continuation, System.Globalization.CultureInfo.InvariantCulture);
+        var page = all.Skip(skip).Take(query.PageSize).ToList();
+        var next = skip + page.Count < all.Count ? (skip + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return Task.FromResult(new DagRunPage(page, next));
+    }
+
+    public Task TerminateAsync(string runId, string? reason, CancellationToken cancellationToken = default)
+    {
+        this.Require(runId);
+        this.Calls.Enqueue($"terminate {runId} {reason}");
+        return Task.CompletedTask;
+    }
+
+    public Task RaiseEventAsync(string runId, string eventName, JsonElement? payload, CancellationToken cancellationToken = default)
+    {
+        this.Require(runId);
+        this.Calls.Enqueue($"event {runId} {eventName} {payload?.GetRawText()}");
+        return Task.CompletedTask;
+    }
+
+    public Task<DagRunStartResult> RerunAsync(string runId, DagRerunRequest request, CancellationToken cancellationToken = default)
+    {
+        var run = this.Require(runId);
+        this.Calls.Enqueue($"rerun {runId} {string.Join(',', request.Tasks ?? [])} {request.OnlyFailed}");
+        return this.TriggerAsync(run.DagId, new DagRunTrigger(RunId: runId + "-rerun"), cancellationToken);
+    }
+
+    public Task<bool> PurgeAsync(string runId, bool deleteData, CancellationToken cancellationToken = default)
+    {
+        this.Calls.Enqueue($"purge {runId} {deleteData}");
+        return Task.FromResult(this.Runs.TryRemove(runId, out _));
+    }
+
+    public Task<IReadOnlyList<DagRunStartResult>> BackfillAsync(string dagId, DateTimeOffset from, DateTimeOffset to, int? maxActiveRuns, CancellationToken cancellationToken = default)
+    {
+        _ = this.FindDag(dagId) ?? throw new DagNotFoundException($"DAG '{dagId}' is not deployed.");
+        this.Calls.Enqueue($"backfill {dagId} {from:O} {to:O} {maxActiveRuns}");
+        IReadOnlyList<DagRunStartResult> runs = [new DagRunStartResult("scheduled__a", dagId, true), new DagRunStartResult("scheduled__b", dagId, false)];
+        return Task.FromResult(runs);
+    }
+
+    public Task<IReadOnlyList<string>> StartDueRunsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        this.Calls.Enqueue("due");
+        return Task.FromResult(this.DueRuns(now));
+    }
+
+    public Task<int> PurgeFinishedRunsAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default)
+    {
+        this.Calls.Enqueue($"purge-finished {finishedBefore:O}");
+        return Task.FromResult(3);
+    }
+
+    private DagRunInfo Require(string runId) =>
+        this.Runs.TryGetValue(runId, out var run) ? run : throw new DagRunNotFoundException($"Run '{runId}' does not exist.");
+}

@@ -1,0 +1,20 @@
+namespace Serverless.Functions.Tests.Support;
+
+internal static class RepositoryPaths
+{
+    public static string Root
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Serverless.sln")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory?.FullName ?? throw new InvalidOperationException("Serverless.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static string Functions => Path.Combine(Root, "functions");
+}
