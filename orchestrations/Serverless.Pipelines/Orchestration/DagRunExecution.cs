@@ -18,6 +18,7 @@ namespace Serverless.Pipelines.Orchestration;
 internal sealed class DagRunExecution
 {
     private const int MaxMapItems = 10_000;
+    private const int MaxChained = 500;
     private readonly TaskOrchestrationContext context;
     private readonly DagRunInput input;
     private readonly DagDefinition dag;
@@ -32,6 +33,9 @@ internal sealed class DagRunExecution
     private DagRunState runState = DagRunState.Running;
     private Task<Dictionary<string, DataSize>>? manifestWrite;
     private bool manifestDirty;
+    private int activeTasks;
+    private readonly Dictionary<string, StartedTaskJob> presubmitted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, string>> assumedOutputs = new(StringComparer.Ordinal);
 
     public DagRunExecution(TaskOrchestrationContext context, DagRunInput input, DagDefinition dag)
     {
@@ -71,6 +75,7 @@ internal sealed class DagRunExecution
                 }
             }
 
+            this.activeTasks = running.Count;
             this.PublishIfDirty();
             this.StartManifestWriteIfDue();
             if (running.Count == 0)
@@ -288,7 +293,7 @@ internal sealed class DagRunExecution
         else
         {
             var upstream = this.nodes[expand.FromTask!];
-            var location = TaskOutputLocation(upstream, expand.FromOutput!)
+            var location = this.TaskOutputLocation(upstream, expand.FromOutput!)
                 ?? throw new InvalidOperationException($"the output '{expand.From}' to expand over is not available (task {upstream.State})");
             var format = WireFormat(upstream.Task.FindOutput(expand.FromOutput!)?.Format ?? DataFormat.Parquet);
             var rows = await this.context.CallActivityAsync<List<JsonObject>>(nameof(ReadTaskRows), new ReadTaskRowsInput(location, format.ToString(), MaxMapItems));
@@ -436,7 +441,27 @@ internal sealed class DagRunExecution
         _ = item;
         var attemptStart = this.context.CurrentUtcDateTime;
         var key = this.IdempotencyKey(node.Task.Id, record.MapIndex, attempt);
-        var started = await this.context.CallActivityAsync<StartedTaskJob>(nameof(StartTaskJob), new StartTaskJobInput(spec, key));
+        StartedTaskJob started;
+        if (attempt == 1 && record.MapIndex is null && this.presubmitted.Remove(node.Task.Id, out var early))
+        {
+            // Submitted by the upstream's activity the moment the upstream finished (same spec, same key).
+            started = early;
+        }
+        else
+        {
+            var chained = record.MapIndex is null && this.input.ChainFastJobs ? this.ChainedAfter(node, spec) : [];
+            started = await this.context.CallActivityAsync<StartedTaskJob>(nameof(StartTaskJob), new StartTaskJobInput(spec, key)
+            {
+                TaskId = node.Task.Id,
+                Chained = chained,
+                MaxRunning = Math.Max(0, Math.Max(1, this.dag.MaxActiveTasks) - this.activeTasks - this.presubmitted.Values.Count(j => !j.Status.IsTerminal)),
+            });
+            foreach (var job in started.Chained)
+            {
+                this.presubmitted[job.TaskId!] = job;
+            }
+        }
+
         var handle = started.Handle;
         record.JobId = handle.JobId;
         record.Backend = handle.Backend;
@@ -634,7 +659,7 @@ internal sealed class DagRunExecution
             if (taskInput.FromTask is { } fromTask)
             {
                 var upstream = this.nodes[fromTask];
-                location = TaskOutputLocation(upstream, taskInput.FromOutput!)
+                location = this.TaskOutputLocation(upstream, taskInput.FromOutput!)
                     ?? throw new TemplateException($"input '{taskInput.Name}': the output '{taskInput.From}' is not available (task {upstream.State})");
                 format = taskInput.Format ?? upstream.Task.FindOutput(taskInput.FromOutput!)?.Format ?? DataFormat.Parquet;
             }
@@ -718,14 +743,14 @@ internal sealed class DagRunExecution
         var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var other in this.nodes.Values)
         {
-            if (other.State != TaskInstanceState.Success)
+            if (other.State != TaskInstanceState.Success && !this.assumedOutputs.ContainsKey(other.Task.Id))
             {
                 continue;
             }
 
             foreach (var output in other.Task.Outputs)
             {
-                if (TaskOutputLocation(other, output.Name) is { } location)
+                if (this.TaskOutputLocation(other, output.Name) is { } location)
                 {
                     outputs[other.Task.Id + "." + output.Name] = location;
                 }
@@ -748,8 +773,13 @@ internal sealed class DagRunExecution
     }
 
     /// <summary>Gets where a finished task's output is: its recorded location, or for a mapped task the folder above its instances.</summary>
-    private static string? TaskOutputLocation(TaskNode node, string outputName)
+    private string? TaskOutputLocation(TaskNode node, string outputName)
     {
+        if (node.State != TaskInstanceState.Success && this.assumedOutputs.TryGetValue(node.Task.Id, out var assumed))
+        {
+            return assumed.TryGetValue(outputName, out var planned) ? planned : null;
+        }
+
         foreach (var record in node.Instances)
         {
             if (record.State == TaskInstanceState.Success && record.Outputs is { } outputs && outputs.TryGetValue(outputName, out var location))
@@ -773,9 +803,84 @@ internal sealed class DagRunExecution
         return SparkIdempotencyKey.IsValid(key) ? key : SparkIdempotencyKey.Hash(key, 64);
     }
 
+    /// <summary>
+    /// Gets the downstream jobs that will run as soon as <paramref name="node"/> succeeds — trigger rule all_success, no
+    /// branch upstream, every other upstream already succeeded or itself chained — with their specs rendered as if
+    /// their upstreams had succeeded, so the activity can submit them the moment it sees those jobs finished.
+    /// </summary>
+    private List<ChainedTaskJob> ChainedAfter(TaskNode node, SparkJobSpec spec)
+    {
+        var chained = new List<ChainedTaskJob>();
+        var budget = Math.Min(MaxChained, Math.Max(1, this.dag.MaxActiveTasks) * 8);
+        if (this.cancelled)
+        {
+            return chained;
+        }
+
+        this.assumedOutputs[node.Task.Id] = spec.Outputs.ToDictionary(o => o.Name, o => o.Location, StringComparer.Ordinal);
+        try
+        {
+            var frontier = new Queue<string>([node.Task.Id]);
+            while (frontier.Count > 0 && chained.Count < budget)
+            {
+                var parent = frontier.Dequeue();
+                foreach (var id in this.graph.DownstreamOf(parent).Order(StringComparer.Ordinal))
+                {
+                    var next = this.nodes[id];
+                    var upstream = this.graph.UpstreamOf(id);
+                    if (chained.Count >= budget
+                        || this.assumedOutputs.ContainsKey(id)
+                        || next.State != TaskInstanceState.None
+                        || next.Task.Kind is DagTaskKind.Sensor or DagTaskKind.Branch
+                        || next.Task.Expand is not null
+                        || next.Settings.TriggerRule != TriggerRule.AllSuccess
+                        || this.presubmitted.ContainsKey(id)
+                        || upstream.Any(u => this.nodes[u].Task.Kind == DagTaskKind.Branch
+                            || (this.nodes[u].State != TaskInstanceState.Success && !this.assumedOutputs.ContainsKey(u))))
+                    {
+                        continue;
+                    }
+
+                    SparkJobSpec nextSpec;
+                    try
+                    {
+                        nextSpec = this.BuildSpec(next, next.Instances[0], null);
+                    }
+                    catch (TemplateException)
+                    {
+                        continue;
+                    }
+
+                    var after = upstream.Where(this.assumedOutputs.ContainsKey).Order(StringComparer.Ordinal).ToList();
+                    chained.Add(new ChainedTaskJob(id, nextSpec, this.IdempotencyKey(id, null, 1), after));
+                    this.assumedOutputs[id] = nextSpec.Outputs.ToDictionary(o => o.Name, o => o.Location, StringComparer.Ordinal);
+                    frontier.Enqueue(id);
+                }
+            }
+        }
+        finally
+        {
+            this.assumedOutputs.Clear();
+        }
+
+        return chained;
+    }
+
     private async Task CancelAsync(string? reason)
     {
         this.cancelled = true;
+        foreach (var early in this.presubmitted.Values.Where(j => !j.Status.IsTerminal))
+        {
+            try
+            {
+                await this.context.CallActivityAsync<SparkJobStatus>(nameof(CancelSparkJob), early.Handle);
+            }
+            catch (TaskFailedException)
+            {
+                // Reported by the backend's own state; the run ends failed either way.
+            }
+        }
+
         var why = string.IsNullOrWhiteSpace(reason) ? "terminated" : "terminated: " + reason;
         var cancels = new List<Task>();
         foreach (var node in this.nodes.Values)

@@ -41,6 +41,12 @@ public sealed record DagRunInput
     /// <summary>Gets the longest interval between job status polls. The default is 15 seconds.</summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Gets a value indicating whether a job that is finished at submit starts its ready downstream jobs in the same
+    /// activity (see <see cref="StartTaskJobInput.Chained"/>). The default is true.
+    /// </summary>
+    public bool ChainFastJobs { get; init; } = true;
+
     /// <summary>Gets how run-triggered state changes are reported: <see langword="true"/> writes the manifest as tasks finish, not only at the end. The default is true.</summary>
     public bool WriteManifestAsTasksFinish { get; init; } = true;
 }

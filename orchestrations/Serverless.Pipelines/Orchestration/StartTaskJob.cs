@@ -3,6 +3,7 @@ using Serverless.Durable;
 using Serverless.Pipelines.Service;
 using Serverless.Spark;
 using Serverless.Spark.Hosting;
+using Serverless.Spark.Jobs;
 
 namespace Serverless.Pipelines.Orchestration;
 
@@ -14,6 +15,7 @@ namespace Serverless.Pipelines.Orchestration;
 /// <remarks>Activities run at least once; the idempotency key makes a repeated submit return the first job.</remarks>
 public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJob>
 {
+    private const int ChainParallelism = 16;
     private readonly SparkJobClient client;
     private readonly PipelineOptions options;
 
@@ -32,8 +34,66 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var handle = await this.client.StartJobAsync(input.Spec, input.IdempotencyKey, context.CancellationToken).ConfigureAwait(false);
-        var status = await this.client.GetStatusAsync(handle, context.CancellationToken).ConfigureAwait(false);
+        var cancellationToken = context.CancellationToken;
+        var first = await this.StartAsync(input.Spec, input.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        if (first.Status.State != SparkJobState.Succeeded || input.Chained.Count == 0)
+        {
+            return first with { TaskId = input.TaskId };
+        }
+
+        // This job is done: the chained jobs need no orchestration round to start. Each goes once every job it waits
+        // for succeeded here; one that cannot be submitted is left out, and the orchestrator submits it the normal
+        // way (and reports the error).
+        var succeeded = new HashSet<string>(StringComparer.Ordinal) { input.TaskId ?? string.Empty };
+        var pending = input.Chained.ToList();
+        var started = new List<StartedTaskJob>();
+        while (true)
+        {
+            // Jobs still running after their submit take the run's task slots; never exceed what the run has free.
+            var free = input.MaxRunning - started.Count(j => !j.Status.IsTerminal);
+            var ready = pending.Where(j => j.After.All(succeeded.Contains)).Take(Math.Max(0, free)).ToList();
+            if (ready.Count == 0)
+            {
+                break;
+            }
+
+            pending.RemoveAll(ready.Contains);
+            using var gate = new SemaphoreSlim(ChainParallelism, ChainParallelism);
+            var results = await Task.WhenAll(ready.Select(async job =>
+            {
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return (await this.StartAsync(job.Spec, job.IdempotencyKey, cancellationToken).ConfigureAwait(false)) with { TaskId = job.TaskId };
+                }
+#pragma warning disable CA1031 // See above: the orchestrator submits it again and reports its error.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    return null;
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            })).ConfigureAwait(false);
+            foreach (var result in results.OfType<StartedTaskJob>())
+            {
+                started.Add(result);
+                if (result.Status.State == SparkJobState.Succeeded)
+                {
+                    succeeded.Add(result.TaskId!);
+                }
+            }
+        }
+
+        return first with { TaskId = input.TaskId, Chained = started };
+    }
+
+    private async Task<StartedTaskJob> StartAsync(SparkJobSpec spec, string key, CancellationToken cancellationToken)
+    {
+        var handle = await this.client.StartJobAsync(spec, key, cancellationToken).ConfigureAwait(false);
+        var status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
         if (!status.IsTerminal && string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase) && this.options.LocalJobStartWait > TimeSpan.Zero)
         {
             // The local backend answers status from memory, so a short wait here is cheap and spares the run a
@@ -42,9 +102,9 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
             var delay = TimeSpan.FromMilliseconds(10);
             while (!status.IsTerminal && DateTime.UtcNow < until)
             {
-                await Task.Delay(delay, context.CancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 100));
-                status = await this.client.GetStatusAsync(handle, context.CancellationToken).ConfigureAwait(false);
+                status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -5,4 +5,19 @@ namespace Serverless.Pipelines.Orchestration;
 /// <summary>The input of <see cref="StartTaskJob"/>.</summary>
 /// <param name="Spec">The rendered job spec.</param>
 /// <param name="IdempotencyKey">The key: run id, task id, map index and attempt, so a redelivered activity never starts a second job.</param>
-public sealed record StartTaskJobInput(SparkJobSpec Spec, string IdempotencyKey);
+public sealed record StartTaskJobInput(SparkJobSpec Spec, string IdempotencyKey)
+{
+    /// <summary>Gets the task id the job belongs to.</summary>
+    public string? TaskId { get; init; }
+
+    /// <summary>
+    /// Gets downstream jobs whose only remaining condition is jobs of this activity succeeding (trigger rule
+    /// all_success, every other upstream already succeeded). When this job is finished successfully at submit, the
+    /// activity submits them at once, in dependency order, so chains of fast jobs do not pay an orchestration round
+    /// per task. A flat list, so a long chain does not nest.
+    /// </summary>
+    public IReadOnlyList<ChainedTaskJob> Chained { get; init; } = [];
+
+    /// <summary>Gets the most chained jobs left running (not finished at submit) by this activity: the run's free task slots.</summary>
+    public int MaxRunning { get; init; } = 1;
+}

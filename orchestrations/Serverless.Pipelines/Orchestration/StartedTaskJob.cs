@@ -5,4 +5,11 @@ namespace Serverless.Pipelines.Orchestration;
 /// <summary>The result of <see cref="StartTaskJob"/>: the handle and the status read right after the submit.</summary>
 /// <param name="Handle">The job handle.</param>
 /// <param name="Status">The status; when terminal, the orchestrator skips the poll timer.</param>
-public sealed record StartedTaskJob(SparkJobHandle Handle, SparkJobStatus Status);
+public sealed record StartedTaskJob(SparkJobHandle Handle, SparkJobStatus Status)
+{
+    /// <summary>Gets the task id the job belongs to.</summary>
+    public string? TaskId { get; init; }
+
+    /// <summary>Gets the chained jobs the activity submitted (see <see cref="StartTaskJobInput.Chained"/>).</summary>
+    public IReadOnlyList<StartedTaskJob> Chained { get; init; } = [];
+}

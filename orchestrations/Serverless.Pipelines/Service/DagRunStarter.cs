@@ -57,6 +57,7 @@ public sealed class DagRunStarter
         DataContainer = this.dataContainer,
         FirstPollInterval = this.options.FirstPollInterval,
         MaxPollInterval = this.options.MaxPollInterval,
+        ChainFastJobs = this.options.ChainFastJobs,
     };
 
     /// <summary>

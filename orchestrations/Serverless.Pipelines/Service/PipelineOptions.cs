@@ -32,6 +32,13 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan LocalJobStartWait { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a job already finished when it is submitted starts its ready
+    /// downstream jobs (trigger rule all_success, other upstreams done) in the same activity, skipping an orchestration
+    /// round per task for fast jobs. The default is true.
+    /// </summary>
+    public bool ChainFastJobs { get; set; } = true;
+
     /// <summary>Gets or sets how often a backfill checks whether it may start more runs. The default is 2 seconds.</summary>
     public TimeSpan BackfillCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
