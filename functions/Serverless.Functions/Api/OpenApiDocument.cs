@@ -46,6 +46,7 @@ public static class OpenApiDocument
             {
                 ["post"] = Op("RerunRun", "Starts a new run that re-executes failed (or the named) tasks and everything downstream.", [Path("runId")], JsonBody(RerunSchema()), Accepted(), Problem("404", "Unknown run"), Problem("409", "The run is not finished")),
             },
+            ["/api/runs/{runId}/manifest"] = new JsonObject { ["get"] = Op("GetRunManifest", "The run's manifest (lineage) from the data container: per task its state, attempts, job id, inputs and outputs with sizes and row counts.", [Path("runId")], null, Ok("The manifest"), Problem("404", "Unknown run, or no manifest written yet")) },
             ["/api/openapi.json"] = new JsonObject { ["get"] = Op("OpenApi", "This document.", [], null, Ok("The document")) },
         };
 

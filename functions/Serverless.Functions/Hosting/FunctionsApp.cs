@@ -135,6 +135,7 @@ public static class FunctionsApp
         api.MapGet("/openapi.json", (HttpContext context) => Results.Json(OpenApiDocument.Build(RunLinks.BaseAddress(context.Request)))).WithName("OpenApi");
         DagEndpoints.Map(api);
         RunEndpoints.Map(api);
+        ManifestEndpoints.Map(api);
         api.MapFallback((HttpContext context) => Results.Problem(
             detail: $"There is no route {context.Request.Method} {context.Request.Path}. The routes are listed in /api/openapi.json.",
             statusCode: StatusCodes.Status404NotFound,

@@ -1,0 +1,182 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using Serverless.Dashboard.Tests.Support;
+using Serverless.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace Serverless.Dashboard.Tests;
+
+/// <summary>
+/// The dashboard in a real browser (Debian's Chromium driven by Playwright) against the real Functions executable,
+/// which runs real DAGs on the local Spark backend over Azurite.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dashboard) : IAsyncLifetime
+{
+    private const string Key = DashboardFixture.Key;
+    private readonly List<string> outsideRequests = [];
+    private readonly List<IBrowserContext> contexts = [];
+
+    public Task InitializeAsync() => dashboard.StartAsync(azurite);
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in this.contexts)
+        {
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task DagList_WithKey_ShowsEveryDagScheduleAndTriggerButton()
+    {
+        var page = await this.OpenAsync();
+
+        var rows = page.Locator("#dag-rows tr");
+        await Expect(rows).ToHaveCountAsync(4);
+        var nightly = page.Locator("#dag-rows tr[data-dag='nightly-hello']");
+        await Expect(nightly).ToContainTextAsync("0 2 * * *");
+
+        // The next run is tomorrow at 02:00 UTC: the first fire time on or after the start date.
+        var next = dashboard.NightlyFirstRun.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        await Expect(nightly).ToContainTextAsync(next);
+        await Expect(page.Locator("#dag-rows tr[data-dag='departure-delays']")).ToContainTextAsync("flights");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Trigger departure-delays" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#legend li")).ToHaveCountAsync(8);
+
+        await Screenshot(page, "dag-list");
+        Assert.Empty(this.outsideRequests);
+    }
+
+    [Fact]
+    public async Task TriggerDepartureDelays_WithForm_SucceedsInGridGraphAndRunPageShowsOutputs()
+    {
+        var page = await this.OpenAsync("#/dags/departure-delays");
+        await Expect(page.Locator("#dag-facts")).ToContainTextAsync("min_delay");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Trigger run…" }).ClickAsync();
+        var minDelay = page.GetByLabel("min_delay");
+        await Expect(minDelay).ToHaveValueAsync("150");
+        await minDelay.FillAsync("120");
+        await page.Locator("#trigger-submit").ClickAsync();
+        var link = page.Locator("#triggered-run");
+        await Expect(link).ToBeVisibleAsync();
+        var runId = (await link.TextContentAsync())!.Trim();
+        await page.Locator("#trigger-cancel").ClickAsync();
+
+        // Five tasks: load, three queries, summary. Both views turn green without reloading the page.
+        var long_ = new LocatorAssertionsToHaveCountOptions { Timeout = 150_000 };
+        await Expect(page.Locator($"#grid td[data-run='{runId}'] [data-state='success']")).ToHaveCountAsync(5, long_);
+        await Expect(page.Locator("svg.graph g.node[data-state='success']")).ToHaveCountAsync(5, new() { Timeout = 10_000 });
+        await Expect(page.Locator("svg.graph path.edge")).ToHaveCountAsync(6);
+        Assert.Equal("2", await page.Locator("svg.graph g.node[data-task='summary']").GetAttributeAsync("data-depth"));
+        await Screenshot(page, "dag-page");
+
+        await page.Locator($"#grid th[data-run='{runId}'] a").ClickAsync();
+        await Expect(page.Locator("#run-state [data-state]")).ToHaveTextAsync("success");
+        await Expect(page.Locator("#run-facts")).ToContainTextAsync("min_delay = 120");
+        await Expect(page.Locator("#task-rows tr")).ToHaveCountAsync(5);
+
+        // The summary writes exactly one row (three counts in one SELECT); the manifest says so, with a size.
+        var summary = page.Locator("#task-rows tr[data-task='summary']");
+        await Expect(summary.Locator("li[data-output='summary']")).ToContainTextAsync("1 rows", new() { Timeout = 20_000 });
+        await Expect(summary.Locator("li[data-output='summary']")).ToContainTextAsync($"{dashboard.DataContainer}/departure-delays/{runId}/summary");
+        await Expect(summary.Locator("li[data-output='summary']")).ToContainTextAsync(" B in ");
+
+        // flights-3m.parquet holds 3,000,000 flights; the load task copies them all.
+        await Expect(page.Locator("#task-rows tr[data-task='load'] li[data-output='flights']")).ToContainTextAsync("3,000,000 rows");
+        await Expect(page.Locator("svg.gantt g[data-task]")).ToHaveCountAsync(5);
+        await Screenshot(page, "run-page");
+        Assert.Empty(this.outsideRequests);
+    }
+
+    [Fact]
+    public async Task TriggerBrokenDag_FailsWithError_RerunStartsNewRunOfIt()
+    {
+        var page = await this.OpenAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Trigger broken-query" }).ClickAsync();
+        await page.Locator("#trigger-submit").ClickAsync();
+        await page.Locator("#triggered-run").ClickAsync();
+
+        var longWait = new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 };
+        await Expect(page.Locator("#run-state [data-state]")).ToHaveTextAsync("failed", longWait);
+        var task = page.Locator("#task-rows tr[data-task='bad-select']");
+        await Expect(task).ToHaveAttributeAsync("data-state", "failed");
+        await Expect(task.Locator("td.error-text")).ToContainTextAsync("missing_table");
+        await Expect(page.Locator("[data-action='terminate']")).ToBeDisabledAsync();
+        await Screenshot(page, "run-page-failed");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rerun failed tasks" }).ClickAsync();
+        var rerun = page.Locator("#rerun-link");
+        await Expect(rerun).ToBeVisibleAsync();
+        var firstRunId = page.Url.Split("#/runs/")[1];
+        Assert.NotEqual(firstRunId, (await rerun.TextContentAsync())!.Trim());
+        await rerun.ClickAsync();
+
+        // The rerun executes the failed task again; the table does not exist there either.
+        await Expect(page.Locator("#run-facts")).ToContainTextAsync($"Rerun of{firstRunId}", new() { Timeout = 10_000 });
+        await Expect(page.Locator("#run-state [data-state]")).ToHaveTextAsync("failed", longWait);
+        await Expect(page.Locator("#task-rows tr[data-task='bad-select']")).ToHaveAttributeAsync("data-state", "failed");
+        Assert.Empty(this.outsideRequests);
+    }
+
+    [Fact]
+    public async Task WrongKey_IsRefused_ShowsUnauthorizedMessageAndAsksAgain()
+    {
+        var page = await this.NewPageAsync();
+        await page.GotoAsync(dashboard.BaseAddress.ToString());
+        await Expect(page.Locator("#key-dialog")).ToBeVisibleAsync();
+        await page.Locator("#key-input").FillAsync("not-the-key");
+        await page.Locator("#key-save").ClickAsync();
+
+        await Expect(page.Locator("#key-message")).ToContainTextAsync("401 Unauthorized");
+        await Expect(page.Locator("#key-dialog")).ToBeVisibleAsync();
+        await Expect(page.Locator("#flash")).ToContainTextAsync("refused");
+        await Screenshot(page, "wrong-key");
+
+        await page.Locator("#key-input").FillAsync(Key);
+        await page.Locator("#key-save").ClickAsync();
+        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(4);
+
+        // The key lives in session storage only, never in local storage or the address.
+        Assert.Equal(Key, await page.EvaluateAsync<string>("sessionStorage.getItem('serverless.apiKey')"));
+        Assert.Equal(0, await page.EvaluateAsync<int>("localStorage.length"));
+        Assert.DoesNotContain(Key, page.Url, StringComparison.Ordinal);
+    }
+
+    private static async Task Screenshot(IPage page, string name)
+    {
+        Directory.CreateDirectory(RepositoryPaths.Screenshots);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryPaths.Screenshots, name + ".png"), FullPage = true });
+    }
+
+    private async Task<IPage> NewPageAsync()
+    {
+        var context = await dashboard.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        this.contexts.Add(context);
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        var origin = dashboard.BaseAddress.GetLeftPart(UriPartial.Authority);
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(origin, StringComparison.Ordinal) && !request.Url.StartsWith("blob:", StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+            {
+                lock (this.outsideRequests)
+                {
+                    this.outsideRequests.Add(request.Url);
+                }
+            }
+        };
+        return page;
+    }
+
+    private async Task<IPage> OpenAsync(string hash = "#/")
+    {
+        var page = await this.NewPageAsync();
+        await page.GotoAsync(dashboard.BaseAddress + hash);
+        await page.Locator("#key-input").FillAsync(Key);
+        await page.Locator("#key-save").ClickAsync();
+        await Expect(page.Locator("#key-dialog")).ToBeHiddenAsync();
+        return page;
+    }
+}

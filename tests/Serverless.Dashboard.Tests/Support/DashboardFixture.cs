@@ -1,0 +1,109 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using Serverless.Testing;
+
+namespace Serverless.Dashboard.Tests.Support;
+
+/// <summary>
+/// One real Functions host (started on first use against the collection's Azurite) and one headless Chromium, shared
+/// by the dashboard tests: starting them is most of a test's cost, and each test still gets a fresh browser context.
+/// </summary>
+public sealed class DashboardFixture : IAsyncLifetime
+{
+    /// <summary>The API key the host is configured with.</summary>
+    public const string Key = "dashboard-test-key-42";
+
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private readonly Lock startLock = new();
+    private Task? starting;
+    private readonly DirectoryInfo dags = Directory.CreateTempSubdirectory("dash-dags-");
+    private FunctionsProcess? host;
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+
+    /// <summary>Gets the data container the host's runs write to.</summary>
+    public string DataContainer { get; } = AzuriteFixture.UniqueName("dashdata");
+
+    /// <summary>Gets the host's base address.</summary>
+    public Uri BaseAddress => this.host?.BaseAddress ?? throw new InvalidOperationException("Call StartAsync first.");
+
+    /// <summary>Gets the browser.</summary>
+    public IBrowser Browser => this.browser ?? throw new InvalidOperationException("Call StartAsync first.");
+
+    /// <summary>Gets the first fire time of the scheduled test DAG (tomorrow 02:00 UTC when the host started).</summary>
+    public DateTime NightlyFirstRun { get; private set; }
+
+    /// <inheritdoc/>
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Starts the host and the browser once.</summary>
+    /// <param name="azurite">The collection's Azurite.</param>
+    /// <returns>A task.</returns>
+    public Task StartAsync(AzuriteFixture azurite)
+    {
+        ArgumentNullException.ThrowIfNull(azurite);
+        lock (this.startLock)
+        {
+            return this.starting ??= this.StartCoreAsync(azurite);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task DisposeAsync()
+    {
+        if (this.browser is not null)
+        {
+            await this.browser.DisposeAsync();
+        }
+
+        this.playwright?.Dispose();
+        if (this.host is not null)
+        {
+            await this.host.DisposeAsync();
+        }
+
+        this.dags.Delete(recursive: true);
+    }
+
+    private async Task StartCoreAsync(AzuriteFixture azurite)
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: scripts/test-prepare.d/chromium.sh installs it.");
+        await this.WriteDagsAsync();
+        this.host = await FunctionsProcess.StartAsync(azurite.ConnectionString, Key, this.dags.FullName, this.DataContainer);
+        this.playwright = await Playwright.CreateAsync();
+        this.browser = await this.playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    private async Task WriteDagsAsync()
+    {
+        var samples = Path.Combine(RepositoryPaths.Root, "orchestrations", "dags");
+        foreach (var name in new[] { "departure-delays.yaml", "hello.yaml" })
+        {
+            File.Copy(Path.Combine(samples, name), Path.Combine(this.dags.FullName, name));
+        }
+
+        // A query on a table that does not exist fails at once, with no retry, so the failure path is quick.
+        await File.WriteAllTextAsync(
+            Path.Combine(this.dags.FullName, "broken-query.yaml"),
+            "id: broken-query\ndescription: Selects from a table that does not exist.\ntags: [test]\ntasks:\n  - id: bad-select\n    kind: sql\n    retries: 0\n    sql: SELECT * FROM missing_table\n    outputs: [result]\n");
+
+        // Scheduled, but starting tomorrow: the list shows a next run time and the scheduler starts nothing.
+        var tomorrow = DateTime.UtcNow.Date.AddDays(1);
+        this.NightlyFirstRun = tomorrow.AddHours(2);
+        await File.WriteAllTextAsync(
+            Path.Combine(this.dags.FullName, "nightly-hello.yaml"),
+            $"id: nightly-hello\ndescription: 13 squared, every night.\nschedule: '0 2 * * *'\nstartDate: {tomorrow.ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture)}\ntags: [sample, scheduled]\ntasks:\n  - id: square\n    kind: sql\n    sql: SELECT 13 * 13 AS squared\n    outputs: [result]\n");
+    }
+}
