@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Serverless.Pipelines.Runs;
 
 namespace Serverless.Pipelines.Orchestration;
@@ -27,6 +28,7 @@ public sealed record TaskInstanceRecord
     public DateTime? EndedAt { get; set; }
 
     /// <summary>Gets or sets the start time of every attempt, in order (shows the retry delays).</summary>
+    [JsonIgnore] // Kept in orchestration memory and in the manifest; left out of the custom status to keep it small.
     public List<DateTime>? AttemptStarts { get; set; }
 
     /// <summary>Gets or sets the backend job id of the latest attempt.</summary>
@@ -36,12 +38,14 @@ public sealed record TaskInstanceRecord
     public string? Backend { get; set; }
 
     /// <summary>Gets or sets the idempotency key of the latest attempt's job (what cancel needs).</summary>
+    [JsonIgnore] // Kept in orchestration memory and in the manifest; left out of the custom status to keep it small.
     public string? JobKey { get; set; }
 
     /// <summary>Gets or sets output name → location (<c>container/path/</c>).</summary>
     public Dictionary<string, string>? Outputs { get; set; }
 
     /// <summary>Gets or sets input name → location, as the latest attempt read them.</summary>
+    [JsonIgnore] // Kept in orchestration memory and in the manifest; left out of the custom status to keep it small.
     public Dictionary<string, string>? Inputs { get; set; }
 
     /// <summary>Gets or sets the rows written by the latest attempt, when the backend reports them.</summary>

@@ -68,6 +68,21 @@ public sealed class DagRunTaskBehaviourTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Run_ManyReadyLongJobs_NeverMoreRunningThanMaxActiveTasks()
+    {
+        var children = string.Join("\n", Enumerable.Range(0, 8).Select(i => $"  - {{ id: c{i}, kind: sql, dependsOn: [root], sql: SELECT {i}, outputs: [rows], executionTimeout: 1s }}"));
+        var dag = PipelineTestHost.Dag("id: bounded\nmaxActiveTasks: 3\ntasks:\n  - { id: root, kind: sql, sql: SELECT 1, outputs: [rows] }\n" + children + "\n");
+        var backend = new FakeSparkBackend { Outcome = (spec, _) => spec.Name == "bounded.root" ? SparkJobState.Succeeded : SparkJobState.Running };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend);
+
+        var run = await host.RunAsync("bounded");
+
+        Assert.Equal(8, backend.Cancelled.Count);
+        Assert.All(run.Tasks.Where(t => t.Id != "root"), t => Assert.Equal(TaskInstanceState.Failed, t.State));
+        Assert.InRange(backend.PeakRunning, 1, 3);
+    }
+
+    [Fact]
     public async Task TerminateAsync_RunningJob_CancelsItAndRunFails()
     {
         var dag = PipelineTestHost.Dag("""

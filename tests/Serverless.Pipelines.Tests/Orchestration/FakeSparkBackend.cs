@@ -23,12 +23,20 @@ internal sealed class FakeSparkBackend : ISparkBackend
 
     public ConcurrentQueue<string> Cancelled { get; } = new();
 
+    /// <summary>Gets the most jobs that were running (submitted, not finished or cancelled) at one time.</summary>
+    public int PeakRunning { get; private set; }
+
     public Task<SparkJobHandle> StartJobAsync(SparkJobSpec spec, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         jobs.GetOrAdd(idempotencyKey, key =>
         {
             Submitted.Enqueue((spec, key, DateTime.UtcNow));
             var state = Outcome(spec, key);
+            lock (jobs)
+            {
+                PeakRunning = Math.Max(PeakRunning, jobs.Values.Count(j => !j.IsTerminal) + (state is SparkJobState.Running or SparkJobState.Pending ? 1 : 0));
+            }
+
             return new SparkJobStatus(key, state)
             {
                 Message = state == SparkJobState.Failed ? "the fake job failed as told" : null,
