@@ -44,6 +44,15 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Trigger departure-delays" })).ToBeVisibleAsync();
         await Expect(page.Locator("#legend li")).ToHaveCountAsync(8);
 
+        // Keyboard: the first Tab stop is the skip link, and Enter on a DAG link opens its page.
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Skip to content", await page.EvaluateAsync<string>("document.activeElement.textContent"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "hello", Exact = true }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("h1")).ToContainTextAsync("DAG hello");
+        await page.GoBackAsync();
+        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(4);
+
         await Screenshot(page, "dag-list");
         Assert.Empty(this.outsideRequests);
     }
@@ -64,12 +73,17 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         var runId = (await link.TextContentAsync())!.Trim();
         await page.Locator("#trigger-cancel").ClickAsync();
 
+        // A marker on the window survives only if the page is updated in place, never reloaded.
+        await page.EvaluateAsync("window.notReloaded = true");
+
         // Five tasks: load, three queries, summary. Both views turn green without reloading the page.
         var long_ = new LocatorAssertionsToHaveCountOptions { Timeout = 150_000 };
         await Expect(page.Locator($"#grid td[data-run='{runId}'] [data-state='success']")).ToHaveCountAsync(5, long_);
         await Expect(page.Locator("svg.graph g.node[data-state='success']")).ToHaveCountAsync(5, new() { Timeout = 10_000 });
         await Expect(page.Locator("svg.graph path.edge")).ToHaveCountAsync(6);
         Assert.Equal("2", await page.Locator("svg.graph g.node[data-task='summary']").GetAttributeAsync("data-depth"));
+        await Expect(page.Locator("svg.graph g.node[data-task='load']")).ToHaveAttributeAsync("aria-label", "Task load: success");
+        Assert.True(await page.EvaluateAsync<bool>("window.notReloaded === true"));
         await Screenshot(page, "dag-page");
 
         await page.Locator($"#grid th[data-run='{runId}'] a").ClickAsync();
