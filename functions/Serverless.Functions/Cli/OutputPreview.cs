@@ -64,7 +64,7 @@ public static class OutputPreview
             var result = new List<string[]>();
             while (data.Read())
             {
-                result.Add(Enumerable.Range(0, data.FieldCount).Select(i => data.IsDBNull(i) ? "null" : Convert.ToString(data.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty).ToArray());
+                result.Add(Enumerable.Range(0, data.FieldCount).Select(i => data.IsDBNull(i) ? "null" : Format(data.GetValue(i))).ToArray());
             }
 
             return (columns, result);
@@ -74,4 +74,11 @@ public static class OutputPreview
             folder.Delete(recursive: true);
         }
     }
+
+    private static string Format(object value) => value switch
+    {
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.ToString("yyyy-MM-dd HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+    };
 }

@@ -15,12 +15,17 @@ public static class HostCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var (settings, azurite, keyFile) = await PrepareAsync(args).ConfigureAwait(false);
+        string? emulatorFile = null;
         try
         {
             if (azurite is not null)
             {
+                // The emulator's connection string holds only its well-known public development key; scripts (run.sh)
+                // read it from this file to preview outputs with the CLI.
+                emulatorFile = EmulatorConnectionFile(Environment.ProcessId);
+                await File.WriteAllTextAsync(emulatorFile, azurite.ConnectionString).ConfigureAwait(false);
                 await Console.Error.WriteLineAsync(
-                    $"Started Azurite in memory (nothing listened on ports 10000-10002): blob 127.0.0.1:{azurite.BlobPort}, queue 127.0.0.1:{azurite.QueuePort}, table 127.0.0.1:{azurite.TablePort}. It stops when the host stops.")
+                    $"Started Azurite in memory (nothing listened on ports 10000-10002): blob 127.0.0.1:{azurite.BlobPort}, queue 127.0.0.1:{azurite.QueuePort}, table 127.0.0.1:{azurite.TablePort}; connection string in {emulatorFile}. It stops when the host stops.")
                     .ConfigureAwait(false);
             }
 
@@ -38,10 +43,21 @@ public static class HostCommand
             {
                 await azurite.DisposeAsync().ConfigureAwait(false);
             }
+
+            if (emulatorFile is not null)
+            {
+                File.Delete(emulatorFile);
+            }
         }
 
         return 0;
     }
+
+    /// <summary>Gets the file a standalone host that started Azurite writes the emulator's connection string to.</summary>
+    /// <param name="processId">The host's process id.</param>
+    /// <returns>The path, in the temp folder.</returns>
+    public static string EmulatorConnectionFile(int processId) =>
+        Path.Combine(Path.GetTempPath(), $"serverless-azurite-{processId.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
     /// <summary>
     /// Works out the settings a standalone host needs beyond the configured ones: the emulator's connection string
