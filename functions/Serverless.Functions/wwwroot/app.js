@@ -114,9 +114,10 @@ class ApiError extends Error {
 
 let keyWaiters = [];
 
-function askKey(message) {
+function askKey(message, isError = false) {
   const dialog = $('#key-dialog');
   $('#key-message').textContent = message || '';
+  $('#key-message').className = isError ? 'error' : '';
   $('#key-input').value = '';
   if (!dialog.open) dialog.showModal();
   $('#key-input').focus();
@@ -136,7 +137,7 @@ async function api(method, path, body) {
     sessionStorage.removeItem(KEY_STORAGE);
     const message = 'The API key was refused (401 Unauthorized): it is wrong or expired. Enter a valid key.';
     flash(message, true);
-    askKey(message).then(() => render());
+    askKey(message, true).then(() => render());
     throw new ApiError(401, 'Unauthorized', message, data);
   }
   if (!response.ok) {
@@ -667,7 +668,7 @@ async function submitEvent(event) {
     const response = await fetch(`api/runs/${enc(form.dataset.run)}/events/${enc(form.elements.name.value)}`, {
       method: 'POST', headers: { 'x-functions-key': key, 'Content-Type': 'application/json' }, body: payload || undefined,
     });
-    if (response.status === 401) { sessionStorage.removeItem(KEY_STORAGE); askKey('The API key was refused (401 Unauthorized). Enter a valid key.'); throw new ApiError(401, 'Unauthorized', 'The API key was refused.'); }
+    if (response.status === 401) { sessionStorage.removeItem(KEY_STORAGE); askKey('The API key was refused (401 Unauthorized). Enter a valid key.', true); throw new ApiError(401, 'Unauthorized', 'The API key was refused.'); }
     if (!response.ok) {
       const p = await response.json().catch(() => ({}));
       throw new ApiError(response.status, p.title, p.detail || `HTTP ${response.status}`);
