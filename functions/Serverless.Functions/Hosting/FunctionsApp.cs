@@ -58,6 +58,9 @@ public static class FunctionsApp
             o.TimestampFormat = "HH:mm:ss ";
         });
 
+        // Per-request framework logs are noise at Information (and slow the console); settings can still lower it.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         var services = builder.Services;
         services.Configure<ServerlessOptions>(configuration.GetSection(ServerlessOptions.SectionName));
         var options = configuration.GetSection(ServerlessOptions.SectionName).Get<ServerlessOptions>() ?? new ServerlessOptions();
