@@ -156,6 +156,22 @@ public sealed class LocalSparkBackendTests : IAsyncLifetime
         Assert.Empty(Directory.Exists(this.backend.JobsDirectory) ? Directory.GetFileSystemEntries(this.backend.JobsDirectory) : []);
     }
 
+    [Theory]
+    [InlineData("SELECT * FROM read_csv('/etc/hostname')")]
+    [InlineData("COPY (SELECT 1 AS one) TO '/tmp/escaped-by-a-job.csv'; SELECT 1 AS one")]
+    [InlineData("SET enable_external_access = true; SELECT 1 AS one")]
+    [InlineData("ATTACH '/tmp/other.duckdb'; SELECT 1 AS one")]
+    public async Task StartJobAsync_SqlReachingOutsideItsFolder_FailsWithoutTouchingTheHost(string sql)
+    {
+        SparkJobSpec spec = FlightsSpec("escape", sql, $"data/tests/{AzuriteFixture.UniqueName("escape")}/", SparkDataFormat.Csv);
+
+        SparkJobStatus status = await this.RunToEndAsync(spec);
+
+        Assert.Equal(SparkJobState.Failed, status.State);
+        Assert.Matches("disabled by configuration|configuration has been locked", status.Message);
+        Assert.False(File.Exists("/tmp/escaped-by-a-job.csv"));
+    }
+
     [Fact]
     public async Task StartJobAsync_ErrorIfExistsOnExistingOutput_Fails()
     {

@@ -82,6 +82,14 @@ internal sealed class LocalSqlJobRunner
                     Execute(connection, view, cancellationToken);
                 }
 
+                // Job SQL runs inside the host process: it may touch only its own folder and the staged inputs, may not
+                // load extensions or attach databases, and cannot undo this (the configuration is locked).
+                string[] allowed = [jobDirectory, .. this.cache.Enabled ? [this.cache.Directory] : Array.Empty<string>()];
+                string list = string.Join(", ", allowed.Select(d => QuoteLiteral(Path.TrimEndingDirectorySeparator(Path.GetFullPath(d)) + "/")));
+                Execute(connection, $"SET allowed_directories = [{list}]", cancellationToken);
+                Execute(connection, "SET enable_external_access = false", cancellationToken);
+                Execute(connection, "SET lock_configuration = true", cancellationToken);
+
                 IReadOnlyList<string> statements = SqlStatementSplitter.Split(spec.Sql ?? string.Empty);
                 bool lastIsQuery = outputs.Any(o => o.Output.Table is null);
                 int leading = lastIsQuery ? statements.Count - 1 : statements.Count;

@@ -35,6 +35,9 @@ internal sealed class StagedInputCache
         this.maxBytes = maxBytes;
     }
 
+    /// <summary>Gets the cache folder.</summary>
+    public string Directory => this.directory;
+
     /// <summary>Gets a value indicating whether caching is on.</summary>
     public bool Enabled => this.maxBytes > 0;
 
@@ -62,7 +65,7 @@ internal sealed class StagedInputCache
             return (file, true);
         }
 
-        Directory.CreateDirectory(this.directory);
+        System.IO.Directory.CreateDirectory(this.directory);
         string partial = file + "." + Guid.NewGuid().ToString("N") + ".partial";
         try
         {
