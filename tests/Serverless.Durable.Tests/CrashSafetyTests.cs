@@ -42,7 +42,21 @@ public sealed class CrashSafetyTests(AzuriteFixture azurite)
                     break;
                 }
 
-                Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(3), $"Only {done} of {instances} completed after {kills} kills.");
+                if (deadline.Elapsed > TimeSpan.FromMinutes(5))
+                {
+                    var stuck = new List<string>();
+                    foreach (string id in ids)
+                    {
+                        var status = await client.Client.GetInstanceAsync(id);
+                        if (status?.IsCompleted != true)
+                        {
+                            var history = await client.Client.GetHistoryAsync(id);
+                            stuck.Add($"{id}: {status?.RuntimeStatus} history [{string.Join(", ", history.Select(e => e.GetType().Name.Replace("Event", string.Empty, StringComparison.Ordinal)))}]");
+                        }
+                    }
+
+                    Assert.Fail($"Only {done} of {instances} completed after {kills} kills. Stuck:\n{string.Join("\n", stuck)}");
+                }
 
                 // SIGKILL mid-work, then bring the worker back, as a host restart would.
                 await victim.WaitUntilStartedAsync();

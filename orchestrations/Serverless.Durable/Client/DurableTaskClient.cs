@@ -82,7 +82,7 @@ public sealed class DurableTaskClient
         }
 
         var started = new ExecutionStartedEvent(orchestratorName, inputJson, executionId) { Timestamp = now };
-        string eventId = $"ExecutionStarted-{executionId}";
+        string eventId = InboxEventIds.Start(executionId);
         if (startAt is { } due)
         {
             var message = new ControlQueueMessage(instanceId) { Event = started, EventId = eventId, DueAt = due };
@@ -132,7 +132,7 @@ public sealed class DurableTaskClient
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
         await this.RequireAsync(instanceId, cancellationToken).ConfigureAwait(false);
         var raised = new EventRaisedEvent(eventName, this.converter.Serialize(eventPayload));
-        await this.hub.DeliverAsync(instanceId, [new InboxEntry($"EventRaised-{Guid.NewGuid():N}", raised, null)], cancellationToken).ConfigureAwait(false);
+        await this.hub.DeliverAsync(instanceId, [new InboxEntry(InboxEventIds.Event(), raised, null)], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Terminates a running instance. Its in-flight activities finish, but their results are ignored.</summary>
@@ -148,7 +148,7 @@ public sealed class DurableTaskClient
             return;
         }
 
-        await this.hub.DeliverAsync(instanceId, [new InboxEntry($"ExecutionTerminated-{Guid.NewGuid():N}", new ExecutionTerminatedEvent(reason), metadata.ExecutionId)], cancellationToken).ConfigureAwait(false);
+        await this.hub.DeliverAsync(instanceId, [new InboxEntry(InboxEventIds.Terminate(), new ExecutionTerminatedEvent(reason), metadata.ExecutionId)], cancellationToken).ConfigureAwait(false);
         if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Pending && metadata.ScheduledStartTime is not null)
         {
             // A start scheduled for later has no execution yet to apply the termination: end it now.
@@ -173,7 +173,7 @@ public sealed class DurableTaskClient
     public async Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default)
     {
         OrchestrationMetadata metadata = await this.RequireAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        await this.hub.DeliverAsync(instanceId, [new InboxEntry($"ExecutionSuspended-{Guid.NewGuid():N}", new ExecutionSuspendedEvent(reason), metadata.ExecutionId)], cancellationToken).ConfigureAwait(false);
+        await this.hub.DeliverAsync(instanceId, [new InboxEntry(InboxEventIds.Suspend(), new ExecutionSuspendedEvent(reason), metadata.ExecutionId)], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Resumes a suspended instance.</summary>
@@ -184,7 +184,7 @@ public sealed class DurableTaskClient
     public async Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default)
     {
         OrchestrationMetadata metadata = await this.RequireAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        await this.hub.DeliverAsync(instanceId, [new InboxEntry($"ExecutionResumed-{Guid.NewGuid():N}", new ExecutionResumedEvent(reason), metadata.ExecutionId)], cancellationToken).ConfigureAwait(false);
+        await this.hub.DeliverAsync(instanceId, [new InboxEntry(InboxEventIds.Resume(), new ExecutionResumedEvent(reason), metadata.ExecutionId)], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits until the instance completes, fails or is terminated.</summary>

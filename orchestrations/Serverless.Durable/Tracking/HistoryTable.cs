@@ -16,7 +16,11 @@ internal sealed class HistoryTable(TableClient table, PayloadStore payloads)
     /// <summary>The most inbox events one episode applies: a transaction holds at most 100 operations.</summary>
     public const int MaxEventsPerEpisode = 95;
 
-    private const string SentinelKey = "sentinel";
+    /// <summary>The sentinel's row key sorts before history ("h…") and inbox ("i…") rows, so it is on a query's first page.</summary>
+    private const string SentinelKey = "_sentinel";
+
+    /// <summary>The most inbox rows one read returns: an episode applies at most 95, one more tells that more wait.</summary>
+    private const int InboxReadLimit = MaxEventsPerEpisode + 1;
     private const string InboxPrefix = "i";
     private const string HistoryPrefix = "h";
 
@@ -32,19 +36,38 @@ internal sealed class HistoryTable(TableClient table, PayloadStore payloads)
         TableEntity? sentinelEntity = null;
         var inboxEntities = new List<TableEntity>();
         var historyEntities = new List<TableEntity>();
-        await foreach (TableEntity entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        bool truncated = false;
+
+        // Rows come in row-key order: sentinel, history, inbox. Stop after the first page's worth of
+        // inbox rows, so a large backlog of results is not read again by every episode.
+        await foreach (Page<TableEntity> page in table.QueryAsync<TableEntity>(filter, maxPerPage: includeHistory ? 1000 : InboxReadLimit + 1, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
         {
-            if (entity.RowKey == SentinelKey)
+            foreach (TableEntity entity in page.Values)
             {
-                sentinelEntity = entity;
+                if (entity.RowKey == SentinelKey)
+                {
+                    sentinelEntity = entity;
+                }
+                else if (entity.RowKey.StartsWith(InboxPrefix, StringComparison.Ordinal))
+                {
+                    if (inboxEntities.Count == InboxReadLimit)
+                    {
+                        truncated = true;
+                        break;
+                    }
+
+                    inboxEntities.Add(entity);
+                }
+                else if (entity.RowKey.StartsWith(HistoryPrefix, StringComparison.Ordinal))
+                {
+                    historyEntities.Add(entity);
+                }
             }
-            else if (entity.RowKey.StartsWith(InboxPrefix, StringComparison.Ordinal))
+
+            if (truncated || inboxEntities.Count == InboxReadLimit)
             {
-                inboxEntities.Add(entity);
-            }
-            else if (entity.RowKey.StartsWith(HistoryPrefix, StringComparison.Ordinal))
-            {
-                historyEntities.Add(entity);
+                truncated = true;
+                break;
             }
         }
 
@@ -53,18 +76,10 @@ internal sealed class HistoryTable(TableClient table, PayloadStore payloads)
         foreach (TableEntity entity in inboxEntities)
         {
             string json = await this.ReadTextAsync(entity, "Event", cancellationToken).ConfigureAwait(false);
-            inbox.Add(new InboxEntry(entity.RowKey[InboxPrefix.Length..], HistorySerializer.Deserialize(json), entity.GetString("ExecutionId"))
-            {
-                Sequence = entity.GetInt64("Sequence") ?? 0,
-            });
+            inbox.Add(new InboxEntry(entity.RowKey[InboxPrefix.Length..], HistorySerializer.Deserialize(json), entity.GetString("ExecutionId")));
         }
 
-        // Starts first (an event raised right after a start must find the orchestration), then arrival order.
-        inbox.Sort((a, b) =>
-        {
-            int starts = (b.Event is ExecutionStartedEvent).CompareTo(a.Event is ExecutionStartedEvent);
-            return starts != 0 ? starts : a.Sequence != b.Sequence ? a.Sequence.CompareTo(b.Sequence) : string.CompareOrdinal(a.EventId, b.EventId);
-        });
+        inbox.Sort((a, b) => string.CompareOrdinal(a.EventId, b.EventId));
 
         List<IReadOnlyList<HistoryEvent>>? history = null;
         if (includeHistory)
@@ -82,7 +97,7 @@ internal sealed class HistoryTable(TableClient table, PayloadStore payloads)
             }
         }
 
-        return new InstanceSnapshot(sentinel, inbox, history);
+        return new InstanceSnapshot(sentinel, inbox, history) { InboxTruncated = truncated };
     }
 
     /// <summary>Reads the events of one episode row (to re-send its outbound messages).</summary>
@@ -326,10 +341,7 @@ internal sealed class HistoryTable(TableClient table, PayloadStore payloads)
 
     private async Task<TableEntity> CreateInboxEntityAsync(string instanceId, InboxEntry entry, CancellationToken cancellationToken)
     {
-        var entity = new TableEntity(instanceId, InboxPrefix + entry.EventId)
-        {
-            ["Sequence"] = entry.Sequence != 0 ? entry.Sequence : DateTime.UtcNow.Ticks,
-        };
+        var entity = new TableEntity(instanceId, InboxPrefix + entry.EventId);
         if (entry.ExecutionId is not null)
         {
             entity["ExecutionId"] = entry.ExecutionId;

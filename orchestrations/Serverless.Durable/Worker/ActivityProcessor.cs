@@ -21,7 +21,7 @@ internal sealed class ActivityProcessor(
     public async Task HandleAsync(WorkItemMessage message, int dequeueCount, CancellationToken cancellationToken)
     {
         HistoryEvent result = await this.RunAsync(message, dequeueCount, cancellationToken).ConfigureAwait(false);
-        var entry = new InboxEntry($"TaskResult-{message.ExecutionId}-{message.TaskId}", result, message.ExecutionId);
+        var entry = new InboxEntry(InboxEventIds.TaskResult(message.ExecutionId, message.TaskId), result, message.ExecutionId);
         await results.DeliverAsync(message.InstanceId, entry).ConfigureAwait(false);
     }
 

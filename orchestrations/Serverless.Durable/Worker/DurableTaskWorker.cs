@@ -207,7 +207,7 @@ public sealed class DurableTaskWorker : IHostedService, IAsyncDisposable
         string reason = $"Processing {what} failed {dequeueCount - 1} times; the message was moved to queue '{this.hub.Poison.Name}' for inspection." +
             (lastError is null ? string.Empty : $" Last error: {lastError}");
         var aborted = new ExecutionAbortedEvent(new TaskFailureDetails("PoisonMessage", reason));
-        await this.hub.DeliverAsync(instanceId, [new InboxEntry($"ExecutionAborted-{Guid.NewGuid():N}", aborted, null)], cancellationToken).ConfigureAwait(false);
+        await this.hub.DeliverAsync(instanceId, [new InboxEntry(InboxEventIds.Abort(), aborted, null)], cancellationToken).ConfigureAwait(false);
         this.logger.PoisonMessage(instanceId, dequeueCount, this.hub.Poison.Name);
     }
 

@@ -23,9 +23,9 @@ internal sealed class EpisodePlan
     /// <summary>Gets a value indicating whether the episode ends the execution without running orchestrator code (terminate or abort).</summary>
     public bool EndsWithoutCode => this.Start is null && this.Apply.Any(e => e.Event is ExecutionTerminatedEvent or ExecutionAbortedEvent);
 
-    public static EpisodePlan Create(SentinelState? sentinel, IReadOnlyList<InboxEntry> inbox)
+    public static EpisodePlan Create(SentinelState? sentinel, IReadOnlyList<InboxEntry> inbox, bool inboxTruncated)
     {
-        var plan = new EpisodePlan();
+        var plan = new EpisodePlan { Deferred = inboxTruncated };
         bool finished = sentinel is null || sentinel.Status.IsTerminal() || sentinel.Status == OrchestrationRuntimeStatus.ContinuedAsNew;
         string? execution = sentinel?.ExecutionId;
         bool suspended = sentinel?.Status == OrchestrationRuntimeStatus.Suspended;

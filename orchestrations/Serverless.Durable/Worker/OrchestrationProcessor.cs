@@ -129,7 +129,7 @@ internal sealed class OrchestrationProcessor
             return EpisodeOutcome.Idle;
         }
 
-        EpisodePlan plan = EpisodePlan.Create(sentinel, snapshot.Inbox);
+        EpisodePlan plan = EpisodePlan.Create(sentinel, snapshot.Inbox, snapshot.InboxTruncated);
         if (plan.Apply.Count == 0)
         {
             if (plan.Discard.Count > 0)
@@ -188,15 +188,15 @@ internal sealed class OrchestrationProcessor
         {
             string nextExecutionId = Guid.NewGuid().ToString("N");
             newInbox.Add(new InboxEntry(
-                $"ExecutionStarted-{nextExecutionId}",
+                InboxEventIds.Start(nextExecutionId),
                 new ExecutionStartedEvent(started.Name, completion.Result, nextExecutionId, started.ParentInstanceId, started.ParentExecutionId, started.ParentTaskId) { Timestamp = now },
-                null) { Sequence = 1 });
+                null));
             if (executor?.Context is { PreserveUnprocessedEvents: true } context)
             {
-                int sequence = 2;
+                long ticks = now.Ticks;
                 foreach (EventRaisedEvent raised in context.UnconsumedEvents.Take(HistoryTable.MaxEventsPerEpisode - plan.Apply.Count - plan.Discard.Count))
                 {
-                    newInbox.Add(new InboxEntry($"EventRaised-{Guid.NewGuid():N}", raised, null) { Sequence = sequence++ });
+                    newInbox.Add(new InboxEntry(InboxEventIds.Event(ticks++), raised, null));
                 }
             }
         }

@@ -49,7 +49,7 @@ internal sealed class OutboundMessages
                     var message = new ControlQueueMessage(instanceId)
                     {
                         Event = new TimerFiredEvent(timer.TaskId, timer.FireAt) { Timestamp = timer.FireAt },
-                        EventId = $"TimerFired-{executionId}-{timer.TaskId}",
+                        EventId = InboxEventIds.TimerFired(executionId, timer.TaskId),
                         ExecutionId = executionId,
                         DueAt = timer.FireAt,
                     };
@@ -58,7 +58,7 @@ internal sealed class OutboundMessages
                 case SubOrchestrationCreatedEvent child:
                     string childExecutionId = ChildExecutionId(executionId, child.TaskId);
                     outbound.Deliveries.Add((child.InstanceId, new InboxEntry(
-                        $"ExecutionStarted-{childExecutionId}",
+                        InboxEventIds.Start(childExecutionId),
                         new ExecutionStartedEvent(child.Name, child.Input, childExecutionId, instanceId, executionId, child.TaskId),
                         null)));
                     break;
@@ -68,7 +68,7 @@ internal sealed class OutboundMessages
                         : new SubOrchestrationFailedEvent(
                             parentTaskId,
                             completed.FailureDetails ?? new TaskFailureDetails("SubOrchestrationTerminated", $"Sub-orchestration '{instanceId}' was {completed.Status.ToString().ToLowerInvariant()}: {completed.Result}"));
-                    outbound.Deliveries.Add((parentInstanceId, new InboxEntry($"SubResult-{parentExecutionId}-{parentTaskId}", result, parentExecutionId)));
+                    outbound.Deliveries.Add((parentInstanceId, new InboxEntry(InboxEventIds.SubOrchestrationResult(parentExecutionId, parentTaskId), result, parentExecutionId)));
                     break;
                 default:
                     break;
