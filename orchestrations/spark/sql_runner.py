@@ -2,7 +2,7 @@
 
 Usage: spark-submit sql_runner.py <spec.json URI>
 
-The spec is the same JSON the local DuckDB backend runs (camelCase; see docs/spark.md), with input and output
+The spec is the same JSON the local DuckDB backend runs (camelCase; see "Spark job layer" in the README), with input and output
 locations already rewritten to cluster URIs (abfss://...). The runner registers every input as a temporary view
 named after it, runs the SQL statements in order (split at ';' outside quotes and comments, exactly as the local
 backend splits them), and writes each output: the result of the last statement for the output without a 'table',
