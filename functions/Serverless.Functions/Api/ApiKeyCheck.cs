@@ -19,8 +19,17 @@ public sealed class ApiKeyCheck
 
     /// <summary>Initializes a new instance of the <see cref="ApiKeyCheck"/> class.</summary>
     /// <param name="apiKey">The configured key; null or empty means no key is checked.</param>
+    /// <exception cref="InvalidOperationException">The setting holds an unresolved Key Vault reference.</exception>
     public ApiKeyCheck(string? apiKey)
     {
+        // When App Service cannot resolve a Key Vault reference it passes the reference text itself,
+        // which is public knowledge: refuse to start rather than accept it as the key.
+        if (apiKey is not null && apiKey.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                "Serverless__ApiKey is an unresolved Key Vault reference: check that the secret exists and that the app's identity may read it.");
+        }
+
         this.expectedHash = string.IsNullOrEmpty(apiKey) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
     }
 
