@@ -17,6 +17,10 @@ services.AddDurableEngine(o =>
     // Short leases so work held by a killed process comes back quickly.
     o.ControlVisibilityTimeout = TimeSpan.FromSeconds(3);
     o.WorkItemVisibilityTimeout = TimeSpan.FromSeconds(3);
+
+    // The test kills this process dozens of times; a message can be caught by several kills in a row,
+    // which the poison rule (5 deliveries) would rightly treat as a message that crashes its worker.
+    o.MaxDequeueCount = 1000;
 });
 services.AddDurableTasks(r => r
     .AddActivityFunc<int, long>("SlowSquare", async (_, x) =>

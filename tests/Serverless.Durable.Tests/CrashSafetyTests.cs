@@ -72,7 +72,7 @@ public sealed class CrashSafetyTests(AzuriteFixture azurite)
             foreach (string id in ids)
             {
                 var result = (await client.Client.GetInstanceAsync(id, true))!;
-                Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+                Assert.True(result.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{id} ended {result.RuntimeStatus}: {result.FailureDetails}");
                 Assert.Equal(expected, result.ReadOutputAs<long>());
 
                 IReadOnlyList<HistoryEvent> history = await client.Client.GetHistoryAsync(id);

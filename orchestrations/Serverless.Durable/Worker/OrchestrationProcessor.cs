@@ -105,13 +105,14 @@ internal sealed class OrchestrationProcessor
         SentinelState? sentinel = snapshot.Sentinel;
         if (cached is null && sentinel is { OutboxEpisode: >= 0 })
         {
-            // The last episode's sends are not confirmed: its worker may have died after the commit.
+            // The last episode's sends or status write are not confirmed: its worker may have died after the commit.
             IReadOnlyList<HistoryEvent>? events = await this.hub.History.ReadEpisodeAsync(instanceId, sentinel.Generation, sentinel.OutboxEpisode, cancellationToken).ConfigureAwait(false);
             if (events is not null)
             {
                 OutboundMessages resend = OutboundMessages.FromEpisode(
                     instanceId, sentinel.ExecutionId, sentinel.ParentInstanceId, sentinel.ParentExecutionId, sentinel.ParentTaskId, events, this.Now);
                 await this.SendAsync(resend, cancellationToken).ConfigureAwait(false);
+                await this.hub.Instances.UpdateAsync(instanceId, StatusFromEpisode(sentinel, events, this.Now), cancellationToken).ConfigureAwait(false);
                 this.logger.OutboxResent(instanceId, resend.Count);
             }
 
@@ -201,6 +202,9 @@ internal sealed class OrchestrationProcessor
             }
         }
 
+        string? customStatus = executor is null ? cached?.WrittenCustomStatus : executor.CustomStatusJson;
+        bool statusChanged = cached is null || plan.Start is not null || cached.WrittenStatus != status || cached.WrittenCustomStatus != customStatus || completion is not null;
+
         var newSentinel = new SentinelState
         {
             ExecutionId = executionId,
@@ -208,7 +212,9 @@ internal sealed class OrchestrationProcessor
             Status = status,
             Generation = generation,
             Episode = episode + 1,
-            OutboxEpisode = outbound.Count > 0 ? episode : -1,
+            // Marks the episode until its sends and status write are done, so a worker that finds the
+            // marker (this one died in between) redoes them.
+            OutboxEpisode = outbound.Count > 0 || statusChanged ? episode : -1,
             ParentInstanceId = started.ParentInstanceId,
             ParentExecutionId = started.ParentExecutionId,
             ParentTaskId = started.ParentTaskId,
@@ -231,11 +237,8 @@ internal sealed class OrchestrationProcessor
         if (outbound.Count > 0)
         {
             await this.SendAsync(outbound, cancellationToken).ConfigureAwait(false);
-            etag = await this.hub.History.ConfirmOutboxAsync(instanceId, etag.Value, cancellationToken).ConfigureAwait(false);
         }
 
-        string? customStatus = executor is null ? cached?.WrittenCustomStatus : executor.CustomStatusJson;
-        bool statusChanged = cached is null || plan.Start is not null || cached.WrittenStatus != status || cached.WrittenCustomStatus != customStatus || completion is not null;
         if (statusChanged)
         {
             await this.hub.Instances.UpdateAsync(instanceId, new InstanceStatusUpdate
@@ -254,6 +257,11 @@ internal sealed class OrchestrationProcessor
                 FailureDetails = completion?.FailureDetails,
                 CompletedAt = completion is not null ? now : null,
             }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (newSentinel.OutboxEpisode >= 0)
+        {
+            etag = await this.hub.History.ConfirmOutboxAsync(instanceId, etag.Value, cancellationToken).ConfigureAwait(false);
         }
 
         if (completion is null && etag is not null && executor is not null)
@@ -281,6 +289,28 @@ internal sealed class OrchestrationProcessor
     }
 
     private DateTime Now => this.time.GetUtcNow().UtcDateTime;
+
+    /// <summary>The instances-table update an episode implies, rebuilt from its recorded events (custom status kept as stored).</summary>
+    private static InstanceStatusUpdate StatusFromEpisode(SentinelState sentinel, IReadOnlyList<HistoryEvent> events, DateTime now)
+    {
+        ExecutionCompletedEvent? completed = events.OfType<ExecutionCompletedEvent>().LastOrDefault();
+        ExecutionStartedEvent? started = events.OfType<ExecutionStartedEvent>().FirstOrDefault();
+        return new InstanceStatusUpdate
+        {
+            Name = sentinel.Name,
+            ExecutionId = sentinel.ExecutionId,
+            Status = sentinel.Status,
+            WriteCustomStatus = false,
+            WriteInput = started is not null,
+            Input = started?.Input,
+            CreatedAt = started?.Timestamp,
+            ParentInstanceId = sentinel.ParentInstanceId,
+            LastUpdatedAt = now,
+            Output = completed?.Result,
+            FailureDetails = completed?.FailureDetails,
+            CompletedAt = completed?.Timestamp,
+        };
+    }
 
     private static List<HistoryEvent> TerminalEpisode(EpisodePlan plan, DateTime now)
     {
