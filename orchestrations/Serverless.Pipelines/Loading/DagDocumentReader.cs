@@ -144,27 +144,7 @@ internal sealed class DagDocumentReader
         return result;
     }
 
-    private List<DagTask> ReadTasks(SourceNode node, string path)
-    {
-        var result = new List<DagTask>();
-        if (node is not SourceSequence sequence)
-        {
-            Problem(node, path, "'tasks' must be a list");
-            return result;
-        }
-
-        for (var i = 0; i < sequence.Items.Count; i++)
-        {
-            var taskPath = Index(path, i);
-            map.Add(taskPath, sequence.Items[i].Line, sequence.Items[i].Column);
-            if (ReadTask(sequence.Items[i], taskPath) is { } task)
-            {
-                result.Add(task);
-            }
-        }
-
-        return result;
-    }
+    private List<DagTask> ReadTasks(SourceNode node, string path) => List(node, path, ReadTask, "'tasks' must be a list");
 
     private DagTask? ReadTask(SourceNode node, string path)
     {
@@ -383,13 +363,13 @@ internal sealed class DagDocumentReader
         return string.Empty;
     }
 
-    private List<T> List<T>(SourceNode node, string path, Func<SourceNode, string, T?> read)
+    private List<T> List<T>(SourceNode node, string path, Func<SourceNode, string, T?> read, string notAList = "expected a list")
         where T : class
     {
         var result = new List<T>();
         if (node is not SourceSequence sequence)
         {
-            Problem(node, path, "expected a list");
+            Problem(node, path, notAList);
             return result;
         }
 
