@@ -172,14 +172,30 @@ internal sealed class LivyBatchProtocol
     /// <param name="id">The batch id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Whether the batch existed.</returns>
-    public async Task<bool> DeleteBatchAsync(string id, CancellationToken cancellationToken) =>
+    private async Task<bool> DeleteBatchAsync(string id, CancellationToken cancellationToken) =>
         await this.rest.SendAsync(HttpMethod.Delete, this.Uri(CheckId(id)), null, true, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>Kills a batch and records the cancellation; when the service no longer knows the batch, returns its forgotten-batch status instead.</summary>
+    /// <param name="handle">The handle.</param>
+    /// <param name="service">The service name for messages.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Null when the batch was deleted and the cancellation recorded; otherwise the status of the forgotten batch.</returns>
+    public async Task<SparkJobStatus?> CancelBatchAsync(SparkJobHandle handle, string service, CancellationToken cancellationToken)
+    {
+        if (!await this.DeleteBatchAsync(handle.JobId, cancellationToken).ConfigureAwait(false))
+        {
+            return await this.ForgottenBatchStatusAsync(handle, service, cancellationToken).ConfigureAwait(false);
+        }
+
+        await this.RecordCancelledAsync(handle.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
 
     /// <summary>Records that a job was cancelled, so a status after Livy forgot the deleted batch still says cancelled.</summary>
     /// <param name="key">The idempotency key.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
-    public async Task RecordCancelledAsync(string key, CancellationToken cancellationToken)
+    private async Task RecordCancelledAsync(string key, CancellationToken cancellationToken)
     {
         if (!SparkIdempotencyKey.IsValid(key))
         {

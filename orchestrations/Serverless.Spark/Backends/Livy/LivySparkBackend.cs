@@ -105,13 +105,8 @@ public sealed class LivySparkBackend : ISparkBackend
     {
         ArgumentNullException.ThrowIfNull(handle);
         Logs.CancelRequested(this.logger, this.Name, handle.JobId);
-        if (!await this.protocol.DeleteBatchAsync(handle.JobId, cancellationToken).ConfigureAwait(false))
-        {
-            return await this.protocol.ForgottenBatchStatusAsync(handle, "Livy", cancellationToken).ConfigureAwait(false);
-        }
-
         // Livy forgets a deleted batch at once; the record keeps the outcome for later status calls.
-        await this.protocol.RecordCancelledAsync(handle.IdempotencyKey, cancellationToken).ConfigureAwait(false);
-        return new SparkJobStatus(handle.JobId, SparkJobState.Cancelled) { Message = "Deleted (killed) on request." };
+        return await this.protocol.CancelBatchAsync(handle, "Livy", cancellationToken).ConfigureAwait(false)
+            ?? new SparkJobStatus(handle.JobId, SparkJobState.Cancelled) { Message = "Deleted (killed) on request." };
     }
 }

@@ -102,15 +102,9 @@ public sealed class SynapseSparkBackend : ISparkBackend
     {
         ArgumentNullException.ThrowIfNull(handle);
         Logs.CancelRequested(this.logger, this.Name, handle.JobId);
-        if (!await this.protocol.DeleteBatchAsync(handle.JobId, cancellationToken).ConfigureAwait(false))
-        {
-            return await this.protocol.ForgottenBatchStatusAsync(handle, "Synapse", cancellationToken).ConfigureAwait(false);
-        }
-
-        await this.protocol.RecordCancelledAsync(handle.IdempotencyKey, cancellationToken).ConfigureAwait(false);
-
-        // Synapse keeps cancelled batches, so the next status shows the recorded outcome.
-        return await this.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
+        // Synapse keeps cancelled batches, so the status after the delete shows the outcome.
+        return await this.protocol.CancelBatchAsync(handle, "Synapse", cancellationToken).ConfigureAwait(false)
+            ?? await this.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Maps a Synapse SparkBatchJob: result first (Succeeded, Failed, Cancelled), then scheduler and Livy state.</summary>
