@@ -1,7 +1,13 @@
-using Serverless.Functions.Cli;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.DurableTask.Worker;
 using Serverless.Functions.Hosting;
+using Serverless.Pipelines.Service;
 
-// One executable: "Serverless.Functions <command> …" is the CLI; anything else runs the server (custom handler or standalone).
-return CliApp.IsCommand(args)
-    ? await CliApp.RunAsync(args).ConfigureAwait(false)
-    : await HostCommand.RunAsync(args).ConfigureAwait(false);
+// The isolated worker the Functions host starts. The local host (functions/Serverless.LocalHost) registers the same
+// services and tasks and calls the same function methods.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+AppServices.Add(builder.Services, builder.Configuration, useBundledDags: false);
+builder.ConfigureDurableWorker().AddTasks(registry => registry.AddPipelineTasks());
+await builder.Build().RunAsync().ConfigureAwait(false);

@@ -12,17 +12,6 @@ public static class DagEndpoints
 {
     private static readonly string[] BackfillMembers = ["from", "to", "maxActiveRuns"];
 
-    /// <summary>Maps the routes.</summary>
-    /// <param name="api">The <c>/api</c> group.</param>
-    public static void Map(RouteGroupBuilder api)
-    {
-        ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/dags", List).WithName("ListDags");
-        api.MapPost("/dags/validate", (Delegate)ValidateAsync).WithName("ValidateDag");
-        api.MapGet("/dags/{dagId}", ShowAsync).WithName("GetDag");
-        api.MapPost("/dags/{dagId}/backfill", BackfillAsync).WithName("BackfillDag");
-    }
-
     /// <summary>Gets the next schedule times of a DAG after a time.</summary>
     /// <param name="dag">The DAG.</param>
     /// <param name="after">The time.</param>
@@ -43,7 +32,7 @@ public static class DagEndpoints
         return times;
     }
 
-    private static IResult List(IDagRunService runs)
+    internal static IResult List(IDagRunService runs)
     {
         var dags = runs.ListDags().Select(r => new
         {
@@ -59,7 +48,7 @@ public static class DagEndpoints
         return Results.Json(new { dags }, ApiJson.Options);
     }
 
-    private static async Task<IResult> ShowAsync(HttpContext context, IDagRunService runs, TimeProvider time, string dagId)
+    internal static async Task<IResult> ShowAsync(HttpContext context, IDagRunService runs, TimeProvider time, string dagId)
     {
         RouteValues.DagId(dagId);
         var dag = runs.FindDag(dagId) ?? throw NotFound(runs, dagId);
@@ -80,7 +69,7 @@ public static class DagEndpoints
             ApiJson.Options);
     }
 
-    private static async Task<IResult> ValidateAsync(HttpContext context)
+    internal static async Task<IResult> ValidateAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body);
         var content = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
@@ -103,7 +92,7 @@ public static class DagEndpoints
         return Results.Json(new { valid = true, id = result.Dag!.Id, dag = JsonNode.Parse(DagJsonExporter.Export(result.Dag)), mermaid = DagMermaid.Render(result.Dag) }, ApiJson.Options);
     }
 
-    private static async Task<IResult> BackfillAsync(HttpContext context, IDagRunService runs, string dagId)
+    internal static async Task<IResult> BackfillAsync(HttpContext context, IDagRunService runs, string dagId)
     {
         RouteValues.DagId(dagId);
         var body = await ApiJson.ReadObjectAsync(context.Request, BackfillMembers, context.RequestAborted).ConfigureAwait(false);

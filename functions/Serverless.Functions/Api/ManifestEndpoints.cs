@@ -12,15 +12,7 @@ public static class ManifestEndpoints
     /// <summary>The manifest's blob name under <c>{dag}/{runId}/</c> in the data container.</summary>
     public const string ManifestFileName = "_manifest.json";
 
-    /// <summary>Maps the routes.</summary>
-    /// <param name="api">The <c>/api</c> group.</param>
-    public static void Map(RouteGroupBuilder api)
-    {
-        ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/runs/{runId}/manifest", GetAsync).WithName("GetRunManifest");
-    }
-
-    private static async Task<IResult> GetAsync(HttpContext context, IDagRunService runs, StorageAccount account, IOptions<SparkOptions> spark, string runId)
+    internal static async Task<IResult> GetAsync(HttpContext context, IDagRunService runs, StorageAccount account, IOptions<SparkOptions> spark, string runId)
     {
         RouteValues.RunId(runId);
         var run = await runs.GetRunAsync(runId, context.RequestAborted).ConfigureAwait(false)

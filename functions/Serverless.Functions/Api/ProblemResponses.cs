@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Serverless.Pipelines.Service;
 
 namespace Serverless.Functions.Api;
@@ -39,33 +38,4 @@ public static class ProblemResponses
         BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, null),
         _ => null,
     };
-
-    /// <summary>Adds the middleware that catches exceptions of API requests and writes problems.</summary>
-    /// <param name="app">The app.</param>
-    /// <returns>The app.</returns>
-    public static IApplicationBuilder UseApiProblems(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        try
-        {
-            await next(context).ConfigureAwait(false);
-        }
-        catch (Exception error) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
-        {
-            if (Map(error) is { } problem)
-            {
-                await WriteAsync(context, problem.Status, problem.Title, problem.Detail, problem.Extensions).ConfigureAwait(false);
-                return;
-            }
-
-            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.Functions.Api");
-            logger.RequestFailed(context.Request.Method, context.Request.Path, error);
-            var traceId = context.Features.Get<IHttpActivityFeature>()?.Activity?.Id ?? context.TraceIdentifier;
-            await WriteAsync(
-                context,
-                StatusCodes.Status500InternalServerError,
-                "Internal error",
-                $"The server failed to handle the request; the log has the details under trace id {traceId}. Retry, and report it if it persists.")
-                .ConfigureAwait(false);
-        }
-    });
 }

@@ -12,33 +12,34 @@ public static class RequestBodyLimit
     /// <summary>The detail of the 413 problem.</summary>
     public const string TooLargeMessage = "The request body is larger than 1 MB (1048576 bytes). Send DAG data by reference (blob paths) instead of inline.";
 
-    /// <summary>Adds the middleware for paths under <c>/api</c>.</summary>
-    /// <param name="app">The app.</param>
-    /// <returns>The app.</returns>
-    public static IApplicationBuilder UseApiBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    /// <summary>
+    /// Reads the body of a request that has one into memory, never past the limit (whether the length is declared or
+    /// the body is chunked), so handlers can read it more than once.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <returns>False when the body is over the limit.</returns>
+    public static async Task<bool> BufferAsync(HttpRequest request)
     {
-        var request = context.Request;
-        if (!request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        ArgumentNullException.ThrowIfNull(request);
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         {
-            await next(context).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         if (request.ContentLength > MaxBytes)
         {
-            await ProblemResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large", TooLargeMessage).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         var buffer = new MemoryStream();
+        request.HttpContext.Response.RegisterForDispose(buffer);
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
         {
             if (buffer.Length + read > MaxBytes)
             {
-                await ProblemResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large", TooLargeMessage).ConfigureAwait(false);
-                return;
+                return false;
             }
 
             buffer.Write(chunk, 0, read);
@@ -46,7 +47,6 @@ public static class RequestBodyLimit
 
         buffer.Position = 0;
         request.Body = buffer;
-        context.Response.RegisterForDispose(buffer);
-        await next(context).ConfigureAwait(false);
-    });
+        return true;
+    }
 }

@@ -12,21 +12,7 @@ public static class RunEndpoints
     private static readonly string[] TriggerMembers = ["params", "logicalDate", "runId"];
     private static readonly string[] RerunMembers = ["tasks", "onlyFailed"];
 
-    /// <summary>Maps the routes.</summary>
-    /// <param name="api">The <c>/api</c> group.</param>
-    public static void Map(RouteGroupBuilder api)
-    {
-        ArgumentNullException.ThrowIfNull(api);
-        api.MapPost("/dags/{dagId}/runs", TriggerAsync).WithName("TriggerRun");
-        api.MapGet("/runs/{runId}", GetAsync).WithName("GetRun");
-        api.MapGet("/runs", ListAsync).WithName("ListRuns");
-        api.MapPost("/runs/{runId}/terminate", TerminateAsync).WithName("TerminateRun");
-        api.MapPost("/runs/{runId}/events/{name}", RaiseEventAsync).WithName("RaiseEvent");
-        api.MapPost("/runs/{runId}/rerun", RerunAsync).WithName("RerunRun");
-        api.MapDelete("/runs/{runId}", PurgeAsync).WithName("PurgeRun");
-    }
-
-    private static async Task<IResult> TriggerAsync(HttpContext context, IDagRunService runs, string dagId)
+    internal static async Task<IResult> TriggerAsync(HttpContext context, IDagRunService runs, string dagId)
     {
         RouteValues.DagId(dagId);
         var body = await ApiJson.ReadObjectAsync(context.Request, TriggerMembers, context.RequestAborted).ConfigureAwait(false);
@@ -47,7 +33,7 @@ public static class RunEndpoints
         return RunLinks.Accepted(context, started.RunId, started.Created);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, IDagRunService runs, string runId)
+    internal static async Task<IResult> GetAsync(HttpContext context, IDagRunService runs, string runId)
     {
         RouteValues.RunId(runId);
         var run = await runs.GetRunAsync(runId, context.RequestAborted).ConfigureAwait(false)
@@ -62,7 +48,7 @@ public static class RunEndpoints
         return Results.Json(run, ApiJson.Options);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IDagRunService runs)
+    internal static async Task<IResult> ListAsync(HttpContext context, IDagRunService runs)
     {
         var query = context.Request.Query;
         var dag = query["dag"].FirstOrDefault();
@@ -113,7 +99,7 @@ public static class RunEndpoints
         return Results.Json(new { runs = page.Runs, continuation = page.Continuation, nextLink = next }, ApiJson.Options);
     }
 
-    private static async Task<IResult> TerminateAsync(HttpContext context, IDagRunService runs, string runId)
+    internal static async Task<IResult> TerminateAsync(HttpContext context, IDagRunService runs, string runId)
     {
         RouteValues.RunId(runId);
         var reason = NullIfEmpty(context.Request.Query["reason"].FirstOrDefault());
@@ -126,7 +112,7 @@ public static class RunEndpoints
         return Results.Accepted(RunLinks.For(context.Request, runId).StatusQueryGetUri);
     }
 
-    private static async Task<IResult> RaiseEventAsync(HttpContext context, IDagRunService runs, string runId, string name)
+    internal static async Task<IResult> RaiseEventAsync(HttpContext context, IDagRunService runs, string runId, string name)
     {
         RouteValues.RunId(runId);
         if (!Pipelines.Definitions.DagIdentifiers.IsValidName(name))
@@ -154,7 +140,7 @@ public static class RunEndpoints
         return Results.Accepted(RunLinks.For(context.Request, runId).StatusQueryGetUri);
     }
 
-    private static async Task<IResult> RerunAsync(HttpContext context, IDagRunService runs, string runId)
+    internal static async Task<IResult> RerunAsync(HttpContext context, IDagRunService runs, string runId)
     {
         RouteValues.RunId(runId);
         var body = await ApiJson.ReadObjectAsync(context.Request, RerunMembers, context.RequestAborted).ConfigureAwait(false);
@@ -173,7 +159,7 @@ public static class RunEndpoints
         return RunLinks.Accepted(context, started.RunId, started.Created);
     }
 
-    private static async Task<IResult> PurgeAsync(HttpContext context, IDagRunService runs, string runId)
+    internal static async Task<IResult> PurgeAsync(HttpContext context, IDagRunService runs, string runId)
     {
         RouteValues.RunId(runId);
         var dataText = context.Request.Query["data"].FirstOrDefault();

@@ -6,8 +6,14 @@ public sealed class ServerlessOptions
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Serverless";
 
+    /// <summary>
+    /// The default task hub name. The project's former engine used <c>serverless</c> with tables of the same names as
+    /// DurableTask.AzureStorage's but rows it cannot read, so the default moved to a new name.
+    /// </summary>
+    public const string DefaultTaskHub = "serverlesshub";
+
     /// <summary>Gets or sets the durable task hub name. The default is <c>serverless</c>.</summary>
-    public string TaskHub { get; set; } = "serverless";
+    public string TaskHub { get; set; } = DefaultTaskHub;
 
     /// <summary>Gets or sets the blob container DAG files are deployed to. The default is <c>dags</c>.</summary>
     public string DagContainer { get; set; } = "dags";
@@ -36,4 +42,7 @@ public sealed class ServerlessOptions
 
     /// <summary>Gets or sets a value indicating whether the standalone host uploads the sample data files to the data container. The default is true.</summary>
     public bool UploadSampleData { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether the scheduler tick starts due runs. The default is true; tests turn it off.</summary>
+    public bool Scheduler { get; set; } = true;
 }

@@ -10,10 +10,10 @@ namespace Serverless.Functions.Hosting;
 /// At start: creates the data container the tasks write to (Azurite starts empty) and loads the DAG catalog, so the
 /// first request neither fails on a missing container nor pays for (or blocks on) loading the catalog.
 /// </summary>
-/// <param name="runs">The run service.</param>
+/// <param name="catalog">The DAG catalog.</param>
 /// <param name="account">The storage account.</param>
 /// <param name="spark">The Spark settings (data container).</param>
-public sealed class StartupWarmup(IDagRunService runs, StorageAccount account, IOptions<SparkOptions> spark) : IHostedService
+public sealed class StartupWarmup(DagCatalog catalog, StorageAccount account, IOptions<SparkOptions> spark) : IHostedService
 {
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -27,7 +27,7 @@ public sealed class StartupWarmup(IDagRunService runs, StorageAccount account, I
             // An identity allowed to write blobs but not create containers: the deployment created it.
         }
 
-        await runs.RefreshDagsAsync(cancellationToken).ConfigureAwait(false);
+        await catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

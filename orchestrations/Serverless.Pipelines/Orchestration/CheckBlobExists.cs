@@ -1,4 +1,4 @@
-using Serverless.Durable;
+using Microsoft.DurableTask;
 using Serverless.Spark.Data;
 using Serverless.Storage.Connection;
 
@@ -23,7 +23,7 @@ public sealed class CheckBlobExists : TaskActivity<string, bool>
         {
             try
             {
-                return (await container.GetBlobClient(location.Path).ExistsAsync(context.CancellationToken).ConfigureAwait(false)).Value;
+                return (await container.GetBlobClient(location.Path).ExistsAsync(CancellationToken.None).ConfigureAwait(false)).Value;
             }
             catch (Azure.RequestFailedException error) when (error.Status == 404)
             {
@@ -33,7 +33,7 @@ public sealed class CheckBlobExists : TaskActivity<string, bool>
 
         try
         {
-            await foreach (var page in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, location.Path, context.CancellationToken).AsPages(pageSizeHint: 1).ConfigureAwait(false))
+            await foreach (var page in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, location.Path, CancellationToken.None).AsPages(pageSizeHint: 1).ConfigureAwait(false))
             {
                 return page.Values.Count > 0;
             }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Serverless.Durable;
+using Microsoft.DurableTask;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Runs;
 using Serverless.Pipelines.Templating;
@@ -372,7 +372,9 @@ internal sealed class DagRunExecution
     private async Task RunWithAttemptsAsync(TaskNode node, TaskInstanceRecord record, Func<int, Task<string?>> attemptBody)
     {
         var maxAttempts = node.Settings.Retries + 1;
-        while (true)
+
+        // Bounded by the retry count: every pass either returns or uses up an attempt.
+        while (record.Attempts < maxAttempts)
         {
             record.Attempts++;
             var attempt = record.Attempts;

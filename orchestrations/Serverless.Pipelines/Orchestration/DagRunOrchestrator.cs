@@ -1,4 +1,4 @@
-using Serverless.Durable;
+using Microsoft.DurableTask;
 using Serverless.Pipelines.Loading;
 
 namespace Serverless.Pipelines.Orchestration;

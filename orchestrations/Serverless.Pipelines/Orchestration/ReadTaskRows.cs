@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
 using DuckDB.NET.Data;
-using Serverless.Durable;
+using Microsoft.DurableTask;
 using Serverless.Spark.Data;
 using Serverless.Storage.Connection;
 
@@ -33,7 +33,7 @@ public sealed class ReadTaskRows : TaskActivity<ReadTaskRowsInput, List<JsonObje
         {
             var extension = "." + input.Format.ToLowerInvariant();
             var files = 0;
-            await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, location.Path, context.CancellationToken).ConfigureAwait(false))
+            await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, location.Path, CancellationToken.None).ConfigureAwait(false))
             {
                 if (!blob.Name.EndsWith(extension, StringComparison.OrdinalIgnoreCase) && !(input.Format == "json" && blob.Name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)))
                 {
@@ -41,7 +41,7 @@ public sealed class ReadTaskRows : TaskActivity<ReadTaskRowsInput, List<JsonObje
                 }
 
                 var target = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"part-{files++:D6}{extension}"));
-                await container.GetBlobClient(blob.Name).DownloadToAsync(target, context.CancellationToken).ConfigureAwait(false);
+                await container.GetBlobClient(blob.Name).DownloadToAsync(target, CancellationToken.None).ConfigureAwait(false);
             }
 
             if (files == 0)

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
+using Microsoft.DurableTask;
 using Serverless.Pipelines.Service;
 using Serverless.Spark;
 using Serverless.Spark.Hosting;
@@ -34,7 +34,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var cancellationToken = context.CancellationToken;
+        var cancellationToken = CancellationToken.None;
         var first = await this.StartAsync(input.Spec, input.IdempotencyKey, cancellationToken).ConfigureAwait(false);
         if (first.Status.State != SparkJobState.Succeeded || input.Chained.Count == 0)
         {

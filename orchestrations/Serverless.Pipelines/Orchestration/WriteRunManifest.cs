@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
-using Serverless.Durable;
+using Microsoft.DurableTask;
 using Serverless.Spark.Data;
 using Serverless.Storage.Connection;
 
@@ -48,7 +48,7 @@ public sealed class WriteRunManifest : TaskActivity<WriteRunManifestInput, Dicti
 
                         if (!measured.TryGetValue(location, out var size))
                         {
-                            size = await this.MeasureAsync(location, context.CancellationToken).ConfigureAwait(false);
+                            size = await this.MeasureAsync(location, CancellationToken.None).ConfigureAwait(false);
                             measured[location] = size;
                         }
 
@@ -62,7 +62,7 @@ public sealed class WriteRunManifest : TaskActivity<WriteRunManifestInput, Dicti
         var target = DataLocation.Parse(input.Location);
         var blob = this.account.Blobs.GetBlobContainerClient(target.Container).GetBlobClient(target.Path);
         var bytes = Encoding.UTF8.GetBytes(input.Manifest.ToJsonString(Indented));
-        await blob.UploadAsync(new BinaryData(bytes), overwrite: true, context.CancellationToken).ConfigureAwait(false);
+        await blob.UploadAsync(new BinaryData(bytes), overwrite: true, CancellationToken.None).ConfigureAwait(false);
         return measured;
     }
 

@@ -1,10 +1,11 @@
+using DurableTask.Core.Exceptions;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
-using Serverless.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
 using Serverless.Pipelines.Orchestration;
@@ -23,6 +24,7 @@ namespace Serverless.Pipelines.Service;
 /// </summary>
 public sealed class DagRunService : IDagRunService
 {
+    private static readonly OrchestrationRuntimeStatus[] FinishedStatuses = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
     private readonly DagCatalog catalog;
     private readonly DagRunStarter starter;
     private readonly DurableTaskClient client;
@@ -108,7 +110,7 @@ public sealed class DagRunService : IDagRunService
         }
 
         var input = this.starter.CreateInput(dag.Id, DagJsonExporter.Export(dag), runId, logicalDate, interval.Start, interval.End, parameters);
-        var created = await this.starter.StartIfAbsentAsync(input, cancellationToken).ConfigureAwait(false);
+        var created = await DagRunStarter.StartIfAbsentAsync(this.client, input, cancellationToken).ConfigureAwait(false);
         return new DagRunStartResult(runId, dag.Id, created);
     }
 
@@ -136,19 +138,30 @@ public sealed class DagRunService : IDagRunService
             DagRunState.Failed => [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated],
             _ => null,
         };
-        var page = await this.client.QueryInstancesAsync(
-            new OrchestrationQuery
-            {
-                Name = nameof(DagRunOrchestrator),
-                Statuses = statuses,
-                CreatedFrom = query.From?.UtcDateTime,
-                CreatedTo = query.To?.UtcDateTime,
-                PageSize = Math.Clamp(query.PageSize, 1, 1000),
-                ContinuationToken = query.Continuation,
-                FetchInputsAndOutputs = true,
-            },
-            cancellationToken).ConfigureAwait(false);
-        var runs = page.Instances
+        var pageSize = Math.Clamp(query.PageSize, 1, 1000);
+        var filter = new OrchestrationQuery
+        {
+            Statuses = statuses,
+            CreatedFrom = query.From?.UtcDateTime,
+            CreatedTo = query.To?.UtcDateTime,
+            PageSize = pageSize,
+            ContinuationToken = query.Continuation,
+            FetchInputsAndOutputs = true,
+        };
+        Page<OrchestrationMetadata>? page = null;
+        await foreach (var first in this.client.GetAllInstancesAsync(filter).AsPages(query.Continuation, pageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            page = first;
+            break;
+        }
+
+        if (page is null)
+        {
+            return new DagRunPage([], null);
+        }
+
+        var runs = page.Values
+            .Where(i => string.Equals(i.Name, nameof(DagRunOrchestrator), StringComparison.Ordinal))
             .Select(ToInfo)
             .OfType<DagRunInfo>()
             .Where(r => query.DagId is null || string.Equals(r.DagId, query.DagId, StringComparison.Ordinal))
@@ -268,7 +281,7 @@ public sealed class DagRunService : IDagRunService
             FirstPollInterval = this.options.FirstPollInterval,
             MaxPollInterval = this.options.MaxPollInterval,
         };
-        var created = await this.starter.StartIfAbsentAsync(rerun, cancellationToken).ConfigureAwait(false);
+        var created = await DagRunStarter.StartIfAbsentAsync(this.client, rerun, cancellationToken).ConfigureAwait(false);
         return new DagRunStartResult(newId, input.DagId, created);
     }
 
@@ -354,16 +367,22 @@ public sealed class DagRunService : IDagRunService
             // One backfill orchestration per DAG and range starts the runs as slots free up; repeating the call while
             // it runs joins it (ReuseIfRunning), and runs it already started are found by id above.
             var backfillId = string.Create(CultureInfo.InvariantCulture, $"{dag.Id}__backfill-{from.UtcDateTime:yyyyMMdd'T'HHmmss}-{to.UtcDateTime:yyyyMMdd'T'HHmmss}");
+            var first = remaining[0];
             var input = new DagBackfillInput
             {
                 DagId = dag.Id,
-                DagJson = DagJsonExporter.Export(dag),
                 MaxActiveRuns = limit,
-                Params = parameters,
+                Template = this.starter.CreateInput(dag.Id, DagJsonExporter.Export(dag), first.RunId, first.LogicalDate, first.DataIntervalStart, first.DataIntervalEnd, parameters),
                 Remaining = remaining,
-                CheckInterval = this.options.BackfillCheckInterval,
             };
-            await this.client.ScheduleNewOrchestrationInstanceAsync(nameof(DagBackfillOrchestrator), input, new StartOrchestrationOptions(backfillId) { ReuseIfRunning = true }, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await this.client.ScheduleNewOrchestrationInstanceAsync(nameof(DagBackfillOrchestrator), input, new StartOrchestrationOptions(backfillId), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OrchestrationAlreadyExistsException)
+            {
+                // The same range is being backfilled already: that backfill starts these runs.
+            }
         }
 
         return results;
@@ -394,7 +413,7 @@ public sealed class DagRunService : IDagRunService
                 continue;
             }
 
-            var active = await this.starter.CountActiveAsync(dag.Id, cancellationToken).ConfigureAwait(false);
+            var active = await DagRunStarter.CountActiveAsync(this.client, dag.Id, cancellationToken).ConfigureAwait(false);
             var parameters = ResolveParams(dag, null);
             string? dagJson = null;
             DateTimeOffset? handled = null;
@@ -409,7 +428,7 @@ public sealed class DagRunService : IDagRunService
                 var interval = schedule.DataIntervalOf(point);
                 dagJson ??= DagJsonExporter.Export(dag);
                 var input = this.starter.CreateInput(dag.Id, dagJson, runId, interval.Start, interval.Start, interval.End, parameters);
-                if (await this.starter.StartIfAbsentAsync(input, cancellationToken).ConfigureAwait(false))
+                if (await DagRunStarter.StartIfAbsentAsync(this.client, input, cancellationToken).ConfigureAwait(false))
                 {
                     started.Add(runId);
                     active++;
@@ -428,8 +447,12 @@ public sealed class DagRunService : IDagRunService
     }
 
     /// <inheritdoc/>
-    public Task<int> PurgeFinishedRunsAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default) =>
-        this.client.PurgeInstancesAsync(finishedBefore.UtcDateTime, null, cancellationToken);
+    public async Task<int> PurgeFinishedRunsAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default)
+    {
+        var filter = new PurgeInstancesFilter(CreatedFrom: null, CreatedTo: finishedBefore.UtcDateTime, Statuses: FinishedStatuses);
+        var result = await this.client.PurgeAllInstancesAsync(filter, cancellationToken).ConfigureAwait(false);
+        return result.PurgedInstanceCount;
+    }
 
     private static JsonObject ResolveParams(DagDefinition dag, JsonObject? supplied)
     {
@@ -490,7 +513,7 @@ public sealed class DagRunService : IDagRunService
             Params = input?.Params,
             CreatedAt = metadata.CreatedAt,
             StartedAt = started is { } s ? new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)) : (state == DagRunState.Queued ? null : metadata.CreatedAt),
-            EndedAt = metadata.IsCompleted ? metadata.CompletedAt ?? metadata.LastUpdatedAt : null,
+            EndedAt = metadata.IsCompleted ? metadata.LastUpdatedAt : null,
             Error = error,
             RerunOf = input?.RerunOf ?? result?.RerunOf,
             Tasks = tasks.Select(t => new TaskInstanceInfo

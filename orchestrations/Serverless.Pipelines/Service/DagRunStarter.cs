@@ -1,7 +1,8 @@
+using DurableTask.Core.Exceptions;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
-using Serverless.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Spark.Hosting;
 
@@ -14,19 +15,16 @@ namespace Serverless.Pipelines.Service;
 public sealed class DagRunStarter
 {
     private static readonly OrchestrationRuntimeStatus[] ActiveStatuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended];
-    private readonly DurableTaskClient client;
     private readonly PipelineOptions options;
     private readonly string dataContainer;
 
     /// <summary>Initializes a new instance of the <see cref="DagRunStarter"/> class.</summary>
-    /// <param name="client">The durable client.</param>
     /// <param name="options">The pipeline options.</param>
     /// <param name="sparkOptions">The Spark options (data container).</param>
-    public DagRunStarter(DurableTaskClient client, IOptions<PipelineOptions> options, IOptions<SparkOptions> sparkOptions)
+    public DagRunStarter(IOptions<PipelineOptions> options, IOptions<SparkOptions> sparkOptions)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sparkOptions);
-        this.client = client;
         this.options = options.Value;
         this.dataContainer = sparkOptions.Value.DataContainer;
     }
@@ -64,20 +62,22 @@ public sealed class DagRunStarter
     /// Starts a run unless an instance with its id exists in any state. A finished run is never restarted; of two
     /// callers racing on one id, exactly one starts it (the other gets <see cref="OrchestrationAlreadyExistsException"/>).
     /// </summary>
+    /// <param name="client">The durable client (in Azure, the one bound to the calling function).</param>
     /// <param name="input">The run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>True when this call started the run.</returns>
-    public async Task<bool> StartIfAbsentAsync(DagRunInput input, CancellationToken cancellationToken = default)
+    public static async Task<bool> StartIfAbsentAsync(DurableTaskClient client, DagRunInput input, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(input);
-        if (await this.client.GetInstanceAsync(input.RunId, false, cancellationToken).ConfigureAwait(false) is not null)
+        if (await client.GetInstanceAsync(input.RunId, false, cancellationToken).ConfigureAwait(false) is not null)
         {
             return false;
         }
 
         try
         {
-            await this.client.ScheduleNewOrchestrationInstanceAsync(nameof(DagRunOrchestrator), input, new StartOrchestrationOptions(input.RunId), cancellationToken).ConfigureAwait(false);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(DagRunOrchestrator), input, new StartOrchestrationOptions(input.RunId), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (OrchestrationAlreadyExistsException)
@@ -87,23 +87,24 @@ public sealed class DagRunStarter
     }
 
     /// <summary>Counts the pending and running runs of a DAG whose ids are derived (<see cref="RunIdPrefix"/>).</summary>
+    /// <param name="client">The durable client.</param>
     /// <param name="dagId">The DAG id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The count.</returns>
-    public async Task<int> CountActiveAsync(string dagId, CancellationToken cancellationToken = default)
+    public static async Task<int> CountActiveAsync(DurableTaskClient client, string dagId, CancellationToken cancellationToken = default)
     {
-        var prefix = RunIdPrefix(dagId);
+        ArgumentNullException.ThrowIfNull(client);
+        var query = new OrchestrationQuery { Statuses = ActiveStatuses, InstanceIdPrefix = RunIdPrefix(dagId), PageSize = 1000 };
         var count = 0;
-        string? continuation = null;
-        do
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            var page = await this.client.QueryInstancesAsync(
-                new OrchestrationQuery { Name = nameof(DagRunOrchestrator), Statuses = ActiveStatuses, PageSize = 1000, ContinuationToken = continuation },
-                cancellationToken).ConfigureAwait(false);
-            count += page.Instances.Count(i => i.InstanceId.StartsWith(prefix, StringComparison.Ordinal));
-            continuation = page.ContinuationToken;
+            // The prefix also matches the DAG's backfill instances, which are not runs.
+            if (string.Equals(instance.Name, nameof(DagRunOrchestrator), StringComparison.Ordinal))
+            {
+                count++;
+            }
         }
-        while (continuation is not null);
+
         return count;
     }
 }

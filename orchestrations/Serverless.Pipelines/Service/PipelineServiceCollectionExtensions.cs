@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Serverless.Durable.Hosting;
+using Microsoft.DurableTask;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Spark.Activities;
 using Serverless.Spark.Hosting;
@@ -16,7 +16,7 @@ public static class PipelineServiceCollectionExtensions
     /// (<c>Serverless__DagContainer</c>, <c>Serverless__DagFolder</c>) and, through
     /// <see cref="SparkServiceCollectionExtensions.AddSparkJobs(IServiceCollection, IConfiguration)"/>, the
     /// <c>Spark</c> section. The host still registers a <see cref="Storage.Connection.StorageAccount"/> and calls
-    /// <see cref="DurableEngineServiceCollectionExtensions.AddDurableEngine"/>.
+    /// registers the durable worker with <see cref="AddPipelineTasks"/>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The root configuration.</param>
@@ -35,8 +35,8 @@ public static class PipelineServiceCollectionExtensions
 
     /// <summary>
     /// Registers the DAG layer with settings set in code: the <see cref="DagCatalog"/>, <see cref="IDagRunService"/>,
-    /// the DAG and backfill orchestrators, their activities and the Spark activities. Register the Spark layer
-    /// (<c>AddSparkJobs</c>), a <see cref="Storage.Connection.StorageAccount"/> and the durable engine as well.
+    /// and the <see cref="DagRunServiceFactory"/>. Register the Spark layer (<c>AddSparkJobs</c>), a
+    /// <see cref="Storage.Connection.StorageAccount"/> and the tasks (<see cref="AddPipelineTasks"/>) as well.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options.</param>
@@ -50,16 +50,26 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DagCatalog>();
         services.TryAddSingleton<DagRunStarter>();
-        services.TryAddSingleton<IDagRunService, DagRunService>();
-        services.AddDurableTasks(registry => registry
+        services.TryAddSingleton<IDagRunServiceFactory, DagRunServiceFactory>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the DAG layer's orchestrators and activities (and the Spark activities) with a durable worker: the
+    /// same classes in the Functions app (<c>ConfigureDurableWorker().AddTasks</c>) and in the local host.
+    /// </summary>
+    /// <param name="registry">The worker's task registry.</param>
+    /// <returns>The registry.</returns>
+    public static DurableTaskRegistry AddPipelineTasks(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry
             .AddOrchestrator<DagRunOrchestrator>()
             .AddOrchestrator<DagBackfillOrchestrator>()
             .AddActivity<StartTaskJob>()
             .AddActivity<CheckBlobExists>()
             .AddActivity<ReadTaskRows>()
             .AddActivity<WriteRunManifest>()
-            .AddActivity<StartBackfillRuns>()
-            .AddSparkActivities());
-        return services;
+            .AddSparkActivities();
     }
 }

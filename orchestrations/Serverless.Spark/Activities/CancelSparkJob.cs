@@ -1,4 +1,4 @@
-using Serverless.Durable;
+using Microsoft.DurableTask;
 using Serverless.Spark.Jobs;
 
 namespace Serverless.Spark.Activities;
@@ -16,6 +16,6 @@ public sealed class CancelSparkJob : TaskActivity<SparkJobHandle, SparkJobStatus
     public override Task<SparkJobStatus> RunAsync(TaskActivityContext context, SparkJobHandle input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return this.client.CancelJobAsync(input, context.CancellationToken);
+        return this.client.CancelJobAsync(input, CancellationToken.None);
     }
 }

@@ -1,4 +1,4 @@
-using Serverless.Durable;
+using Microsoft.DurableTask;
 using Serverless.Spark.Jobs;
 
 namespace Serverless.Spark.Activities;
@@ -16,6 +16,6 @@ public sealed class GetSparkJobStatus : TaskActivity<SparkJobHandle, SparkJobSta
     public override Task<SparkJobStatus> RunAsync(TaskActivityContext context, SparkJobHandle input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return this.client.GetStatusAsync(input, context.CancellationToken);
+        return this.client.GetStatusAsync(input, CancellationToken.None);
     }
 }

@@ -1,4 +1,4 @@
-using Serverless.Durable;
+using Microsoft.DurableTask;
 using Serverless.Spark.Jobs;
 
 namespace Serverless.Spark.Activities;
@@ -21,7 +21,6 @@ public sealed class SubmitSparkJob : TaskActivity<SubmitSparkJobInput, SparkJobH
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        string key = input.IdempotencyKey ?? SparkIdempotencyKey.FromActivity(context.InstanceId, context.TaskId);
-        return this.client.StartJobAsync(input.Spec, key, input.Backend, context.CancellationToken);
+        return this.client.StartJobAsync(input.Spec, input.IdempotencyKey, input.Backend, CancellationToken.None);
     }
 }

@@ -5,9 +5,11 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Serverless.Durable.Client;
-using Serverless.Durable.Hosting;
-using Serverless.Durable.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.LocalHost.Durable;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
 using Serverless.Pipelines.Service;
@@ -47,11 +49,16 @@ internal sealed class DagScenario : IBenchmarkScenario
         var warmup = Chain(3, "warmup");
         var services = new ServiceCollection();
         services.AddSingleton(account);
-        services.AddDurableEngine(o =>
+        var durableOptions = new LocalDurableOptions { MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100) };
+        var settings = LocalDurableStack.CreateSettings(context.ConnectionString, "bench" + Guid.NewGuid().ToString("N")[..8], durableOptions, NullLoggerFactory.Instance, counter);
+        await using var durable = await LocalDurableStack.StartAsync(settings, NullLoggerFactory.Instance, cancellationToken);
+        services.AddLogging();
+        services.AddDurableTaskWorker(b =>
         {
-            o.TaskHub = "bench" + Guid.NewGuid().ToString("N")[..8];
-            o.MaxPollingInterval = TimeSpan.FromMilliseconds(100);
+            b.UseGrpc(durable.Channel);
+            b.AddTasks(r => r.AddPipelineTasks());
         });
+        services.AddDurableTaskClient(b => b.UseGrpc(durable.Channel));
         services.AddSingleton<ISparkBackend>(backend);
         services.AddSparkJobs(_ => { });
         services.AddPipelines(o =>
@@ -63,10 +70,14 @@ internal sealed class DagScenario : IBenchmarkScenario
         });
         await using var provider = services.BuildServiceProvider();
         await account.Blobs.GetBlobContainerClient("data").CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        var worker = provider.GetRequiredService<DurableTaskWorker>();
+        var hosted = provider.GetServices<IHostedService>().ToList();
         var client = provider.GetRequiredService<DurableTaskClient>();
-        var runs = provider.GetRequiredService<IDagRunService>();
-        await worker.StartAsync(cancellationToken);
+        var runs = provider.GetRequiredService<IDagRunServiceFactory>().Create(client);
+        foreach (var service in hosted)
+        {
+            await service.StartAsync(cancellationToken);
+        }
+
         try
         {
             await RunOnceAsync(runs, client, "warmup", cancellationToken);
@@ -110,7 +121,10 @@ internal sealed class DagScenario : IBenchmarkScenario
         }
         finally
         {
-            await worker.StopAsync(CancellationToken.None);
+            foreach (var service in hosted)
+            {
+                await service.StopAsync(CancellationToken.None);
+            }
         }
     }
 

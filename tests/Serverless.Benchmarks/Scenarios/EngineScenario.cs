@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Durable;
-using Serverless.Durable.Client;
-using Serverless.Durable.Hosting;
-using Serverless.Durable.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.LocalHost.Durable;
 using Serverless.Storage.Connection;
 using Serverless.Storage.Diagnostics;
 
@@ -18,7 +19,7 @@ internal sealed class EngineScenario : IBenchmarkScenario
 {
     public string Name => "engine";
 
-    public string Description => "durable engine: sequential, fan-out-fan-in, many-instances, start-latency";
+    public string Description => "Durable Task on DurableTask.AzureStorage (the local host's stack): sequential, fan-out-fan-in, many-instances, start-latency, idle";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
@@ -26,7 +27,7 @@ internal sealed class EngineScenario : IBenchmarkScenario
         StorageAccount account = StorageAccount.FromConnectionString(context.ConnectionString, counter);
         double baseline = await MeasureQueueRoundTripsAsync(account, cancellationToken);
 
-        await using Engine engine = await Engine.StartAsync(account);
+        await using Engine engine = await Engine.StartAsync(context.ConnectionString, counter);
         await engine.RunAsync("Chain", 5, cancellationToken); // warm-up: JIT and first-touch costs
 
         await MeasureAsync("sequential", 100, 25, counter, baseline, () => engine.RunAsync("Chain", 100, cancellationToken));
@@ -34,12 +35,10 @@ internal sealed class EngineScenario : IBenchmarkScenario
         await MeasureAsync("many-instances", 1000, 100, counter, baseline, async () =>
         {
             DateTime started = DateTime.UtcNow.AddSeconds(-1);
-            await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => engine.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 10, cancellationToken: cancellationToken)));
+            await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => engine.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 10, cancellation: cancellationToken)));
 
             // One query every 250 ms instead of 100 waiters polling, so the client's reads stay out of the figure.
-            while ((await engine.Client.QueryInstancesAsync(
-                new OrchestrationQuery { Name = "FanOut", Statuses = [OrchestrationRuntimeStatus.Completed], CreatedFrom = started, PageSize = 1000 },
-                cancellationToken)).Instances.Count < 100)
+            while (await CountCompletedAsync(engine.Client, started, cancellationToken) < 100)
             {
                 await Task.Delay(250, cancellationToken);
             }
@@ -52,7 +51,7 @@ internal sealed class EngineScenario : IBenchmarkScenario
             var clock = Stopwatch.StartNew();
             var firstActivity = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             engine.OnFirstActivity = firstActivity;
-            string id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Chain", 1, cancellationToken: cancellationToken);
+            string id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Chain", 1, cancellation: cancellationToken);
             await firstActivity.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             latencies.Add(clock.Elapsed.TotalMilliseconds);
             await engine.Client.WaitForInstanceCompletionAsync(id, false, cancellationToken);
@@ -89,9 +88,21 @@ internal sealed class EngineScenario : IBenchmarkScenario
             ["window_s"] = window.TotalSeconds,
             ["storage_tx"] = counter.Total,
             ["storage_tx_per_hour"] = Math.Round(perHour),
-            ["max_polling_interval_s"] = new DurableEngineOptions().MaxPollingInterval.TotalSeconds,
-            ["target"] = "report only (2 queues x 3600 / max interval)",
+            ["max_polling_interval_s"] = new LocalDurableOptions().MaxQueuePollingInterval.TotalSeconds,
+            ["target"] = "report only (control and work-item queues polled at the max interval, plus partition lease renewals)",
         });
+    }
+
+    private static async Task<int> CountCompletedAsync(DurableTaskClient client, DateTime createdFrom, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Completed], CreatedFrom = createdFrom, PageSize = 1000 };
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            count += instance.Name == "FanOut" ? 1 : 0;
+        }
+
+        return count;
     }
 
     private static double Percentile(List<double> sorted, double p) =>
@@ -152,10 +163,12 @@ internal sealed class EngineScenario : IBenchmarkScenario
     private sealed class Engine : IAsyncDisposable
     {
         private readonly ServiceProvider services;
+        private readonly LocalDurableStack durable;
 
-        private Engine(ServiceProvider services)
+        private Engine(ServiceProvider services, LocalDurableStack durable)
         {
             this.services = services;
+            this.durable = durable;
             this.Client = services.GetRequiredService<DurableTaskClient>();
         }
 
@@ -163,41 +176,59 @@ internal sealed class EngineScenario : IBenchmarkScenario
 
         public TaskCompletionSource? OnFirstActivity { get; set; }
 
-        public static async Task<Engine> StartAsync(StorageAccount account)
+        public static async Task<Engine> StartAsync(string connectionString, StorageRequestCounter counter)
         {
             Engine? engine = null;
-            var collection = new ServiceCollection();
-            collection.AddSingleton(account);
-            collection.AddDurableEngine(o => o.TaskHub = "bench" + Guid.NewGuid().ToString("N")[..8]);
-            collection.AddDurableTasks(r => r
-                .AddActivityFunc<int, int>("Noop", (_, x) =>
-                {
-                    engine?.OnFirstActivity?.TrySetResult();
-                    return Task.FromResult(x);
-                })
-                .AddOrchestratorFunc<int, int>("Chain", async (ctx, n) =>
-                {
-                    int last = 0;
-                    for (int i = 0; i < n; i++)
-                    {
-                        last = await ctx.CallActivityAsync<int>("Noop", i);
-                    }
 
-                    return last;
-                })
-                .AddOrchestratorFunc<int, int>("FanOut", async (ctx, n) =>
+            // The local host's defaults (LocalDurableOptions), so the figures are the ones ./run.sh gets.
+            var options = new LocalDurableOptions();
+            var settings = LocalDurableStack.CreateSettings(connectionString, "bench" + Guid.NewGuid().ToString("N")[..8], options, NullLoggerFactory.Instance, counter);
+            var durable = await LocalDurableStack.StartAsync(settings, NullLoggerFactory.Instance);
+            var collection = new ServiceCollection();
+            collection.AddLogging();
+            collection.AddDurableTaskWorker(b =>
+            {
+                b.UseGrpc(durable.Channel);
+                b.Configure(o =>
                 {
-                    int[] all = await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>("Noop", i)));
-                    return all.Length;
-                }));
-            engine = new Engine(collection.BuildServiceProvider());
-            await engine.services.GetRequiredService<DurableTaskWorker>().StartAsync(CancellationToken.None);
+                    o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;
+                    o.Concurrency.MaximumConcurrentOrchestrationWorkItems = options.MaxConcurrentOrchestrations;
+                });
+                b.AddTasks(r => r
+                    .AddActivityFunc<int, int>("Noop", (_, x) =>
+                    {
+                        engine?.OnFirstActivity?.TrySetResult();
+                        return x;
+                    })
+                    .AddOrchestratorFunc<int, int>("Chain", async (ctx, n) =>
+                    {
+                        int last = 0;
+                        for (int i = 0; i < n; i++)
+                        {
+                            last = await ctx.CallActivityAsync<int>("Noop", i);
+                        }
+
+                        return last;
+                    })
+                    .AddOrchestratorFunc<int, int>("FanOut", async (ctx, n) =>
+                    {
+                        int[] all = await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>("Noop", i)));
+                        return all.Length;
+                    }));
+            });
+            collection.AddDurableTaskClient(b => b.UseGrpc(durable.Channel));
+            engine = new Engine(collection.BuildServiceProvider(), durable);
+            foreach (var service in engine.services.GetServices<IHostedService>())
+            {
+                await service.StartAsync(CancellationToken.None);
+            }
+
             return engine;
         }
 
         public async Task RunAsync(string name, int n, CancellationToken cancellationToken)
         {
-            string id = await this.Client.ScheduleNewOrchestrationInstanceAsync(name, n, cancellationToken: cancellationToken);
+            string id = await this.Client.ScheduleNewOrchestrationInstanceAsync(name, n, cancellation: cancellationToken);
             OrchestrationMetadata result = await this.Client.WaitForInstanceCompletionAsync(id, false, cancellationToken);
             if (result.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
             {
@@ -207,8 +238,13 @@ internal sealed class EngineScenario : IBenchmarkScenario
 
         public async ValueTask DisposeAsync()
         {
-            await this.services.GetRequiredService<DurableTaskWorker>().DisposeAsync();
+            foreach (var service in this.services.GetServices<IHostedService>())
+            {
+                await service.StopAsync(CancellationToken.None);
+            }
+
             await this.services.DisposeAsync();
+            await this.durable.DisposeAsync();
         }
     }
 }

@@ -35,7 +35,7 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
     };
 
     public async Task InitializeAsync() =>
-        this.host = await TestHost.StartAsync(azurite, s => s.AddSingleton<IDagRunService>(this.runs));
+        this.host = await TestHost.StartAsync(azurite, s => s.AddSingleton<IDagRunServiceFactory>(new FakeDagRunServiceFactory(this.runs)));
 
     public async Task DisposeAsync() => await this.host.DisposeAsync();
 
@@ -270,7 +270,7 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var document = JsonNode.Parse(await this.host.Client.GetStringAsync("/api/openapi.json"))!;
         var paths = document["paths"]!.AsObject();
-        var mapped = this.host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var mapped = this.host.App.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (Pattern: "/" + e.RoutePattern.RawText!.TrimStart('/'), Methods: e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? []))
             .Where(e => e.Pattern.StartsWith("/api/", StringComparison.Ordinal) && !e.Pattern.Contains("{*", StringComparison.Ordinal))
             .ToList();

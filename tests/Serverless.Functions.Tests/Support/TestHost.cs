@@ -1,9 +1,6 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Functions.Hosting;
+using Serverless.LocalHost;
 using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Support;
@@ -13,18 +10,17 @@ internal sealed class TestHost : IAsyncDisposable
 {
     public const string Key = "test-key-0123456789";
 
-    private TestHost(WebApplication app, string taskHub)
+    private TestHost(LocalHostApp app, string taskHub)
     {
         this.App = app;
         this.TaskHub = taskHub;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        this.BaseAddress = new Uri(address);
+        this.BaseAddress = app.BaseAddress;
         this.Client = new HttpClient { BaseAddress = this.BaseAddress };
         this.Client.DefaultRequestHeaders.Add("x-functions-key", Key);
         this.Anonymous = new HttpClient { BaseAddress = this.BaseAddress };
     }
 
-    public WebApplication App { get; }
+    public LocalHostApp App { get; }
 
     public string TaskHub { get; }
 
@@ -39,7 +35,6 @@ internal sealed class TestHost : IAsyncDisposable
     public static async Task<TestHost> StartAsync(
         AzuriteFixture azurite,
         Action<IServiceCollection>? services = null,
-        bool customHandler = false,
         IReadOnlyDictionary<string, string?>? extra = null)
     {
         var hub = AzuriteFixture.UniqueName("fn");
@@ -51,21 +46,16 @@ internal sealed class TestHost : IAsyncDisposable
             ["Serverless:ApiKey"] = Key,
             ["Serverless:Scheduler"] = "off",
             ["Serverless:UploadSampleData"] = "false",
-            ["Serverless:MaxPollingInterval"] = "00:00:00.500",
+            ["Serverless:Durable:MaxQueuePollingInterval"] = "00:00:00.200",
+            ["Serverless:Durable:PartitionCount"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        if (customHandler)
-        {
-            settings[FunctionsApp.CustomHandlerPortVariable] = "0";
-        }
-
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
         }
 
-        var app = FunctionsApp.Build([], settings, services);
-        await app.StartAsync();
+        var app = await LocalHostApp.StartAsync([], settings, services);
         return new TestHost(app, hub);
     }
 
@@ -73,7 +63,6 @@ internal sealed class TestHost : IAsyncDisposable
     {
         this.Client.Dispose();
         this.Anonymous.Dispose();
-        await this.App.StopAsync();
         await this.App.DisposeAsync();
     }
 }

@@ -1,5 +1,4 @@
-using Serverless.Durable;
-using Serverless.Durable.Client;
+using Microsoft.DurableTask.Client;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Testing;
 
@@ -62,8 +61,19 @@ public sealed class DagRunSchedulingTests(AzuriteFixture azurite)
         Assert.Equal(["daily__scheduled-20240104T000000Z"], await host.Runs.StartDueRunsAsync(now.AddDays(1)));
     }
 
-    private static async Task<List<OrchestrationMetadata>> AllRunsAsync(PipelineTestHost host) =>
-        [.. (await host.Client.QueryInstancesAsync(new OrchestrationQuery { Name = nameof(DagRunOrchestrator), PageSize = 1000 })).Instances];
+    private static async Task<List<OrchestrationMetadata>> AllRunsAsync(PipelineTestHost host)
+    {
+        var runs = new List<OrchestrationMetadata>();
+        await foreach (var instance in host.Client.GetAllInstancesAsync(new OrchestrationQuery { PageSize = 1000 }))
+        {
+            if (instance.Name == nameof(DagRunOrchestrator))
+            {
+                runs.Add(instance);
+            }
+        }
+
+        return runs;
+    }
 
     private static async Task<List<OrchestrationMetadata>> CompletedRunsAsync(PipelineTestHost host) =>
         (await AllRunsAsync(host)).Where(i => i.RuntimeStatus == OrchestrationRuntimeStatus.Completed).ToList();

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Durable.Client;
-using Serverless.Durable.Hosting;
-using Serverless.Durable.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.LocalHost.Durable;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
 using Serverless.Pipelines.Service;
@@ -19,15 +21,18 @@ namespace Serverless.Pipelines.Tests.Orchestration;
 internal sealed class PipelineTestHost : IAsyncDisposable
 {
     private readonly ServiceProvider services;
+    private readonly LocalDurableStack durable;
+    private readonly List<IHostedService> hosted;
 
-    private PipelineTestHost(ServiceProvider services, string dataContainer)
+    private PipelineTestHost(ServiceProvider services, LocalDurableStack durable, string dataContainer)
     {
         this.services = services;
+        this.durable = durable;
         DataContainer = dataContainer;
         Account = services.GetRequiredService<StorageAccount>();
         Client = services.GetRequiredService<DurableTaskClient>();
-        Worker = services.GetRequiredService<DurableTaskWorker>();
-        Runs = services.GetRequiredService<IDagRunService>();
+        hosted = services.GetServices<IHostedService>().ToList();
+        Runs = services.GetRequiredService<IDagRunServiceFactory>().Create(Client);
     }
 
     public string DataContainer { get; }
@@ -35,8 +40,6 @@ internal sealed class PipelineTestHost : IAsyncDisposable
     public StorageAccount Account { get; }
 
     public DurableTaskClient Client { get; }
-
-    public DurableTaskWorker Worker { get; }
 
     public IDagRunService Runs { get; }
 
@@ -53,11 +56,17 @@ internal sealed class PipelineTestHost : IAsyncDisposable
         var collection = new ServiceCollection();
         var account = azurite.CreateAccount();
         collection.AddSingleton(account);
-        collection.AddDurableEngine(o =>
+        // The real stack: DurableTask.AzureStorage on Azurite behind the gRPC sidecar, as the local host runs it.
+        var durableOptions = new LocalDurableOptions { PartitionCount = 1, MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100) };
+        var settings = LocalDurableStack.CreateSettings(azurite.ConnectionString, AzuriteFixture.UniqueName("hub"), durableOptions, NullLoggerFactory.Instance);
+        var durable = await LocalDurableStack.StartAsync(settings, NullLoggerFactory.Instance);
+        collection.AddLogging();
+        collection.AddDurableTaskWorker(b =>
         {
-            o.TaskHub = AzuriteFixture.UniqueName("hub");
-            o.MaxPollingInterval = TimeSpan.FromMilliseconds(100);
+            b.UseGrpc(durable.Channel);
+            b.AddTasks(r => r.AddPipelineTasks());
         });
+        collection.AddDurableTaskClient(b => b.UseGrpc(durable.Channel));
         if (backend is not null)
         {
             collection.AddSingleton(backend);
@@ -71,7 +80,6 @@ internal sealed class PipelineTestHost : IAsyncDisposable
         collection.AddPipelines(o =>
         {
             o.ReadDagContainer = false;
-            o.BackfillCheckInterval = TimeSpan.FromSeconds(1);
             foreach (var dag in dags)
             {
                 o.Dags.Add(dag);
@@ -81,8 +89,12 @@ internal sealed class PipelineTestHost : IAsyncDisposable
         });
         var provider = collection.BuildServiceProvider();
         await account.Blobs.GetBlobContainerClient(dataContainer).CreateIfNotExistsAsync();
-        var host = new PipelineTestHost(provider, dataContainer);
-        await host.Worker.StartAsync(CancellationToken.None);
+        var host = new PipelineTestHost(provider, durable, dataContainer);
+        foreach (var service in host.hosted)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+
         return host;
     }
 
@@ -159,7 +171,12 @@ internal sealed class PipelineTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Worker.StopAsync(CancellationToken.None);
+        foreach (var service in hosted)
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
         await services.DisposeAsync();
+        await durable.DisposeAsync();
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Durable;
+using Microsoft.DurableTask;
 using Serverless.Spark.Activities;
 using Serverless.Spark.Backends;
 using Serverless.Spark.Backends.Local;
@@ -26,7 +26,6 @@ public sealed class SparkActivitiesTests(AzuriteFixture azurite)
             ["Spark:Local:MaxConcurrentJobs"] = "2",
             ["Spark:Local:MemoryLimit"] = "1GB",
         });
-        var registry = new DurableTaskRegistry().AddSparkActivities();
         var context = new TestActivityContext(nameof(SubmitSparkJob), AzuriteFixture.UniqueName("instance"), 3);
         var spec = new SparkJobSpec("count", SparkJobKind.Sql)
         {
@@ -35,17 +34,18 @@ public sealed class SparkActivitiesTests(AzuriteFixture azurite)
             Outputs = [new SparkJobOutput("n", $"data/tests/{AzuriteFixture.UniqueName("act")}/", SparkDataFormat.Csv)],
         };
 
-        Assert.True(registry.TryCreateActivity(nameof(SubmitSparkJob), services, out ITaskActivity? submit));
-        Assert.True(registry.TryCreateActivity(nameof(GetSparkJobStatus), services, out ITaskActivity? status));
-        Assert.True(registry.TryCreateActivity(nameof(CancelSparkJob), services, out ITaskActivity? cancel));
-        var handle = (SparkJobHandle)(await submit!.RunAsync(context, new SubmitSparkJobInput(spec)))!;
-        var redelivered = (SparkJobHandle)(await submit.RunAsync(context, new SubmitSparkJobInput(spec)))!;
+        ITaskActivity submit = ActivatorUtilities.CreateInstance<SubmitSparkJob>(services);
+        ITaskActivity status = ActivatorUtilities.CreateInstance<GetSparkJobStatus>(services);
+        ITaskActivity cancel = ActivatorUtilities.CreateInstance<CancelSparkJob>(services);
+        var key = SparkIdempotencyKey.FromActivity(context.InstanceId, 3);
+        var handle = (SparkJobHandle)(await submit.RunAsync(context, new SubmitSparkJobInput(spec, key)))!;
+        var redelivered = (SparkJobHandle)(await submit.RunAsync(context, new SubmitSparkJobInput(spec, key)))!;
         SparkJobStatus final = await Poll.UntilAsync(
-            async () => (SparkJobStatus)(await status!.RunAsync(context, handle))!,
+            async () => (SparkJobStatus)(await status.RunAsync(context, handle))!,
             s => s.IsTerminal,
             TimeSpan.FromSeconds(60),
             "the job to finish");
-        var afterCancel = (SparkJobStatus)(await cancel!.RunAsync(context, handle))!;
+        var afterCancel = (SparkJobStatus)(await cancel.RunAsync(context, handle))!;
 
         Assert.IsType<LocalSparkBackend>(services.GetRequiredService<ISparkBackend>());
         Assert.Equal(SparkIdempotencyKey.FromActivity(context.InstanceId, 3), handle.IdempotencyKey);
@@ -64,7 +64,7 @@ public sealed class SparkActivitiesTests(AzuriteFixture azurite)
         var spec = new SparkJobSpec("bad name", SparkJobKind.Sql);
 
         var error = await Assert.ThrowsAsync<SparkJobValidationException>(
-            () => activity.RunAsync(new TestActivityContext("SubmitSparkJob", "i", 1), new SubmitSparkJobInput(spec)));
+            () => activity.RunAsync(new TestActivityContext("SubmitSparkJob", "i", 1), new SubmitSparkJobInput(spec, "k-invalid")));
 
         Assert.Equal(3, error.Errors.Count);
     }
@@ -124,10 +124,10 @@ public sealed class SparkActivitiesTests(AzuriteFixture azurite)
             Outputs = [new SparkJobOutput("one", $"data/tests/{AzuriteFixture.UniqueName("named")}/", SparkDataFormat.Csv)],
         };
 
-        SparkJobHandle handle = await submit.RunAsync(context, new SubmitSparkJobInput(spec) { Backend = "local" });
+        SparkJobHandle handle = await submit.RunAsync(context, new SubmitSparkJobInput(spec, "k-local") { Backend = "local" });
         SparkJobStatus final = await Poll.UntilAsync(() => status.RunAsync(context, handle), s => s.IsTerminal, TimeSpan.FromSeconds(60), "the local job");
         var missing = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => submit.RunAsync(context, new SubmitSparkJobInput(spec) { Backend = "livy", IdempotencyKey = "k-livy" }));
+            () => submit.RunAsync(context, new SubmitSparkJobInput(spec, "k-livy") { Backend = "livy" }));
 
         Assert.Equal("local", handle.Backend);
         Assert.Equal(SparkJobState.Succeeded, final.State);

@@ -1,17 +1,14 @@
-using Serverless.Durable;
+using Microsoft.DurableTask;
 
 namespace Serverless.Spark.Tests.Support;
 
 /// <summary>A minimal activity context for calling activities directly.</summary>
 internal sealed class TestActivityContext(string name, string instanceId, int taskId) : TaskActivityContext
 {
-    public override string Name { get; } = name;
+    public override TaskName Name { get; } = name;
 
     public override string InstanceId { get; } = instanceId;
 
-    public override int TaskId { get; } = taskId;
-
-    public override int DequeueCount => 1;
-
-    public override CancellationToken CancellationToken => CancellationToken.None;
+    /// <summary>Gets the task id the test derives an idempotency key from.</summary>
+    public int TaskId { get; } = taskId;
 }

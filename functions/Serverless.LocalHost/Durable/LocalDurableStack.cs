@@ -1,0 +1,112 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+
+namespace Serverless.LocalHost.Durable;
+
+/// <summary>
+/// Durable Functions' default storage provider (DurableTask.AzureStorage) behind the Durable Task gRPC sidecar, on a
+/// loopback port of its own: the local stand-in for the Functions host's Durable extension. The app's worker and
+/// client (Microsoft.DurableTask's gRPC ones, as in an isolated Functions app) connect to <see cref="Channel"/>. A task
+/// hub made here has the same tables, queues and blobs as one made in Azure.
+/// </summary>
+public sealed class LocalDurableStack : IAsyncDisposable
+{
+    private readonly WebApplication sidecar;
+
+    private LocalDurableStack(WebApplication sidecar, GrpcChannel channel, string address)
+    {
+        this.sidecar = sidecar;
+        this.Channel = channel;
+        this.Address = address;
+    }
+
+    /// <summary>Gets the channel to the sidecar.</summary>
+    public GrpcChannel Channel { get; }
+
+    /// <summary>Gets the sidecar's address.</summary>
+    public string Address { get; }
+
+    /// <summary>Builds the provider's settings.</summary>
+    /// <param name="connectionString">The storage connection string.</param>
+    /// <param name="taskHub">The task hub name.</param>
+    /// <param name="options">The durable settings.</param>
+    /// <param name="loggerFactory">Logs of the provider.</param>
+    /// <param name="policies">Extra pipeline policies for every storage client (request counting).</param>
+    /// <returns>The settings.</returns>
+    public static AzureStorageOrchestrationServiceSettings CreateSettings(string connectionString, string taskHub, LocalDurableOptions options, ILoggerFactory loggerFactory, params HttpPipelinePolicy[] policies)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var blob = new BlobClientOptions();
+        var queue = new QueueClientOptions();
+        var table = new TableClientOptions();
+        foreach (var policy in policies)
+        {
+            blob.AddPolicy(policy, HttpPipelinePosition.PerCall);
+            queue.AddPolicy(policy, HttpPipelinePosition.PerCall);
+            table.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
+
+        return new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = taskHub,
+            StorageAccountClientProvider = new StorageAccountClientProvider(
+                StorageServiceClientProvider.ForBlob(connectionString, blob),
+                StorageServiceClientProvider.ForQueue(connectionString, queue),
+                StorageServiceClientProvider.ForTable(connectionString, table)),
+            PartitionCount = options.PartitionCount,
+            ControlQueueBatchSize = options.ControlQueueBatchSize,
+            ControlQueueVisibilityTimeout = options.VisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = options.VisibilityTimeout,
+            MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+            MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
+            ExtendedSessionsEnabled = options.ExtendedSessions,
+            WorkerId = string.IsNullOrEmpty(options.WorkerId) ? Environment.MachineName : options.WorkerId,
+            LoggerFactory = loggerFactory,
+        };
+    }
+
+    /// <summary>Creates the task hub if needed and starts the sidecar.</summary>
+    /// <param name="settings">The provider's settings.</param>
+    /// <param name="loggerFactory">The logger factory.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running stack.</returns>
+    public static async Task<LocalDurableStack> StartAsync(AzureStorageOrchestrationServiceSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    {
+        var provider = new AzureStorageOrchestrationService(settings);
+        await provider.CreateIfNotExistsAsync().ConfigureAwait(false);
+        var service = new SidecarOrchestrationService(provider);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 64 * 1024 * 1024);
+        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        var app = builder.Build();
+        app.MapGrpcService<TaskHubGrpcServer>();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Urls.First();
+        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        return new LocalDurableStack(app, channel, address);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await this.Channel.ShutdownAsync().ConfigureAwait(false);
+        this.Channel.Dispose();
+        await this.sidecar.StopAsync().ConfigureAwait(false);
+        await this.sidecar.DisposeAsync().ConfigureAwait(false);
+    }
+}
