@@ -15,6 +15,9 @@ namespace Serverless.Cli;
 /// </remarks>
 public sealed class CliApplication
 {
+    /// <summary>The name help shows for the CLI: its executable's, whatever process hosts it.</summary>
+    public const string CommandName = "Serverless.Cli";
+
     private readonly CliEnvironment environment;
 
     /// <summary>Initializes a new instance of the <see cref="CliApplication"/> class.</summary>
@@ -34,6 +37,7 @@ public sealed class CliApplication
             RerunCommand.Create(runner),
             BackfillCommand.Create(runner),
         };
+        this.Root.HelpName = CommandName;
 
         if (!environment.OutputIsTerminal && this.Root.Options.OfType<HelpOption>().FirstOrDefault()?.Action is HelpAction help)
         {
@@ -76,7 +80,7 @@ public sealed class CliApplication
             // Standard output stays empty on a usage error, so a script reading it never takes a suggestion for data.
             configuration.Output = this.environment.Error;
             await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
-            await this.environment.Error.WriteLineAsync($"Run '{this.Root.Name} {CommandPath(parse)}--help' for usage.").ConfigureAwait(false);
+            await this.environment.Error.WriteLineAsync($"Run '{CommandName} {CommandPath(parse)}--help' for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 

@@ -19,9 +19,9 @@ public static class BackfillCommand
         var maxActiveRuns = new Option<int?>("--max-active-runs") { Description = "How many of the backfill's runs may run at once (default: the DAG's max active runs).", HelpName = "n" };
         maxActiveRuns.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 1)
+            if (CommonOptions.AtLeast(result, 1) is { } error)
             {
-                result.AddError("--max-active-runs must be 1 or more.");
+                result.AddError(error);
             }
         });
         var json = CommonOptions.Json();

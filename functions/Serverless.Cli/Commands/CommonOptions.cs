@@ -31,12 +31,28 @@ public static class CommonOptions
         };
         rows.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 0)
+            if (AtLeast(result, 0) is { } error)
             {
-                result.AddError("--rows must be 0 or more.");
+                result.AddError(error);
             }
         });
         return rows;
+    }
+
+    /// <summary>Checks that an integer option's given value is at least a minimum.</summary>
+    /// <param name="result">The option's parse result.</param>
+    /// <param name="minimum">The minimum.</param>
+    /// <returns>The error message, or null when the value is fine, absent, or not a number (the parser reports that one).</returns>
+    public static string? AtLeast(System.CommandLine.Parsing.OptionResult result, int minimum)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+
+        // Validators run even when the value did not convert, so read the token rather than the typed value.
+        return result.Tokens is [{ } token]
+            && int.TryParse(token.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && value < minimum
+                ? $"{result.Option.Name} must be {minimum.ToString(System.Globalization.CultureInfo.InvariantCulture)} or more, not {token.Value}."
+                : null;
     }
 
     /// <summary>Creates a required positional argument.</summary>
