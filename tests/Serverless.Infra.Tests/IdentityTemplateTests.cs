@@ -18,6 +18,22 @@ public sealed class IdentityTemplateTests(InfraFixture infra)
 
     [Theory]
     [MemberData(nameof(Choices))]
+    public void Identity_StorageAccountRoles_AreExactlyWhatDurableFunctionsNeeds(DeploymentChoice choice)
+    {
+        DeploymentSnapshot snapshot = infra.Snapshot(choice);
+        string storageId = (string)snapshot.AppStorageAccount["id"]!;
+
+        var onStorage = snapshot.RoleAssignmentsOf(snapshot.IdentityId)
+            .Where(a => a.Scope == storageId)
+            .Select(a => a.RoleId)
+            .Order(StringComparer.Ordinal);
+
+        string[] expected = [StorageBlobDataOwner, StorageQueueDataContributor, StorageTableDataContributor];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), onStorage);
+    }
+
+    [Theory]
+    [MemberData(nameof(Choices))]
     public void Identity_RoleAssignments_GrantStorageMonitoringAndSecretRoles(DeploymentChoice choice)
     {
         DeploymentSnapshot snapshot = infra.Snapshot(choice);
