@@ -31,7 +31,7 @@ public sealed class CliApplicationTests
     {
         var launcher = new RecordingLauncher();
 
-        var result = await InProcessCli.RunAsync(null, launcher, [.. path.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
+        var result = await InProcessCli.RunWithAsync(null, launcher, [.. path.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.Contains("Usage:", result.Output, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public sealed class CliApplicationTests
     {
         var launcher = new RecordingLauncher();
 
-        var result = await InProcessCli.RunAsync(null, launcher, line.Split(' '));
+        var result = await InProcessCli.RunWithAsync(null, launcher, line.Split(' '));
 
         Assert.True(result.ExitCode == ExitCodes.Usage, result.ToString());
         Assert.Contains($"'{unknown}'", result.Error, StringComparison.Ordinal);
@@ -98,7 +98,7 @@ public sealed class CliApplicationTests
     {
         var launcher = new RecordingLauncher();
 
-        var result = await InProcessCli.RunAsync(null, launcher, "run", "departure-delays", "--folow");
+        var result = await InProcessCli.RunWithAsync(null, launcher, "run", "departure-delays", "--folow");
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("'--folow'", result.Error, StringComparison.Ordinal);
@@ -121,7 +121,7 @@ public sealed class CliApplicationTests
     {
         var launcher = new RecordingLauncher();
 
-        var result = await InProcessCli.RunAsync(null, launcher, args);
+        var result = await InProcessCli.RunWithAsync(null, launcher, args);
 
         Assert.True(result.ExitCode == ExitCodes.Usage, result.ToString());
         Assert.NotEqual(string.Empty, result.Error.Trim());

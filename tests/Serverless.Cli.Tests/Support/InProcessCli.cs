@@ -10,7 +10,7 @@ public static class InProcessCli
     /// <param name="launcher">The launcher; by default one that fails the test if a host is started.</param>
     /// <param name="args">The arguments.</param>
     /// <returns>The result.</returns>
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? variables, IHostLauncher? launcher, params string[] args)
+    public static async Task<CliResult> RunWithAsync(IReadOnlyDictionary<string, string>? variables, IHostLauncher? launcher, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -27,10 +27,10 @@ public static class InProcessCli
     /// <param name="args">The arguments.</param>
     /// <returns>The result.</returns>
     public static Task<CliResult> RunAsync(FakeHost host, params string[] args) =>
-        RunAsync(null, null, [.. args, "--url", host.Address.ToString(), "--key", host.Key ?? string.Empty]);
+        RunWithAsync(null, null, [.. args, "--url", host.Address.ToString(), "--key", host.Key ?? string.Empty]);
 
     /// <summary>Runs a command line that must not reach any host.</summary>
     /// <param name="args">The arguments.</param>
     /// <returns>The result.</returns>
-    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(null, null, args);
+    public static Task<CliResult> RunAsync(params string[] args) => RunWithAsync(null, null, args);
 }
