@@ -72,9 +72,12 @@ public sealed class LocalHostLauncher : IHostLauncher
     public async Task<LaunchedHost> StartAsync(CancellationToken cancellationToken = default)
     {
         var dll = this.FindHostDll();
-        var address = new Uri($"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}");
+        var port = FreePort().ToString(CultureInfo.InvariantCulture);
+        var address = new Uri($"http://127.0.0.1:{port}");
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var logFile = Path.Combine(Path.GetTempPath(), $"serverless-cli-host-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.log");
+
+        // One log per host: a process may start several (tests do), and a failed start keeps its log for the reader.
+        var logFile = Path.Combine(Path.GetTempPath(), $"serverless-cli-host-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{port}.log");
         var start = new ProcessStartInfo(DotnetExecutable(), [dll])
         {
             UseShellExecute = false,
