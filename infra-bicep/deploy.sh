@@ -20,6 +20,8 @@
 #                                 or a personal access token is created for the signed-in deployer.
 #   SERVERLESS_DRAIN_TIMEOUT_SECONDS, SERVERLESS_DRAIN_POLL_SECONDS   how long --drain waits (3600) and polls (30).
 set -euo pipefail
+# Functions whose output is captured ($(build_package)) must stop at the first failing command too.
+shopt -s inherit_errexit
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # SERVERLESS_REPO_ROOT lets the tests point the script at a fixture tree.
@@ -380,7 +382,7 @@ build_package() {
   log "publishing functions/Serverless.Functions (Release, linux-x64)"
   # Framework-dependent: Flex Consumption provides the .NET 10 runtime (functionAppConfig.runtime).
   dotnet publish "$repo_root/functions/Serverless.Functions" -c Release -r linux-x64 --self-contained false \
-    -o "$app" -nologo -v quiet >&2
+    -o "$app" -nologo -v quiet >&2 || die "dotnet publish functions/Serverless.Functions failed (its errors are above)"
   check_package "$app"
   # zip -r includes dot folders, so .azurefunctions/ is in the package.
   (cd "$app" && zip -qr "$package" .)

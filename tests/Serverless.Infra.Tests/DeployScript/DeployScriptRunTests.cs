@@ -104,6 +104,20 @@ public sealed class DeployScriptRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Deploy_PublishFails_StopsBeforeDeployingWithTheBuildErrors()
+    {
+        Dictionary<string, string> environment = DeployScriptRun.Outputs();
+        environment["FAKE_DOTNET_OUTPUT"] = "fail";
+
+        var run = await this.sandbox.RunAsync(environment, "-g", DeployScriptRun.ResourceGroup, "--dags", this.sandbox.DagFolder);
+
+        Assert.NotEqual(0, run.Result.ExitCode);
+        Assert.Contains("error CS1002", run.Result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("dotnet publish functions/Serverless.Functions failed", run.Result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Calls, c => c.Contains("config-zip", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Deploy_Drain_WaitsUntilNoRunIsInFlightThenDeploys()
     {
         Dictionary<string, string> environment = DeployScriptRun.Outputs();
