@@ -19,6 +19,7 @@
 #   DATABRICKS_TOKEN              Databricks token to store; when unset (databricks backend), an existing one is kept
 #                                 or a personal access token is created for the signed-in deployer.
 #   SERVERLESS_DRAIN_TIMEOUT_SECONDS, SERVERLESS_DRAIN_POLL_SECONDS   how long --drain waits (3600) and polls (30).
+#   SERVERLESS_API_RETRY_SECONDS  delay between the attempts of --unpause while the app starts (10).
 set -euo pipefail
 # Functions whose output is captured ($(build_package)) must stop at the first failing command too.
 shopt -s inherit_errexit
@@ -482,18 +483,19 @@ upload_sample_data() {
   log "uploaded ${#SAMPLE_FILES[@]} sample data files to $SPARK_DATA_CONTAINER/samples/"
 }
 
-# POSTs to the app's API with the first API key; retries while the app starts (connection errors, 5xx).
+# POSTs to the app's API with the first API key. Retries while the app starts (connection errors, 5xx) and while a
+# running app has not re-read the DAG container yet (404), for about two minutes.
 post_api() {
-  local path="$1" header="$2" status attempt
+  local path="$1" header="$2" delay="${SERVERLESS_API_RETRY_SECONDS:-10}" status attempt
   for ((attempt = 1; attempt <= 12; attempt++)); do
     status="$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "@$header" "$FUNCTION_APP_URL$path" || true)"
     case "$status" in
       2??) return 0 ;;
-      000 | 5??) log "POST $path: HTTP $status (the app may be starting); retrying in 10s"; sleep 10 ;;
+      000 | 404 | 5??) log "POST $path: HTTP $status (the app may be starting or loading DAGs); retrying in ${delay}s"; sleep "$delay" ;;
       *) die "POST $path answered HTTP $status" ;;
     esac
   done
-  die "POST $path kept failing (HTTP $status)"
+  die "POST $path kept failing (HTTP $status): is the DAG id right, and does the app have the pause API?"
 }
 
 unpause() {
@@ -553,20 +555,24 @@ main() {
   ensure_secrets
   grant_synapse_access
 
+  local package=""
   if [[ "$skip_app" == false ]]; then
-    local package
     package="$(build_package)"
-    if [[ "$drain" == true ]]; then
-      drain_runs
-    fi
-    deploy_package "$package"
   fi
+  # Files before code: the app loads the DAG container when it first needs it, so a fresh start sees the new DAGs.
+  # Runs in flight are not affected, since each run's input pins its DAG definition.
   if [[ "$skip_files" == false ]]; then
     upload_dags
     upload_runner
   fi
   if [[ "$with_data" == true ]]; then
     upload_sample_data
+  fi
+  if [[ -n "$package" ]]; then
+    if [[ "$drain" == true ]]; then
+      drain_runs
+    fi
+    deploy_package "$package"
   fi
   if ((${#unpause_dags[@]} > 0)); then
     unpause

@@ -34,6 +34,11 @@ public sealed class DeployScriptRunTests : IDisposable
 
         Assert.Equal(DeployScriptRun.DagBlobs, this.sandbox.Blobs("dags"));
         Assert.Equal("SELECT 1\n", this.sandbox.BlobText("dags", "team-a/sql/daily.sql"));
+        // Files before code, so a freshly started app loads the new DAGs; unpausing after both.
+        int lastUpload = Array.FindLastIndex(calls, c => c.StartsWith("az storage blob upload ", StringComparison.Ordinal));
+        int deploy = Array.FindIndex(calls, c => c.StartsWith("az functionapp deployment source config-zip ", StringComparison.Ordinal));
+        int firstUnpause = Array.FindIndex(calls, c => c.StartsWith("curl ", StringComparison.Ordinal));
+        Assert.True(lastUpload < deploy && deploy < firstUnpause, "expected uploads, then the deployment, then unpausing");
         Assert.Equal(DeployScriptRun.SampleFiles.Select(f => "samples/" + f).Order(StringComparer.Ordinal), this.sandbox.Blobs("data"));
 
         // The name the Spark layer gives the runner: the first 12 hex digits of the SHA-256 of its content.
@@ -157,15 +162,18 @@ public sealed class DeployScriptRunTests : IDisposable
     }
 
     [Fact]
-    public async Task Deploy_UnpauseUnknownDag_FailsWithTheStatus()
+    public async Task Deploy_UnpauseUnknownDag_RetriesThenFailsWithTheStatus()
     {
         Dictionary<string, string> environment = DeployScriptRun.Outputs();
         environment["FAKE_CURL_STATUS"] = "404";
+        environment["SERVERLESS_API_RETRY_SECONDS"] = "0";
 
         var run = await this.sandbox.RunAsync(environment, "-g", DeployScriptRun.ResourceGroup, "--skip-infra", "--skip-app", "--skip-files", "--unpause", "nope");
 
+        // A running app may not have re-read the DAG container yet, so a 404 is retried before it fails.
         Assert.NotEqual(0, run.Result.ExitCode);
-        Assert.Contains("POST /api/dags/nope/unpause answered HTTP 404", run.Result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("POST /api/dags/nope/unpause kept failing (HTTP 404)", run.Result.StandardError, StringComparison.Ordinal);
+        Assert.Equal(12, run.Calls.Count(c => c.StartsWith("curl ", StringComparison.Ordinal)));
     }
 
     [Fact]
