@@ -131,14 +131,20 @@ internal sealed class DagDocumentReader
                 continue;
             }
 
-            result.Add(new DagParam
+            var param = new DagParam
             {
                 Name = name,
                 Type = Enum<DagParamType>(fields, "type", Join(paramPath, "type"), "parameter type") ?? DagParamType.String,
                 Default = fields.TryGetValue("default", out var defaultNode) ? ToJson(defaultNode) : null,
                 Required = Bool(fields, "required", Join(paramPath, "required")) ?? false,
                 Description = String(fields, "description", Join(paramPath, "description")),
-            });
+            };
+            if (DagParamRanges.Problem(param.Type, param.Default) is { } outOfRange)
+            {
+                Problem(fields["default"], Join(paramPath, "default"), outOfRange);
+            }
+
+            result.Add(param);
         }
 
         return result;
