@@ -67,8 +67,9 @@ public sealed class CliApplication
             Output = this.environment.Output,
             Error = this.environment.Error,
 
-            // Failures the commands do not expect should show their stack trace, not a one-line message.
-            EnableDefaultExceptionHandler = false,
+            // A failure the commands do not expect (a host answering in an unknown shape) prints its stack trace and
+            // exits 1 instead of crashing the process; expected failures are CliExceptions with one-line messages.
+            EnableDefaultExceptionHandler = true,
             ProcessTerminationTimeout = this.environment.HandleTermination ? TimeSpan.FromSeconds(30) : null,
         };
         if (parse.Action is ParseErrorAction errors)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Text.Json;
 
 namespace Serverless.Cli.Hosting;
 
@@ -24,16 +25,21 @@ public sealed class LocalHostLauncher : IHostLauncher
     /// <summary>The host dll's file name looked for next to the CLI.</summary>
     public const string HostDllName = "Serverless.Functions.dll";
 
+    private const string StorageSetting = "AzureWebJobsStorage";
+
     private readonly Func<string, string?> environment;
     private readonly TextWriter progress;
     private readonly TimeSpan startTimeout;
+    private readonly string workingDirectory;
 
     /// <summary>Initializes a new instance of the <see cref="LocalHostLauncher"/> class.</summary>
     /// <param name="environment">Reads an environment variable (the process environment, or a test's dictionary).</param>
     /// <param name="progress">Where to say what was started (standard error, so standard output stays the command's).</param>
     /// <param name="startTimeout">How long the host may take to become healthy. The default is 2 minutes (a first start may start Azurite and upload the samples).</param>
-    public LocalHostLauncher(Func<string, string?> environment, TextWriter progress, TimeSpan? startTimeout = null)
+    /// <param name="workingDirectory">The host's working directory, where it reads <c>local.settings.json</c>. The default is the CLI's current directory.</param>
+    public LocalHostLauncher(Func<string, string?> environment, TextWriter progress, TimeSpan? startTimeout = null, string? workingDirectory = null)
     {
+        this.workingDirectory = workingDirectory ?? Directory.GetCurrentDirectory();
         this.environment = environment ?? throw new ArgumentNullException(nameof(environment));
         this.progress = progress ?? throw new ArgumentNullException(nameof(progress));
         this.startTimeout = startTimeout ?? TimeSpan.FromMinutes(2);
@@ -84,7 +90,7 @@ public sealed class LocalHostLauncher : IHostLauncher
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
-            WorkingDirectory = Directory.GetCurrentDirectory(),
+            WorkingDirectory = this.workingDirectory,
         };
         start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
         start.Environment["Serverless__ApiKey"] = key;
@@ -258,6 +264,34 @@ public sealed class LocalHostLauncher : IHostLauncher
             return File.ReadAllText(emulatorFile).Trim();
         }
 
-        return this.environment("AzureWebJobsStorage") is { Length: > 0 } configured ? configured : "UseDevelopmentStorage=true";
+        return this.environment(StorageSetting) is { Length: > 0 } configured ? configured
+            : this.LocalSettingsStorage() ?? "UseDevelopmentStorage=true";
+    }
+
+    private string? LocalSettingsStorage()
+    {
+        // The host reads local.settings.json "Values" from its working directory, beneath the environment.
+        var file = Path.Combine(this.workingDirectory, "local.settings.json");
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return document.RootElement.TryGetProperty("Values", out var values)
+                && values.ValueKind == JsonValueKind.Object
+                && values.TryGetProperty(StorageSetting, out var value)
+                && value.ValueKind == JsonValueKind.String
+                && value.GetString() is { Length: > 0 } text
+                    ? text
+                    : null;
+        }
+        catch (JsonException)
+        {
+            // The host reports a malformed file itself; previews just fall back to the emulator.
+            return null;
+        }
     }
 }

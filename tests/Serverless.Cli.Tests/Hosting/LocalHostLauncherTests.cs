@@ -64,6 +64,38 @@ public sealed class LocalHostLauncherTests
         Assert.False(IsRunning(pid), $"The child host {pid} still runs after dispose.");
     }
 
+    [Theory]
+    [InlineData(null, "from-local-settings")]
+    [InlineData("from-environment", "from-environment")]
+    public async Task Start_StorageForPreviews_IsTheEnvironmentsThenLocalSettings(string? environment, string expected)
+    {
+        var folder = Directory.CreateTempSubdirectory("cli-launcher-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "local.settings.json"), """
+                {
+                  // as the Functions Core Tools write it
+                  "IsEncrypted": false,
+                  "Values": { "AzureWebJobsStorage": "from-local-settings" },
+                }
+                """);
+            var variables = new Dictionary<string, string> { [LocalHostLauncher.HostDllVariable] = FakeHostDll };
+            if (environment is not null)
+            {
+                variables["AzureWebJobsStorage"] = environment;
+            }
+
+            var launcher = new LocalHostLauncher(variables.GetValueOrDefault, TextWriter.Null, workingDirectory: folder.FullName);
+            await using var host = await launcher.StartAsync();
+
+            Assert.Equal(expected, host.StorageConnectionString);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Start_TwoHosts_GetDifferentPortsAndKeys()
     {
