@@ -23,13 +23,14 @@ internal static class YamlDocumentScan
         var openAnchors = new HashSet<string>(StringComparer.Ordinal);
         var documents = 0;
         var nodes = 0L;
+        var (line, column) = (1, 1);
         try
         {
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
-                var line = (int)current.Start.Line;
-                var column = (int)current.Start.Column;
+                line = (int)current.Start.Line;
+                column = (int)current.Start.Column;
                 string? problem = null;
                 switch (current)
                 {
@@ -94,6 +95,12 @@ internal static class YamlDocumentScan
         catch (YamlException ex)
         {
             return YamlSourceReader.SyntaxError(ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet 18.1's scanner throws this instead of a YamlException on some broken flow collections
+            // ("a: [b&\nc: d"); it carries no mark, so the problem points at the last event read.
+            return (line, column, "YAML syntax error after this point: " + ex.Message);
         }
 
         return null;

@@ -89,6 +89,16 @@ public sealed class DagDocumentLimitsTests
         Assert.Equal("[\"nightly\",\"finance\"]", result.Dag!.FindParam("labels")!.Default!.ToJsonString());
     }
 
+    [Fact]
+    public void Load_BrokenFlowSequenceYamlDotNetThrowsOn_IsASyntaxProblem()
+    {
+        // YamlDotNet's scanner throws InvalidOperationException here, which used to escape the loader.
+        var result = DagFileLoader.Load("a: [b&\nc: d\n", "broken.yaml");
+
+        Assert.Null(result.Dag);
+        Assert.Contains("YAML syntax error", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("x: 1\n", "yaml")]
     [InlineData("{\"x\": 1}", "json")]
