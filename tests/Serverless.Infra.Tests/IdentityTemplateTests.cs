@@ -1,9 +1,11 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Serverless.Infra.Tests.Bicep;
 
 namespace Serverless.Infra.Tests;
 
 [Collection(InfraCollection.Name)]
-public sealed class IdentityTemplateTests(InfraFixture infra)
+public sealed partial class IdentityTemplateTests(InfraFixture infra)
 {
     // Built-in role definition IDs, as published in the Azure RBAC built-in roles reference.
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
@@ -65,6 +67,20 @@ public sealed class IdentityTemplateTests(InfraFixture infra)
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
     }
 
+    [Fact]
+    public void CompiledModules_RoleAssignmentNames_AreGuidsOfScopePrincipalAndRole()
+    {
+        var names = infra.CompiledTemplates
+            .Where(t => t.Key.Contains("modules", StringComparison.Ordinal))
+            .SelectMany(t => Resources(t.Value).Where(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments"))
+            .Select(r => (string)r["name"]!)
+            .ToList();
+
+        // Role assignments live in role-assignments (the three storage roles in one loop), synapse and databricks.
+        Assert.True(names.Count >= 8, string.Join('\n', names));
+        Assert.All(names, n => Assert.Matches(ScopePrincipalRoleGuid(), n));
+    }
+
     [Theory]
     [MemberData(nameof(Choices))]
     public void RoleAssignments_ForTheAppIdentity_AreForAServicePrincipal(DeploymentChoice choice)
@@ -102,4 +118,17 @@ public sealed class IdentityTemplateTests(InfraFixture infra)
         Assert.Equal(snapshot.IdentityId, (string?)site["properties"]!["keyVaultReferenceIdentity"]);
         Assert.True((bool)site["properties"]!["httpsOnly"]!);
     }
+
+    private static IEnumerable<JsonObject> Resources(string templateJson)
+    {
+        // Bicep emits resources as an array, or as an object keyed by symbolic name when a feature needs it.
+        JsonNode resources = JsonNode.Parse(templateJson)!["resources"]!;
+        return resources is JsonArray array
+            ? array.Select(r => r!.AsObject())
+            : resources.AsObject().Select(p => p.Value!.AsObject());
+    }
+
+    // guid(<scope resource id>, <principal>, <role id variable>), the name a redeployment finds again.
+    [GeneratedRegex(@"^\[guid\(resourceId\('[^']+', parameters\('[^']+'\)\), (parameters\('[^']+'\)|resourceId\('[^']+', parameters\('[^']+'\)\)), variables\('[A-Za-z]+RoleIds?'\)(\[copyIndex\(\)\])?\)\]$")]
+    private static partial Regex ScopePrincipalRoleGuid();
 }
