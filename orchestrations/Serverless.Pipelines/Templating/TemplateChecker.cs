@@ -16,6 +16,7 @@ internal sealed class TemplateChecker
     private readonly List<TemplateReference> references = [];
     private readonly HashSet<string> templateNames = new(StringComparer.Ordinal);
     private readonly Stack<IReadOnlyCollection<string>> blockNames = new();
+    private readonly Stack<IReadOnlyCollection<string>> testedPaths = new();
 
     private TemplateChecker(List<TemplateProblem> problems) => this.problems = problems;
 
@@ -83,7 +84,11 @@ internal sealed class TemplateChecker
                     foreach (var (condition, body) in i.Branches)
                     {
                         Check(condition);
+
+                        // Inside '{% if x is defined %}' a missing x is the template's own business, as at run time.
+                        testedPaths.Push(DefinedPaths(condition).ToList());
                         Visit(body);
+                        testedPaths.Pop();
                     }
 
                     Visit(i.Otherwise);
@@ -119,6 +124,21 @@ internal sealed class TemplateChecker
             }
         }
     }
+
+    private static IEnumerable<string> DefinedPaths(Expression condition) => condition switch
+    {
+        TestExpression { Name: "defined", Negated: false } test when StaticPath(test.Value) is { } path => [path],
+        BinaryExpression { Operator: "and" } both => DefinedPaths(both.Left).Concat(DefinedPaths(both.Right)),
+        _ => [],
+    };
+
+    private static string? StaticPath(Expression expression) => expression switch
+    {
+        NameExpression n => n.Name,
+        AttributeExpression a => StaticPath(a.Target) is { } target ? target + "." + a.Name : null,
+        ItemExpression { Key: LiteralExpression { Value: string or long } key } i => StaticPath(i.Target) is { } target ? target + "." + TemplateMembers.KeyText(key.Value) : null,
+        _ => null,
+    };
 
     private void Check(Expression expression, bool guarded = false)
     {
@@ -259,6 +279,7 @@ internal sealed class TemplateChecker
     {
         var name = root.Name;
         var path = string.Join('.', segments.Prepend(name));
+        guarded |= testedPaths.Any(paths => paths.Any(p => path == p || path.StartsWith(p + ".", StringComparison.Ordinal)));
         string? problem = null;
         if (name == "loop" && blockNames.Any(names => names.Contains("loop")))
         {

@@ -30,15 +30,15 @@ internal static class TemplateArithmetic
         switch (op)
         {
             case "+" when numbers:
-                return floats ? TemplateValues.AsDouble(left) + TemplateValues.AsDouble(right) : checked(TemplateValues.AsLong(left) + TemplateValues.AsLong(right));
+                return floats ? (object)(TemplateValues.AsDouble(left) + TemplateValues.AsDouble(right)) : checked(TemplateValues.AsLong(left) + TemplateValues.AsLong(right));
             case "+" when left is string a && right is string b:
                 return Bounded(a.Length + (long)b.Length, () => a + b);
             case "+" when left is IReadOnlyList<object?> a && right is IReadOnlyList<object?> b:
                 return Bounded(a.Count + (long)b.Count, () => a.Concat(b).ToList());
             case "-" when numbers:
-                return floats ? TemplateValues.AsDouble(left) - TemplateValues.AsDouble(right) : checked(TemplateValues.AsLong(left) - TemplateValues.AsLong(right));
+                return floats ? (object)(TemplateValues.AsDouble(left) - TemplateValues.AsDouble(right)) : checked(TemplateValues.AsLong(left) - TemplateValues.AsLong(right));
             case "*" when numbers:
-                return floats ? TemplateValues.AsDouble(left) * TemplateValues.AsDouble(right) : checked(TemplateValues.AsLong(left) * TemplateValues.AsLong(right));
+                return floats ? (object)(TemplateValues.AsDouble(left) * TemplateValues.AsDouble(right)) : checked(TemplateValues.AsLong(left) * TemplateValues.AsLong(right));
             case "*" when left is string s && right is long or bool:
                 return Repeat(s, TemplateValues.AsLong(right));
             case "*" when left is long or bool && right is string s:
@@ -63,10 +63,10 @@ internal static class TemplateArithmetic
                 }
 
                 var (l, r) = (TemplateValues.AsLong(left), TemplateValues.AsLong(right));
-                return r == 0 ? throw new InvalidOperationException("division by zero") : checked(l - (r * FloorDivide(l, r)));
+                return r == 0 ? throw new InvalidOperationException("division by zero") : (object)checked(l - (r * FloorDivide(l, r)));
             case "**" when numbers:
                 return !floats && TemplateValues.AsLong(right) >= 0
-                    ? Power(TemplateValues.AsLong(left), TemplateValues.AsLong(right))
+                    ? (object)Power(TemplateValues.AsLong(left), TemplateValues.AsLong(right))
                     : Math.Pow(TemplateValues.AsDouble(left), TemplateValues.AsDouble(right));
             default:
                 throw new InvalidOperationException($"unsupported operand types for {op}: {TemplateValues.TypeName(left)} and {TemplateValues.TypeName(right)}");

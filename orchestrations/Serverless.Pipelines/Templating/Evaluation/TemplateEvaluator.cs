@@ -327,7 +327,7 @@ internal sealed class TemplateEvaluator
                     "not" => !TemplateValues.IsTrue(operand),
                     "-" => operand switch
                     {
-                        long or bool => checked(-TemplateValues.AsLong(operand)),
+                        long or bool => (object)checked(-TemplateValues.AsLong(operand)),
                         double d => -d,
                         _ => throw new InvalidOperationException($"bad operand type for unary -: {TemplateValues.TypeName(operand)}"),
                     },

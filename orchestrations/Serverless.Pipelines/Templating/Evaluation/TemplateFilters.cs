@@ -69,7 +69,7 @@ internal static partial class TemplateFilters
         {
             "abs" => value switch
             {
-                long l => l == long.MinValue ? throw new InvalidOperationException("integer overflow") : Math.Abs(l),
+                long l => l == long.MinValue ? throw new InvalidOperationException("integer overflow") : (object)Math.Abs(l),
                 double d => Math.Abs(d),
                 bool b => b ? 1L : 0L,
                 _ => throw TypeError("abs", value),

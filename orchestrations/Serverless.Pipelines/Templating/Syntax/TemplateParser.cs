@@ -670,7 +670,7 @@ internal sealed class TemplateParser
                 if (name.Kind == TokenKind.Integer)
                 {
                     index++;
-                    node = new ItemExpression(name.Line, name.Column, node, new LiteralExpression(name.Line, name.Column, long.Parse(name.Value, CultureInfo.InvariantCulture)));
+                    node = new ItemExpression(node.Line, node.Column, node, new LiteralExpression(name.Line, name.Column, long.Parse(name.Value, CultureInfo.InvariantCulture)));
                     continue;
                 }
 
@@ -680,7 +680,7 @@ internal sealed class TemplateParser
                     attribute = JoinHyphenatedTaskId(attribute);
                 }
 
-                node = new AttributeExpression(name.Line, name.Column, node, attribute);
+                node = new AttributeExpression(node.Line, node.Column, node, attribute);
             }
             else if (token.IsOperator("["))
             {
@@ -692,12 +692,12 @@ internal sealed class TemplateParser
                 }
 
                 ExpectOperator("]");
-                node = new ItemExpression(token.Line, token.Column, node, key);
+                node = new ItemExpression(node.Line, node.Column, node, key);
             }
             else if (token.IsOperator("("))
             {
                 var (arguments, named) = ParseArguments();
-                node = new CallExpression(token.Line, token.Column, node, arguments, named);
+                node = new CallExpression(node.Line, node.Column, node, arguments, named);
             }
             else
             {
