@@ -51,7 +51,8 @@ public sealed class RunFollower(HostSession session, CliOutput output, TimeSpan 
             foreach (var task in RunTable.Tasks(run))
             {
                 var label = RunTable.TaskLabel(task);
-                var line = $"{task["state"]} (attempt {task["attempts"]}){(task["endedAt"] is not null ? $" in {RunTable.Duration(task)}" : string.Empty)}";
+                var duration = task["endedAt"] is not null ? RunTable.Duration(task) : string.Empty;
+                var line = $"{task["state"]} (attempt {task["attempts"]}){(duration.Length > 0 ? $" in {duration}" : string.Empty)}";
                 if (!seen.TryGetValue(label, out var last) || last != line)
                 {
                     seen[label] = line;

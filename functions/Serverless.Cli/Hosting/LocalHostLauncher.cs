@@ -14,8 +14,10 @@ namespace Serverless.Cli.Hosting;
 /// <remarks>
 /// The host dll is <c>SERVERLESS_HOST_DLL</c> when set, else <c>Serverless.Functions.dll</c> next to the CLI, else the
 /// sibling project's build output in a repository checkout (<c>functions/Serverless.Functions/bin/{configuration}/{tfm}/</c>).
-/// The host runs with its scheduler off, so an embedded host never starts scheduled runs on its own; it still starts
-/// Azurite when nothing listens on the emulator ports and uploads the sample data, as a standalone host does.
+/// The child is a standalone host as <c>./run.sh</c> starts it: it starts Azurite when nothing listens on the emulator
+/// ports and uploads the sample data. Its scheduler stays on because <c>Serverless__Scheduler=off</c> also turns off
+/// the sample upload in today's host (the old in-process host set it, which is why the README's first <c>run</c> found
+/// no data on fresh storage); a host started for one command rarely lives to its first tick.
 /// </remarks>
 public sealed class LocalHostLauncher : IHostLauncher
 {
@@ -94,7 +96,6 @@ public sealed class LocalHostLauncher : IHostLauncher
         };
         start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
         start.Environment["Serverless__ApiKey"] = key;
-        start.Environment["Serverless__Scheduler"] = "off";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
 
         // A CLI started from inside a Functions host must still start a standalone host, not a custom handler.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
 using Serverless.Cli.Hosting;
 using Serverless.Cli.Http;
 using Serverless.Cli.Tests.Support;
@@ -54,8 +55,7 @@ public sealed class LocalHostLauncherTests
             var (status, health) = await api.SendAsync(HttpMethod.Get, "api/health");
             Assert.Equal(HttpStatusCode.OK, status);
 
-            // The embedded host never schedules runs of its own.
-            Assert.Equal("off", health!["scheduler"]!.GetValue<string>());
+            Assert.Equal(host.Address.ToString().TrimEnd('/'), health!["urls"]!.GetValue<string>());
             pid = health["pid"]!.GetValue<int>();
             Assert.Equal("UseDevelopmentStorage=true", host.StorageConnectionString);
             Assert.Contains($"Started a local host on {host.Address}", progress.ToString(), StringComparison.Ordinal);
@@ -118,6 +118,11 @@ public sealed class LocalHostLauncherTests
         // The CLI's own dll with no command is a usage error: exit code 2, and its message is in the log.
         Assert.Contains("exited during start (exit code 2)", e.Message, StringComparison.Ordinal);
         Assert.Contains("Required command was not provided", e.Message, StringComparison.Ordinal);
+
+        // A failed start keeps its log for the reader; this test is that reader.
+        var log = Regex.Match(e.Message, @"its log \((?<path>[^)]+)\)").Groups["path"].Value;
+        Assert.True(File.Exists(log), e.Message);
+        File.Delete(log);
     }
 
     [Fact]

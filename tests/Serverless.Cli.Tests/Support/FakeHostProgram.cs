@@ -31,9 +31,8 @@ public static class FakeHostProgram
             stopped.TrySetResult();
         });
         await using var host = await FakeHost.StartAsync(Environment.GetEnvironmentVariable("Serverless__ApiKey"), url);
-        var scheduler = Environment.GetEnvironmentVariable("Serverless__Scheduler") ?? string.Empty;
         var pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        host.Respond("GET", "/api/health", (200, $$"""{"status":"healthy","scheduler":"{{scheduler}}","pid":{{pid}}}"""));
+        host.Respond("GET", "/api/health", (200, $$"""{"status":"healthy","urls":"{{url}}","pid":{{pid}}}"""));
         host.Respond("GET", "/api/dags", (200, """{"dags":[{"id":"from-child","file":"child.yaml","valid":true,"tasks":1,"problems":[]}]}"""));
         await Console.Out.WriteLineAsync($"fake host listening on {host.Address}");
         await stopped.Task;
