@@ -115,8 +115,6 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         }
       ]
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
     }
   }
 }

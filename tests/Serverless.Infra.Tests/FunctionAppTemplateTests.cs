@@ -77,13 +77,12 @@ public sealed class FunctionAppTemplateTests(InfraFixture infra)
 
     [Theory]
     [MemberData(nameof(Choices))]
-    public void FunctionApp_Transport_IsHttpsOnlyWithTls12AndNoFtp(DeploymentChoice choice)
+    public void FunctionApp_Transport_IsHttpsOnlyWithTls12(DeploymentChoice choice)
     {
         JsonNode properties = infra.Snapshot(choice).Single("Microsoft.Web/sites")["properties"]!;
 
         Assert.True((bool)properties["httpsOnly"]!);
         Assert.Equal("1.2", (string?)properties["siteConfig"]!["minTlsVersion"]);
-        Assert.Equal("Disabled", (string?)properties["siteConfig"]!["ftpsState"]);
     }
 
     [Theory]
