@@ -10,9 +10,11 @@ out="$root/artifacts/run"
 mkdir -p "$out"
 
 scripts/ensure-npm.sh
-echo "[build] dotnet build functions/Serverless.Functions (Release)" >&2
+echo "[build] dotnet build functions/Serverless.Functions and functions/Serverless.Cli (Release)" >&2
 dotnet build functions/Serverless.Functions -c Release -nologo -clp:ErrorsOnly -v:q >&2
+dotnet build functions/Serverless.Cli -c Release -nologo -clp:ErrorsOnly -v:q >&2
 app="$root/functions/Serverless.Functions/bin/Release/net10.0/Serverless.Functions.dll"
+cli="$root/functions/Serverless.Cli/bin/Release/net10.0/Serverless.Cli.dll"
 
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 key=$(node -e "console.log(require('crypto').randomBytes(24).toString('hex'))")
@@ -54,7 +56,7 @@ fi
 
 echo "[run] POST $url/api/dags/departure-delays/runs" >&2
 status=0
-dotnet "$app" run departure-delays --url "$url" --key "$key" --follow --rows 5 || status=$?
+dotnet "$cli" run departure-delays --url "$url" --key "$key" --follow --rows 5 || status=$?
 stop_host
 trap - EXIT INT TERM
 if [[ $status -ne 0 ]]; then

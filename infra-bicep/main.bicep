@@ -1,5 +1,5 @@
-// Serverless: the Azure infrastructure of the batch pipeline platform. This file only wires local modules; every
-// resource lives in modules/. Names are an abbreviation (abbreviations.json) plus a token unique to the
+// Serverless: the Azure infrastructure of the batch pipeline platform, a Durable Functions app (.NET isolated) on
+// Flex Consumption. This file only wires local modules; every resource lives in modules/. Names are an abbreviation (abbreviations.json) plus a token unique to the
 // subscription, resource group, environment and region, so two environments never collide.
 targetScope = 'resourceGroup'
 
@@ -11,27 +11,12 @@ param environmentName string
 @description('Azure region of every resource; defaults to the resource group region.')
 param location string = resourceGroup().location
 
-@description('Function App hosting plan: FlexConsumption (default, pay per execution) or ElasticPremium (always warm).')
-@allowed([
-  'FlexConsumption'
-  'ElasticPremium'
-])
-param hostingPlan string = 'FlexConsumption'
-
-@description('Elastic Premium SKU, used only when hostingPlan is ElasticPremium.')
-@allowed([
-  'EP1'
-  'EP2'
-  'EP3'
-])
-param elasticPremiumSku string = 'EP1'
-
-@description('Largest number of Function App instances (Flex Consumption accepts 40-1000; Elastic Premium is limited by the SKU and region).')
+@description('Largest number of Function App instances Flex Consumption scales out to.')
 @minValue(1)
 @maxValue(1000)
-param maximumInstanceCount int = 40
+param maximumInstanceCount int = 100
 
-@description('Memory of each Flex Consumption instance in MB.')
+@description('Memory of each Flex Consumption instance in MB (512, 2048 or 4096); the embedded Spark SQL engine wants 2048 or more.')
 @allowed([
   512
   2048
@@ -39,8 +24,24 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
-@description('Flex Consumption runtime version of the custom handler stack; check the region with az functionapp list-flexconsumption-runtimes.')
-param flexRuntimeVersion string = '1.0'
+@description('Always-ready Flex Consumption instances per scaling group, for example [{ name: \'durable\', instanceCount: 1 }] to keep orchestrations warm; empty scales to zero.')
+param alwaysReady {
+  @description('Per-function scaling group: durable, http, blob or function:<function name>.')
+  name: string
+
+  @description('Instances kept warm for the group.')
+  @minValue(1)
+  instanceCount: int
+}[] = []
+
+@description('Resource ID of an existing subnet delegated to Microsoft.App/environments for outbound VNet integration; empty for none.')
+param virtualNetworkSubnetId string = ''
+
+@description('Names of the API keys the app accepts (Serverless__ApiKeys__<name>); each is a Key Vault secret api-key-<name>. Letters and digits only.')
+@minLength(1)
+param apiKeyNames string[] = [
+  'default'
+]
 
 @description('Spark backend the app submits jobs to: none (embedded DuckDB engine in the app), synapse or databricks.')
 @allowed([
@@ -50,9 +51,9 @@ param flexRuntimeVersion string = '1.0'
 ])
 param sparkBackend string = 'none'
 
-@description('Durable task hub name: 3-40 lowercase letters and digits, starting with a letter. Names the queues, tables and payload container.')
+@description('Durable Functions task hub name (Serverless__TaskHub): 3-45 letters and digits, starting with a letter. The Azure Storage provider creates its queues, tables and containers from it.')
 @minLength(3)
-@maxLength(40)
+@maxLength(45)
 param taskHub string = 'serverless'
 
 @description('Days finished runs and their history are kept (Serverless__RetentionDays).')
@@ -101,7 +102,7 @@ param databricksWorkers int = 2
 @description('Existing all-purpose Databricks cluster to run jobs on instead of new job clusters; empty for job clusters.')
 param databricksExistingClusterId string = ''
 
-@description('Object ID of the user or service principal running deploy.sh; it may upload DAGs and write secrets. Empty to skip.')
+@description('Object ID of the user or service principal running deploy.sh or azd; it may upload DAGs and data and write secrets. Empty to skip.')
 param deployerPrincipalId string = ''
 
 @description('Principal type of deployerPrincipalId.')
@@ -122,27 +123,14 @@ var allTags = union(tags, {
   application: 'serverless'
 })
 
-// Resource names the app uses. They mirror Serverless.Durable.Storage.TaskHubResourceNames and
-// Serverless.Spark.SparkResourceNames; Serverless.Infra.Tests fails if the two drift apart.
-var taskHubTables = [
-  '${taskHub}History'
-  '${taskHub}Instances'
-]
-var taskHubQueues = [
-  '${taskHub}-control'
-  '${taskHub}-workitems'
-  '${taskHub}-poison'
-]
-var payloadContainer = '${taskHub}-payloads'
+// Names the app and deploy.sh share; the app's defaults are the same (Serverless__DagContainer, Spark__DataContainer).
+var dagContainer = 'dags'
 var sparkDataContainer = 'data'
 var sparkScriptsContainer = 'spark-scripts'
-var sparkJobsTable = 'SparkJobs'
-var dagContainer = 'dags'
-// Flex Consumption keeps its packages here; Elastic Premium runs from the package blob in it.
-var deploymentContainer = 'app-package'
-var deploymentPackageName = 'serverless-functions.zip'
+// Flex Consumption keeps the deployed packages here and runs the app from them.
+var deploymentContainer = 'deployment'
 
-var apiKeySecretName = 'serverless-api-key'
+var apiKeySecretPrefix = 'api-key-'
 var databricksTokenSecretName = 'databricks-token'
 
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
@@ -174,14 +162,11 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: allTags
     containerNames: [
-      payloadContainer
+      deploymentContainer
+      dagContainer
       sparkDataContainer
       sparkScriptsContainer
-      dagContainer
-      deploymentContainer
     ]
-    queueNames: taskHubQueues
-    tableNames: concat(taskHubTables, [sparkJobsTable])
   }
 }
 
@@ -234,24 +219,39 @@ module databricks 'modules/databricks.bicep' = if (sparkBackend == 'databricks')
   }
 }
 
-// Settings every plan and backend shares. Storage is identity-based: no connection string, no key.
-var commonSettings = {
+// A secret in an app setting is always a Key Vault reference, resolved by the platform with the app identity.
+func keyVaultReference(vault string, secret string) string => '@Microsoft.KeyVault(VaultName=${vault};SecretName=${secret})'
+
+// Storage is identity-based: no connection string and no key, so shared-key access can stay off. The service URIs
+// (rather than __accountName) also work outside the public cloud.
+var storageSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identity.outputs.clientId
   AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
   AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
   AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
-  // DefaultAzureCredential in the app picks the user-assigned identity from this.
+  // DefaultAzureCredential in the app (Spark backends, Key Vault) picks the user-assigned identity from this.
   AZURE_CLIENT_ID: identity.outputs.clientId
+}
+
+var monitoringSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   // Local auth is disabled on Application Insights: the host sends telemetry with the identity's token.
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
+}
+
+var pipelineSettings = {
   Serverless__TaskHub: taskHub
   Serverless__DagContainer: dagContainer
   Serverless__RetentionDays: string(retentionDays)
-  Serverless__ApiKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${apiKeySecretName})'
   Spark__DataContainer: sparkDataContainer
 }
+
+var apiKeySettings = toObject(
+  apiKeyNames,
+  keyName => 'Serverless__ApiKeys__${keyName}',
+  keyName => keyVaultReference(keyVaultName, '${apiKeySecretPrefix}${toLower(keyName)}')
+)
 
 var localSparkSettings = {
   Spark__Backend: 'local'
@@ -272,7 +272,7 @@ var databricksSettings = sparkBackend == 'databricks'
       {
         Spark__Backend: 'databricks'
         Spark__Databricks__WorkspaceUrl: databricks!.outputs.workspaceUrl
-        Spark__Databricks__Token: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${databricksTokenSecretName})'
+        Spark__Databricks__Token: keyVaultReference(keyVaultName, databricksTokenSecretName)
         Spark__Databricks__SparkVersion: databricksSparkVersion
         Spark__Databricks__NodeType: databricksNodeType
         Spark__Databricks__Workers: string(databricksWorkers)
@@ -292,16 +292,14 @@ module functionApp 'modules/function-app.bicep' = {
     planName: '${abbrs.webServerFarms}${resourceToken}'
     location: location
     tags: union(allTags, { 'azd-service-name': 'functions' })
-    hostingPlan: hostingPlan
-    elasticPremiumSku: elasticPremiumSku
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    flexRuntimeVersion: flexRuntimeVersion
+    alwaysReady: alwaysReady
+    virtualNetworkSubnetId: virtualNetworkSubnetId
     identityId: identity.outputs.id
     blobEndpoint: storage.outputs.blobEndpoint
     deploymentContainerName: deploymentContainer
-    deploymentPackageName: deploymentPackageName
-    appSettings: union(commonSettings, backendSettings)
+    appSettings: union(storageSettings, monitoringSettings, pipelineSettings, apiKeySettings, backendSettings)
   }
   // The app must not start before its identity may read storage and secrets.
   dependsOn: [
@@ -312,8 +310,8 @@ module functionApp 'modules/function-app.bicep' = {
 @description('Region the resources were deployed to.')
 output AZURE_LOCATION string = location
 
-@description('Hosting plan of the Function App (FlexConsumption or ElasticPremium).')
-output FUNCTION_APP_HOSTING_PLAN string = hostingPlan
+@description('Resource group the resources were deployed to.')
+output AZURE_RESOURCE_GROUP string = resourceGroup().name
 
 @description('Name of the Function App.')
 output FUNCTION_APP_NAME string = functionApp.outputs.name
@@ -321,10 +319,7 @@ output FUNCTION_APP_NAME string = functionApp.outputs.name
 @description('Base URL of the Function App.')
 output FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
 
-@description('URL of the deployment package blob (Elastic Premium runs from it).')
-output DEPLOYMENT_PACKAGE_URL string = functionApp.outputs.deploymentPackageUrl
-
-@description('Blob container holding deployment packages.')
+@description('Blob container Flex Consumption deploys the package to.')
 output DEPLOYMENT_CONTAINER string = deploymentContainer
 
 @description('Name of the storage account.')
@@ -333,19 +328,13 @@ output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 @description('Blob service endpoint (AzureWebJobsStorage__blobServiceUri).')
 output STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 
-@description('Queue service endpoint (AzureWebJobsStorage__queueServiceUri).')
-output STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint
-
-@description('Table service endpoint (AzureWebJobsStorage__tableServiceUri).')
-output STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
-
-@description('Durable task hub name (Serverless__TaskHub).')
+@description('Durable Functions task hub name (Serverless__TaskHub).')
 output TASK_HUB string = taskHub
 
 @description('Blob container of DAG definition files (Serverless__DagContainer).')
 output DAG_CONTAINER string = dagContainer
 
-@description('Blob container of pipeline data (Spark__DataContainer).')
+@description('Blob container of pipeline data and the sample data (Spark__DataContainer).')
 output SPARK_DATA_CONTAINER string = sparkDataContainer
 
 @description('Blob container of the Spark runner script and job specs.')
@@ -366,10 +355,10 @@ output KEY_VAULT_NAME string = keyVault.outputs.name
 @description('URI of the Key Vault.')
 output KEY_VAULT_URI string = keyVault.outputs.uri
 
-@description('Key Vault secret holding the HTTP API key (Serverless__ApiKey).')
-output API_KEY_SECRET_NAME string = apiKeySecretName
+@description('API keys the app accepts, as space-separated <key name>=<Key Vault secret name> pairs.')
+output API_KEY_SECRETS string = join(map(apiKeyNames, keyName => '${keyName}=${apiKeySecretPrefix}${toLower(keyName)}'), ' ')
 
-@description('Application Insights connection string (APPLICATIONINSIGHTS_CONNECTION_STRING).')
+@description('Application Insights connection string (APPLICATIONINSIGHTS_CONNECTION_STRING; not a credential with local auth off).')
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
 
 @description('Spark backend the app uses (Spark__Backend): local, synapse or databricks.')

@@ -1,15 +1,13 @@
-// The Function App running the custom handler (a self-contained linux-x64 executable), on Flex Consumption or
-// Elastic Premium. Both plans run as the user-assigned identity and reach storage without keys.
+// The Durable Functions app (.NET isolated worker) on a Flex Consumption plan, running as the user-assigned identity.
 //
-// Flex Consumption declares its language in functionAppConfig.runtime and rejects FUNCTIONS_WORKER_RUNTIME and
-// FUNCTIONS_EXTENSION_VERSION as app settings; it pulls the package from a blob container with the identity.
-// Elastic Premium takes the classic settings; it runs from the package blob URL (WEBSITE_RUN_FROM_PACKAGE) fetched
-// with the identity, so no Azure Files content share (which needs a shared key) is involved.
+// Flex Consumption declares the language only in functionAppConfig.runtime and refuses FUNCTIONS_WORKER_RUNTIME and
+// FUNCTIONS_EXTENSION_VERSION as app settings. It pulls the package from a blob container with the identity, so no
+// Azure Files content share (which needs a shared key) is involved. One app per plan: the plan lives here too.
 
 @description('Name of the Function App.')
 param name string
 
-@description('Name of the hosting plan.')
+@description('Name of the Flex Consumption plan.')
 param planName string
 
 @description('Azure region of the plan and the app.')
@@ -18,27 +16,12 @@ param location string
 @description('Tags applied to the plan and the app.')
 param tags object
 
-@description('Hosting plan: FlexConsumption (serverless, per-execution billing) or ElasticPremium (always one warm instance).')
-@allowed([
-  'FlexConsumption'
-  'ElasticPremium'
-])
-param hostingPlan string
-
-@description('Elastic Premium SKU, used only when hostingPlan is ElasticPremium.')
-@allowed([
-  'EP1'
-  'EP2'
-  'EP3'
-])
-param elasticPremiumSku string = 'EP1'
-
-@description('Largest number of instances the app scales out to (Flex Consumption accepts 40-1000).')
+@description('Largest number of instances the app scales out to.')
 @minValue(1)
 @maxValue(1000)
-param maximumInstanceCount int = 40
+param maximumInstanceCount int = 100
 
-@description('Memory of each Flex Consumption instance in MB.')
+@description('Memory of each instance in MB; the CPU share grows with it.')
 @allowed([
   512
   2048
@@ -46,8 +29,18 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
-@description('Flex Consumption runtime version of the custom handler stack (az functionapp list-flexconsumption-runtimes lists them).')
-param flexRuntimeVersion string = '1.0'
+@description('Always-ready instances per group (for example durable, http or function:<name>); empty to scale to zero.')
+param alwaysReady {
+  @description('Per-function scaling group: durable, http, blob or function:<function name>.')
+  name: string
+
+  @description('Instances kept warm for the group.')
+  @minValue(1)
+  instanceCount: int
+}[] = []
+
+@description('Resource ID of a subnet delegated to Microsoft.App/environments for outbound VNet integration; empty for none.')
+param virtualNetworkSubnetId string = ''
 
 @description('Resource ID of the user-assigned identity the app runs as.')
 param identityId string
@@ -55,55 +48,28 @@ param identityId string
 @description('Blob service endpoint of the storage account, ending with a slash.')
 param blobEndpoint string
 
-@description('Blob container holding the deployment package.')
+@description('Blob container Flex Consumption deploys the package to and runs it from.')
 param deploymentContainerName string
 
-@description('Blob name of the deployment package (Elastic Premium runs from this blob).')
-param deploymentPackageName string
-
-@description('App settings the app reads, as name/value pairs; plan-specific settings are added here.')
+@description('App settings as name/value pairs.')
 param appSettings object
-
-var isFlex = hostingPlan == 'FlexConsumption'
-
-// Elastic Premium is configured the classic way: the worker runtime and host version are app settings.
-var elasticPremiumSettings = {
-  FUNCTIONS_EXTENSION_VERSION: '~4'
-  FUNCTIONS_WORKER_RUNTIME: 'custom'
-  WEBSITE_RUN_FROM_PACKAGE: '${blobEndpoint}${deploymentContainerName}/${deploymentPackageName}'
-  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityId
-}
-
-var allSettings = isFlex ? appSettings : union(appSettings, elasticPremiumSettings)
-
-var appSettingsArray = [
-  for setting in items(allSettings): {
-    name: setting.key
-    value: setting.value
-  }
-]
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
   tags: tags
-  kind: isFlex ? 'functionapp' : 'elastic'
-  sku: isFlex
-    ? {
-        name: 'FC1'
-        tier: 'FlexConsumption'
-      }
-    : {
-        name: elasticPremiumSku
-        tier: 'ElasticPremium'
-      }
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
   properties: {
+    // Flex Consumption runs on Linux only.
     reserved: true
-    maximumElasticWorkerCount: isFlex ? null : maximumInstanceCount
   }
 }
 
-resource flexApp 'Microsoft.Web/sites@2024-04-01' = if (isFlex) {
+resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
   tags: tags
@@ -117,7 +83,9 @@ resource flexApp 'Microsoft.Web/sites@2024-04-01' = if (isFlex) {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references in app settings are resolved with this identity, not a system-assigned one.
     keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     functionAppConfig: {
       deployment: {
         storage: {
@@ -132,53 +100,27 @@ resource flexApp 'Microsoft.Web/sites@2024-04-01' = if (isFlex) {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        alwaysReady: alwaysReady
       }
       runtime: {
-        name: 'custom'
-        version: flexRuntimeVersion
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
     siteConfig: {
-      appSettings: appSettingsArray
-    }
-  }
-}
-
-resource premiumApp 'Microsoft.Web/sites@2024-04-01' = if (!isFlex) {
-  name: name
-  location: location
-  tags: tags
-  kind: 'functionapp,linux'
-  identity: {
-    type: 'UserAssigned'
-    userAssignedIdentities: {
-      '${identityId}': {}
-    }
-  }
-  properties: {
-    serverFarmId: plan.id
-    httpsOnly: true
-    reserved: true
-    keyVaultReferenceIdentity: identityId
-    siteConfig: {
-      appSettings: appSettingsArray
-      // The Functions stack definition of a Linux custom handler: no language image, 64-bit worker.
-      linuxFxVersion: ''
-      use32BitWorkerProcess: false
-      ftpsState: 'Disabled'
+      appSettings: [
+        for setting in items(appSettings): {
+          name: setting.key
+          value: setting.value
+        }
+      ]
       minTlsVersion: '1.2'
-      http20Enabled: true
-      minimumElasticInstanceCount: 1
-      functionAppScaleLimit: maximumInstanceCount
     }
   }
 }
 
 @description('Name of the Function App.')
-output name string = isFlex ? flexApp.name : premiumApp.name
+output name string = app.name
 
 @description('Default host name of the Function App.')
-output defaultHostName string = isFlex ? flexApp!.properties.defaultHostName : premiumApp!.properties.defaultHostName
-
-@description('URL of the deployment package blob (Elastic Premium runs from it; Flex Consumption manages its own blobs there).')
-output deploymentPackageUrl string = '${blobEndpoint}${deploymentContainerName}/${deploymentPackageName}'
+output defaultHostName string = app.properties.defaultHostName

@@ -1,4 +1,4 @@
-// Key Vault in RBAC mode for the app's secrets (API key, Spark credentials). Access policies are off, so who may read
+// Key Vault in RBAC mode for the app's secrets (API keys, Spark credentials). Access policies are off, so who may read
 // or write secrets is decided by role assignments only, in the same place as every other permission.
 
 @description('Name of the vault (3-24 characters).')

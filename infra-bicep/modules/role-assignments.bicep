@@ -13,7 +13,7 @@ param keyVaultName string
 @description('Object ID of the app\'s user-assigned managed identity.')
 param appPrincipalId string
 
-@description('Object ID of the deployer (user or service principal) that uploads DAGs and sets secrets; empty to skip.')
+@description('Object ID of the deployer (user or service principal) that uploads DAGs and data and sets secrets; empty to skip.')
 param deployerPrincipalId string = ''
 
 @description('Principal type of the deployer.')
@@ -24,19 +24,21 @@ param deployerPrincipalId string = ''
 ])
 param deployerPrincipalType string = 'User'
 
-// Storage Blob Data Owner: the durable engine leases blobs and the Functions host manages its own containers.
+// Storage Blob Data Owner: Durable Functions takes blob leases (task hub partitions) and keeps large payloads in
+// blobs, the Functions host keeps its keys and timer state in its own containers, and Flex Consumption reads the
+// deployment package with this identity.
 var storageBlobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-// Storage Queue Data Contributor: control and work-item queues.
+// Storage Queue Data Contributor: the task hub's control and work-item queues.
 var storageQueueDataContributorRoleId = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-// Storage Table Data Contributor: history, instances and Spark job tables.
+// Storage Table Data Contributor: the task hub's history and instances tables, the Spark job and DAG schedule tables.
 var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 // Monitoring Metrics Publisher: Application Insights with local auth disabled accepts only Entra ID tokens.
 var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
 // Key Vault Secrets User: resolve the app settings that are Key Vault references.
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
-// Storage Blob Data Contributor: the deployer uploads DAG files and the Spark runner with --auth-mode login.
+// Storage Blob Data Contributor: the deployer uploads DAG files, sample data and the Spark runner with --auth-mode login.
 var storageBlobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
-// Key Vault Secrets Officer: the deployer writes the API key and Spark credentials.
+// Key Vault Secrets Officer: the deployer writes the API keys and Spark credentials.
 var keyVaultSecretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
 var appStorageRoleIds = [

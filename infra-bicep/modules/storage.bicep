@@ -1,6 +1,8 @@
-// The storage account the app, the durable engine and the Spark layer share. Shared-key access is off, so every
-// client authenticates with Entra ID; the containers, queues and tables exist before the app starts, so the app
-// never needs permission to create them and a typo in a name fails the deployment instead of a run.
+// The storage account the Functions host, Durable Functions and the pipelines share. Shared-key access is off, so
+// every client (the host, the Durable Functions Azure Storage provider, the app, the deployer) authenticates with
+// Entra ID. Only the blob containers that must exist before the app first runs are created here: Flex Consumption
+// needs its deployment container, and deploy.sh uploads DAG files, sample data and the Spark runner before the app
+// has started. Durable Functions creates its own task hub queues, tables and containers.
 
 @description('Name of the storage account (3-24 lowercase letters and digits).')
 @minLength(3)
@@ -15,12 +17,6 @@ param tags object
 
 @description('Blob containers to create.')
 param containerNames string[]
-
-@description('Queues to create.')
-param queueNames string[]
-
-@description('Tables to create.')
-param tableNames string[]
 
 @description('Replication of the account.')
 @allowed([
@@ -43,6 +39,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowBlobPublicAccess: false
     allowSharedKeyAccess: false
     allowCrossTenantReplication: false
+    // The portal and the CLI then use Entra ID too, since a key would be refused anyway.
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
@@ -69,30 +66,6 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
-  parent: storage
-  name: 'default'
-}
-
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [
-  for queueName in queueNames: {
-    parent: queueService
-    name: queueName
-  }
-]
-
-resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
-  parent: storage
-  name: 'default'
-}
-
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
-  for tableName in tableNames: {
-    parent: tableService
-    name: tableName
-  }
-]
-
 @description('Resource ID of the account.')
 output id string = storage.id
 
@@ -107,6 +80,3 @@ output queueEndpoint string = storage.properties.primaryEndpoints.queue
 
 @description('Table service endpoint, ending with a slash.')
 output tableEndpoint string = storage.properties.primaryEndpoints.table
-
-@description('Data Lake (dfs) endpoint, ending with a slash; Spark clusters read and write through it.')
-output dfsEndpoint string = storage.properties.primaryEndpoints.dfs

@@ -64,11 +64,28 @@ public sealed class BicepBuildTests(InfraFixture infra)
     public void CompiledMain_ChoiceParameters_AllowExactlyTheDocumentedValues()
     {
         JsonNode parameters = JsonNode.Parse(infra.MainTemplate)!["parameters"]!;
-        Assert.Equal(["FlexConsumption", "ElasticPremium"], AllowedValues(parameters["hostingPlan"]!));
-        Assert.Equal("FlexConsumption", (string?)parameters["hostingPlan"]!["defaultValue"]);
         Assert.Equal(["none", "synapse", "databricks"], AllowedValues(parameters["sparkBackend"]!));
         Assert.Equal("none", (string?)parameters["sparkBackend"]!["defaultValue"]);
         Assert.Equal("serverless", (string?)parameters["taskHub"]!["defaultValue"]);
+        Assert.Equal([512, 2048, 4096], parameters["instanceMemoryMB"]!["allowedValues"]!.AsArray().Select(v => (int)v!));
+        Assert.Equal(["default"], parameters["apiKeyNames"]!["defaultValue"]!.AsArray().Select(v => (string)v!));
+        Assert.Empty(parameters["alwaysReady"]!["defaultValue"]!.AsArray());
+        Assert.Equal(string.Empty, (string?)parameters["virtualNetworkSubnetId"]!["defaultValue"]);
+    }
+
+    [Fact]
+    public void CompiledMain_HostingPlans_AreFlexConsumptionOnly()
+    {
+        // One plan, no plan choice: Flex Consumption has everything the app needs (see the README).
+        JsonNode parameters = JsonNode.Parse(infra.MainTemplate)!["parameters"]!;
+        Assert.Null(parameters["hostingPlan"]);
+        JsonObject module = MainResources(infra.MainTemplate)
+            .Single(r => (string?)r["type"] == "Microsoft.Resources/deployments" && (string?)r["name"] == "function-app");
+        var sites = MainResources(module["properties"]!["template"]!.ToJsonString())
+            .Where(r => (string?)r["type"] == "Microsoft.Web/sites")
+            .ToList();
+        JsonObject site = Assert.Single(sites);
+        Assert.Null(site["condition"]);
     }
 
     [Theory]
@@ -82,17 +99,19 @@ public sealed class BicepBuildTests(InfraFixture infra)
     }
 
     [Fact]
-    public void CompiledFunctionAppModule_EachSite_IsConditionalOnThePlan()
+    public void InfraFiles_Text_NeverMentionTheCustomHandler()
     {
-        JsonObject module = MainResources(infra.MainTemplate)
-            .Single(r => (string?)r["type"] == "Microsoft.Resources/deployments" && (string?)r["name"] == "function-app");
-        var sites = MainResources(module["properties"]!["template"]!.ToJsonString())
-            .Where(r => (string?)r["type"] == "Microsoft.Web/sites")
-            .Select(r => (string?)r["condition"])
+        string[] files = Directory.EnumerateFiles(BicepCli.InfraDirectory, "*", SearchOption.AllDirectories).ToArray();
+        Assert.NotEmpty(files);
+        var mentions = files
+            .SelectMany(f => File.ReadLines(f).Select((line, index) => (File: f, Line: index + 1, Text: line)))
+            .Where(l => l.Text.Contains("custom handler", StringComparison.OrdinalIgnoreCase)
+                || l.Text.Contains("customHandler", StringComparison.OrdinalIgnoreCase)
+                || l.Text.Contains("'custom'", StringComparison.Ordinal)
+                || (l.Text.Contains("self-contained", StringComparison.OrdinalIgnoreCase) && !l.Text.Contains("--self-contained false", StringComparison.Ordinal)))
+            .Select(l => $"{Path.GetRelativePath(BicepCli.RepositoryRoot, l.File)}:{l.Line}: {l.Text.Trim()}")
             .ToList();
-        Assert.Equal(2, sites.Count);
-        Assert.Contains("[variables('isFlex')]", sites);
-        Assert.Contains("[not(variables('isFlex'))]", sites);
+        Assert.Empty(mentions);
     }
 
     private static string[] AllowedValues(JsonNode parameter) =>

@@ -1,9 +1,11 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Serverless.Infra.Tests.Bicep;
 
 namespace Serverless.Infra.Tests;
 
 [Collection(InfraCollection.Name)]
-public sealed class IdentityTemplateTests(InfraFixture infra)
+public sealed partial class IdentityTemplateTests(InfraFixture infra)
 {
     // Built-in role definition IDs, as published in the Azure RBAC built-in roles reference.
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
@@ -15,6 +17,22 @@ public sealed class IdentityTemplateTests(InfraFixture infra)
     private const string KeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
 
     public static TheoryData<DeploymentChoice> Choices => new(DeploymentChoice.All);
+
+    [Theory]
+    [MemberData(nameof(Choices))]
+    public void Identity_StorageAccountRoles_AreExactlyWhatDurableFunctionsNeeds(DeploymentChoice choice)
+    {
+        DeploymentSnapshot snapshot = infra.Snapshot(choice);
+        string storageId = (string)snapshot.AppStorageAccount["id"]!;
+
+        var onStorage = snapshot.RoleAssignmentsOf(snapshot.IdentityId)
+            .Where(a => a.Scope == storageId)
+            .Select(a => a.RoleId)
+            .Order(StringComparer.Ordinal);
+
+        string[] expected = [StorageBlobDataOwner, StorageQueueDataContributor, StorageTableDataContributor];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), onStorage);
+    }
 
     [Theory]
     [MemberData(nameof(Choices))]
@@ -47,6 +65,20 @@ public sealed class IdentityTemplateTests(InfraFixture infra)
         // Resolved now (a GUID) or at deployment ([guid(...)] over scope, principal and role); never random.
         Assert.All(names, n => Assert.True(Guid.TryParse(n, out _) || n.StartsWith("[guid(", StringComparison.Ordinal), n));
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void CompiledModules_RoleAssignmentNames_AreGuidsOfScopePrincipalAndRole()
+    {
+        var names = infra.CompiledTemplates
+            .Where(t => t.Key.Contains("modules", StringComparison.Ordinal))
+            .SelectMany(t => Resources(t.Value).Where(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments"))
+            .Select(r => (string)r["name"]!)
+            .ToList();
+
+        // Role assignments live in role-assignments (the three storage roles in one loop), synapse and databricks.
+        Assert.True(names.Count >= 8, string.Join('\n', names));
+        Assert.All(names, n => Assert.Matches(ScopePrincipalRoleGuid(), n));
     }
 
     [Theory]
@@ -86,4 +118,17 @@ public sealed class IdentityTemplateTests(InfraFixture infra)
         Assert.Equal(snapshot.IdentityId, (string?)site["properties"]!["keyVaultReferenceIdentity"]);
         Assert.True((bool)site["properties"]!["httpsOnly"]!);
     }
+
+    private static IEnumerable<JsonObject> Resources(string templateJson)
+    {
+        // Bicep emits resources as an array, or as an object keyed by symbolic name when a feature needs it.
+        JsonNode resources = JsonNode.Parse(templateJson)!["resources"]!;
+        return resources is JsonArray array
+            ? array.Select(r => r!.AsObject())
+            : resources.AsObject().Select(p => p.Value!.AsObject());
+    }
+
+    // guid(<scope resource id>, <principal>, <role id variable>), the name a redeployment finds again.
+    [GeneratedRegex(@"^\[guid\(resourceId\('[^']+', parameters\('[^']+'\)\), (parameters\('[^']+'\)|resourceId\('[^']+', parameters\('[^']+'\)\)), variables\('[A-Za-z]+RoleIds?'\)(\[copyIndex\(\)\])?\)\]$")]
+    private static partial Regex ScopePrincipalRoleGuid();
 }

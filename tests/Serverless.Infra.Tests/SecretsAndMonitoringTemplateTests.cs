@@ -20,20 +20,39 @@ public sealed class SecretsAndMonitoringTemplateTests(InfraFixture infra)
 
     [Theory]
     [MemberData(nameof(Choices))]
-    public void AppSettings_ApiKey_IsAKeyVaultReference(DeploymentChoice choice)
+    public void AppSettings_ApiKeys_AreOneKeyVaultReferencePerNamedKey(DeploymentChoice choice)
     {
         DeploymentSnapshot snapshot = infra.Snapshot(choice);
         string vault = (string)snapshot.Single("Microsoft.KeyVault/vaults")["name"]!;
-        Assert.Equal($"@Microsoft.KeyVault(VaultName={vault};SecretName=serverless-api-key)", snapshot.AppSettings()["Serverless__ApiKey"]);
+        var keySettings = snapshot.AppSettings()
+            .Where(s => s.Key.StartsWith("Serverless__ApiKey", StringComparison.Ordinal))
+            .OrderBy(s => s.Key, StringComparer.Ordinal)
+            .ToList();
+
+        var expected = choice.ApiKeyNames
+            .Select(n => new KeyValuePair<string, string>($"Serverless__ApiKeys__{n}", $"@Microsoft.KeyVault(VaultName={vault};SecretName=api-key-{n})"))
+            .OrderBy(s => s.Key, StringComparer.Ordinal);
+        // Only named keys: the legacy single Serverless__ApiKey setting is not written.
+        Assert.Equal(expected, keySettings);
+    }
+
+    [Theory]
+    [MemberData(nameof(Choices))]
+    public void Outputs_ApiKeySecrets_PairEveryKeyNameWithItsSecret(DeploymentChoice choice)
+    {
+        // deploy.sh writes the secrets from this output, so it must name exactly the secrets the settings reference.
+        string pairs = (string)infra.Snapshot(choice).Outputs["API_KEY_SECRETS"]!;
+        Assert.Equal(string.Join(' ', choice.ApiKeyNames.Select(n => $"{n}=api-key-{n}")), pairs);
     }
 
     [Theory]
     [MemberData(nameof(Choices))]
     public void AppSettings_Secrets_AreNeverPlainValues(DeploymentChoice choice)
     {
-        string[] secretSettings = ["Serverless__ApiKey", "Spark__Databricks__Token", "Spark__Livy__Password"];
         var plain = infra.Snapshot(choice).AppSettings()
-            .Where(s => secretSettings.Contains(s.Key, StringComparer.Ordinal))
+            .Where(s => s.Key.StartsWith("Serverless__ApiKey", StringComparison.Ordinal)
+                || s.Key.EndsWith("__Token", StringComparison.Ordinal)
+                || s.Key.EndsWith("__Password", StringComparison.Ordinal))
             .Where(s => !s.Value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal))
             .Select(s => s.Key)
             .ToList();

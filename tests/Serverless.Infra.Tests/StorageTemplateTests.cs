@@ -1,18 +1,14 @@
 using System.Text.Json.Nodes;
-using Serverless.Durable.Storage;
 using Serverless.Infra.Tests.Bicep;
-using Serverless.Spark;
 
 namespace Serverless.Infra.Tests;
 
 [Collection(InfraCollection.Name)]
 public sealed class StorageTemplateTests(InfraFixture infra)
 {
-    /// <summary>The container Flex Consumption deploys from and Elastic Premium runs from; the app never reads it.</summary>
-    private const string DeploymentContainer = "app-package";
-
-    /// <summary>The container of deployed DAG files (fixed project-wide as Serverless__DagContainer's default).</summary>
-    private const string DagContainer = "dags";
+    // The containers that must exist before the app first runs, by the names the app uses by default
+    // (Serverless__DagContainer, Spark__DataContainer, the Spark layer's scripts container) and Flex's package container.
+    private static readonly string[] Containers = ["dags", "data", "deployment", "spark-scripts"];
 
     public static TheoryData<DeploymentChoice> Choices => new(DeploymentChoice.All);
 
@@ -35,24 +31,27 @@ public sealed class StorageTemplateTests(InfraFixture infra)
 
     [Theory]
     [MemberData(nameof(Choices))]
-    public void AppStorage_ContainersQueuesTables_AreExactlyTheNamesTheAppUses(DeploymentChoice choice)
+    public void AppStorage_Containers_AreExactlyTheOnesNeededBeforeTheAppRuns(DeploymentChoice choice)
     {
         DeploymentSnapshot snapshot = infra.Snapshot(choice);
         string account = (string)snapshot.AppStorageAccount["name"]!;
-        var hub = new TaskHubResourceNames(choice.TaskHub);
-
-        string[] expectedContainers = [.. hub.Containers, SparkResourceNames.DataContainer, SparkResourceNames.ScriptsContainer, DagContainer, DeploymentContainer];
-        string[] expectedTables = [.. hub.Tables, SparkResourceNames.JobsTable];
 
         Assert.Equal(
-            expectedContainers.Order(StringComparer.Ordinal),
+            Containers,
             snapshot.ChildNames("Microsoft.Storage/storageAccounts/blobServices/containers", account).Order(StringComparer.Ordinal));
-        Assert.Equal(
-            hub.Queues.Order(StringComparer.Ordinal),
-            snapshot.ChildNames("Microsoft.Storage/storageAccounts/queueServices/queues", account).Order(StringComparer.Ordinal));
-        Assert.Equal(
-            expectedTables.Order(StringComparer.Ordinal),
-            snapshot.ChildNames("Microsoft.Storage/storageAccounts/tableServices/tables", account).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Choices))]
+    public void AppStorage_TaskHub_IsLeftToTheDurableProvider(DeploymentChoice choice)
+    {
+        // The Durable Functions Azure Storage provider creates its queues, tables and lease containers itself.
+        DeploymentSnapshot snapshot = infra.Snapshot(choice);
+        Assert.Empty(snapshot.OfType("Microsoft.Storage/storageAccounts/queueServices/queues"));
+        Assert.Empty(snapshot.OfType("Microsoft.Storage/storageAccounts/tableServices/tables"));
+        Assert.DoesNotContain(
+            snapshot.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"),
+            c => ((string)c["name"]!).Contains(choice.TaskHub, StringComparison.OrdinalIgnoreCase));
     }
 
     [Theory]

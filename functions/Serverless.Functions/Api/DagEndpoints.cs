@@ -103,11 +103,7 @@ public static class DagEndpoints
             throw new ApiProblemException($"'to' ({to:O}) is before 'from' ({from:O}).");
         }
 
-        var maxActiveRuns = ApiJson.Int(body, "maxActiveRuns");
-        if (maxActiveRuns is < 1)
-        {
-            throw new ApiProblemException("'maxActiveRuns' must be at least 1.");
-        }
+        var maxActiveRuns = ApiJson.Int(body, "maxActiveRuns", 1, RequestLimits.MaxBackfillActiveRuns);
 
         var started = await runs.BackfillAsync(dagId, from, to, maxActiveRuns, context.RequestAborted).ConfigureAwait(false);
         var result = started.Select(s => new { id = s.RunId, created = s.Created, statusQueryGetUri = RunLinks.For(context.Request, s.RunId).StatusQueryGetUri }).ToList();

@@ -22,6 +22,7 @@ public static class RunEndpoints
             JsonObject o => (JsonObject)o.DeepClone(),
             var other => throw new ApiProblemException($"'params' must be an object of parameter values, not {ApiJson.Kind(other)}."),
         };
+        TriggerParamRanges.Check(runs.FindDag(dagId), parameters);
         var runId = ApiJson.String(body, "runId");
         if (runId is not null)
         {
@@ -127,7 +128,7 @@ public static class RunEndpoints
         {
             try
             {
-                using var document = JsonDocument.Parse(text);
+                using var document = StrictJson.ParseDocument(text);
                 payload = document.RootElement.Clone();
             }
             catch (JsonException e)

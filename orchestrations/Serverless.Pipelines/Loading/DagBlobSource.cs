@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Serverless.Pipelines.Validation;
 
 namespace Serverless.Pipelines.Loading;
 
@@ -23,7 +25,11 @@ public sealed class DagBlobSource
         this.prefix = prefix;
     }
 
-    /// <summary>Loads and validates every DAG blob, in blob name order. A missing container holds no DAGs.</summary>
+    /// <summary>
+    /// Loads and validates every DAG blob, in blob name order. A missing container holds no DAGs. A blob over
+    /// <see cref="DagDocumentLimits.MaxDocumentBytes"/> is not downloaded, and it or a blob gone before its download is a
+    /// result with that problem.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the listing and downloads.</param>
     /// <returns>One result per DAG blob.</returns>
     public async Task<IReadOnlyList<DagLoadResult>> LoadAsync(CancellationToken cancellationToken = default)
@@ -34,28 +40,49 @@ public sealed class DagBlobSource
         }
 
         var names = new List<string>();
+        var tooLarge = new Dictionary<string, long>(StringComparer.Ordinal);
         await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
         {
             if (DagFileLoader.IsDagFile(blob.Name) || blob.Name.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
             {
-                names.Add(blob.Name);
+                // The listing carries each length, so a blob over the limit is never downloaded.
+                if (blob.Properties.ContentLength is > DagDocumentLimits.MaxDocumentBytes and var length)
+                {
+                    tooLarge[blob.Name] = length;
+                }
+                else
+                {
+                    names.Add(blob.Name);
+                }
             }
         }
 
         var contents = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var unreadable = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(
             names,
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (name, token) =>
             {
-                var download = await container.GetBlobClient(name).DownloadContentAsync(token).ConfigureAwait(false);
-                contents[name] = download.Value.Content.ToString();
+                try
+                {
+                    var download = await container.GetBlobClient(name).DownloadContentAsync(token).ConfigureAwait(false);
+                    contents[name] = download.Value.Content.ToString();
+                }
+                catch (RequestFailedException error) when (error.Status == 404)
+                {
+                    // Deleted between the listing and the download: that blob's problem, not the container's.
+                    unreadable[name] = error.Message;
+                }
             }).ConfigureAwait(false);
 
         var results = names
+            .Concat(tooLarge.Keys)
             .Where(DagFileLoader.IsDagFile)
             .Order(StringComparer.Ordinal)
-            .Select(name => DagFileLoader.Load(contents[name], name, relative => contents.GetValueOrDefault(Resolve(name, relative))))
+            .Select(name => tooLarge.TryGetValue(name, out var length) ? DagFileLoader.TooLarge(name, length)
+                : unreadable.TryGetValue(name, out var why) ? new DagLoadResult(name, null, [new DagProblem(name, 0, 0, string.Empty, $"the blob could not be read: {why}")])
+                : DagFileLoader.Load(contents[name], name, relative => contents.GetValueOrDefault(Resolve(name, relative))))
             .ToList();
         return DuplicateDagIds.Report(results);
     }

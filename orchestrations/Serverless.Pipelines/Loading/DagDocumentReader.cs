@@ -131,14 +131,20 @@ internal sealed class DagDocumentReader
                 continue;
             }
 
-            result.Add(new DagParam
+            var param = new DagParam
             {
                 Name = name,
                 Type = Enum<DagParamType>(fields, "type", Join(paramPath, "type"), "parameter type") ?? DagParamType.String,
                 Default = fields.TryGetValue("default", out var defaultNode) ? ToJson(defaultNode) : null,
                 Required = Bool(fields, "required", Join(paramPath, "required")) ?? false,
                 Description = String(fields, "description", Join(paramPath, "description")),
-            });
+            };
+            if (DagParamRanges.Problem(param.Type, param.Default) is { } outOfRange)
+            {
+                Problem(fields["default"], Join(paramPath, "default"), outOfRange);
+            }
+
+            result.Add(param);
         }
 
         return result;
@@ -218,7 +224,7 @@ internal sealed class DagDocumentReader
         var text = readRelativeFile(sqlFile);
         if (text is null)
         {
-            problems.Add(map.Problem(path, $"SQL file '{sqlFile}' was not found next to the DAG file"));
+            problems.Add(map.Problem(path, $"SQL file '{sqlFile}' was not found next to the DAG file (or is larger than {DagDocumentLimits.MaxDocumentBytes} bytes, limit {nameof(DagDocumentLimits)}.{nameof(DagDocumentLimits.MaxDocumentBytes)})"));
         }
 
         return text;
@@ -495,21 +501,44 @@ internal sealed class DagDocumentReader
         }
 
         var styles = DateTimeStyles.AllowWhiteSpaces;
+        DateTimeOffset? value = null;
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, styles | DateTimeStyles.AssumeUniversal, out var withOffset)
             && (text.EndsWith('Z') || text.EndsWith('z') || HasOffset(text)))
         {
-            return withOffset;
+            value = withOffset;
+        }
+        else if (DateTime.TryParseExact(text, ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"], CultureInfo.InvariantCulture, styles, out var local))
+        {
+            // The range is checked on the local time first: next to DateTime's ends the zone's offset would move the
+            // instant past them and the constructor would throw (9999-12-31 in a zone west of UTC).
+            if (local < DagDocumentLimits.EarliestDate.UtcDateTime || local > DagDocumentLimits.LatestDate.UtcDateTime)
+            {
+                Problem(fields[key], path, DateRangeProblem(text));
+                return null;
+            }
+
+            // A date without an offset is in the DAG's time zone, as Airflow reads a naive start_date.
+            value = new DateTimeOffset(local, zone.GetUtcOffset(local));
         }
 
-        if (DateTime.TryParseExact(text, ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"], CultureInfo.InvariantCulture, styles, out var local))
+        if (value is { } date)
         {
-            // A date without an offset is in the DAG's time zone, as Airflow reads a naive start_date.
-            return new DateTimeOffset(local, zone.GetUtcOffset(local));
+            if (DagDocumentLimits.IsWithinDateRange(date))
+            {
+                return date;
+            }
+
+            Problem(fields[key], path, DateRangeProblem(text));
+            return null;
         }
 
         Problem(fields[key], path, $"'{text}' is not a date (use yyyy-MM-dd or an ISO 8601 date-time)");
         return null;
     }
+
+    private static string DateRangeProblem(string text) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"'{text}' is outside the dates a DAG may name, {DagDocumentLimits.EarliestDate:yyyy-MM-dd} to {DagDocumentLimits.LatestDate:yyyy-MM-dd} (limits {nameof(DagDocumentLimits)}.{nameof(DagDocumentLimits.EarliestDate)} and {nameof(DagDocumentLimits.LatestDate)})");
 
     private static bool HasOffset(string text)
     {
@@ -607,10 +636,18 @@ internal sealed class DagDocumentReader
         _ => null,
     };
 
-    // YAML allows "+1", ".5" and "1." which JSON does not.
+    // YAML allows "+1", ".5", "1." and leading zeros ("007"), which JSON does not; JsonNode.Parse would throw on them.
     private static string NormalizeNumber(string text)
     {
         var value = text.TrimStart('+');
+        var sign = value.StartsWith('-') ? "-" : string.Empty;
+        var digits = value[sign.Length..];
+        if (digits.Length > 1 && digits[0] == '0' && char.IsAsciiDigit(digits[1]))
+        {
+            digits = digits.TrimStart('0');
+            value = sign + (digits.Length == 0 || !char.IsAsciiDigit(digits[0]) ? "0" + digits : digits);
+        }
+
         if (value.StartsWith('.') || value.StartsWith("-.", StringComparison.Ordinal))
         {
             value = value.Replace(".", "0.", StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Serverless.Pipelines.Validation;
 
@@ -62,10 +63,27 @@ public static class DagFileLoader
     public static async Task<DagLoadResult> LoadFileAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
+
+        // The length is checked before reading, so a huge file in the DAG folder costs nothing but this problem.
+        var length = new FileInfo(path).Length;
+        if (length > DagDocumentLimits.MaxDocumentBytes)
+        {
+            return TooLarge(Path.GetFileName(path), length);
+        }
+
         var content = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         return Load(content, Path.GetFileName(path), relative => ReadBeside(folder, relative));
     }
+
+    /// <summary>Gets the result for a DAG file over <see cref="DagDocumentLimits.MaxDocumentBytes"/>, which is not read.</summary>
+    /// <param name="fileName">The file or blob name.</param>
+    /// <param name="length">Its length in bytes.</param>
+    /// <returns>A result with no model and the one problem.</returns>
+    public static DagLoadResult TooLarge(string fileName, long length) => new(
+        fileName,
+        null,
+        [new DagProblem(fileName, 0, 0, string.Empty, string.Create(CultureInfo.InvariantCulture, $"the file is {length} bytes; a DAG file may have at most {DagDocumentLimits.MaxDocumentBytes} (limit {nameof(DagDocumentLimits)}.{nameof(DagDocumentLimits.MaxDocumentBytes)})"))]);
 
     private static string? ReadBeside(string folder, string relative)
     {
@@ -73,6 +91,12 @@ public static class DagFileLoader
 
         // sqlFile must stay inside the DAG folder: a DAG file is not a way to read arbitrary files of the host.
         if (!full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(full))
+        {
+            return null;
+        }
+
+        // A SQL file over the limit is left unread, like a missing one; the problem says both.
+        if (new FileInfo(full).Length > DagDocumentLimits.MaxDocumentBytes)
         {
             return null;
         }

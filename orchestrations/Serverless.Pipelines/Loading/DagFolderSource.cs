@@ -1,3 +1,5 @@
+using Serverless.Pipelines.Validation;
+
 namespace Serverless.Pipelines.Loading;
 
 /// <summary>Loads every DAG file (<c>*.yaml</c>, <c>*.yml</c>, <c>*.json</c>) directly in a local folder: how the local host finds its DAGs.</summary>
@@ -14,7 +16,10 @@ public sealed class DagFolderSource
     /// <summary>Gets the folder.</summary>
     public string Folder { get; }
 
-    /// <summary>Loads and validates every DAG file in the folder, in file name order. Two files declaring the same DAG id are both reported.</summary>
+    /// <summary>
+    /// Loads and validates every DAG file in the folder, in file name order. Two files declaring the same DAG id are both
+    /// reported; a file that is too large (<see cref="DagDocumentLimits"/>) or cannot be read is a result with that problem.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <returns>One result per file.</returns>
     public async Task<IReadOnlyList<DagLoadResult>> LoadAsync(CancellationToken cancellationToken = default)
@@ -26,7 +31,15 @@ public sealed class DagFolderSource
         var results = new List<DagLoadResult>(files.Count);
         foreach (var file in files)
         {
-            results.Add(await DagFileLoader.LoadFileAsync(file, cancellationToken).ConfigureAwait(false));
+            try
+            {
+                results.Add(await DagFileLoader.LoadFileAsync(file, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                // One unreadable file (removed mid-listing, locked, no permission) is that file's problem, not the folder's.
+                results.Add(new DagLoadResult(Path.GetFileName(file), null, [new DagProblem(Path.GetFileName(file), 0, 0, string.Empty, $"the file could not be read: {error.Message}")]));
+            }
         }
 
         return DuplicateDagIds.Report(results);

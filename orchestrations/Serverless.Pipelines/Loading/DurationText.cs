@@ -17,6 +17,21 @@ internal static partial class DurationText
         }
 
         text = text.Trim();
+        try
+        {
+            return TryParseTrimmed(text, out value);
+        }
+        catch (Exception error) when (error is OverflowException or ArgumentException)
+        {
+            // "1e300", "NaN", "99999999999d" or a sum past TimeSpan.MaxValue: not a duration, and no reason to throw.
+            value = default;
+            return false;
+        }
+    }
+
+    private static bool TryParseTrimmed(string text, out TimeSpan value)
+    {
+        value = default;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
         {
             value = TimeSpan.FromSeconds(seconds);

@@ -6,7 +6,11 @@ namespace Serverless.Pipelines.Loading;
 /// <summary>Parses JSON into <see cref="SourceNode"/>s; lines and columns come from token byte offsets.</summary>
 internal static class JsonSourceReader
 {
-    public static SourceNode? Read(string text, out (int Line, int Column, string Message)? error)
+    public static SourceNode? Read(string text, out (int Line, int Column, string Message)? error) =>
+        Read(text, DagDocumentLimits.ParseTimeBudget, out error);
+
+    /// <summary>Reads JSON under a given time budget; tests use a zero budget to see the budget refuse.</summary>
+    public static SourceNode? Read(string text, TimeSpan timeBudget, out (int Line, int Column, string Message)? error)
     {
         error = null;
         var bytes = Encoding.UTF8.GetBytes(text);
@@ -19,9 +23,22 @@ internal static class JsonSourceReader
             }
         }
 
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        // One level more than the limit, so the scan below sees the offending token and names the limit itself.
+        var reader = new Utf8JsonReader(
+            bytes,
+            new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = DagDocumentLimits.MaxDepth + 1 });
         try
         {
+            // The limits are checked on a copy of the reader (a struct: an independent cursor) before ReadValue,
+            // which recurses per level, sees the document.
+            var scan = reader;
+            if (Scan(ref scan, timeBudget) is { } refused)
+            {
+                var (line, column) = Position(refused.Offset, lineStarts);
+                error = (line, column, refused.Message);
+                return null;
+            }
+
             if (!reader.Read())
             {
                 error = (1, 1, "the file is empty");
@@ -35,6 +52,28 @@ internal static class JsonSourceReader
             error = ((int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, "JSON syntax error: " + ex.Message);
             return null;
         }
+    }
+
+    private static (long Offset, string Message)? Scan(ref Utf8JsonReader reader, TimeSpan timeBudget)
+    {
+        var budget = new DagDocumentBudget(timeBudget);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
+            {
+                continue;
+            }
+
+            // CurrentDepth counts the containers around a token, so the token's own level is one more.
+            var problem = (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray ? DagDocumentBudget.Depth(reader.CurrentDepth + 1) : null)
+                ?? budget.Spend(1);
+            if (problem is not null)
+            {
+                return (reader.TokenStartIndex, problem);
+            }
+        }
+
+        return null;
     }
 
     private static SourceNode ReadValue(ref Utf8JsonReader reader, List<int> lineStarts)

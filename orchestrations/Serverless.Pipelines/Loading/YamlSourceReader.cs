@@ -7,9 +7,20 @@ namespace Serverless.Pipelines.Loading;
 /// <summary>Parses YAML into <see cref="SourceNode"/>s, keeping YamlDotNet's marks as lines and columns.</summary>
 internal static partial class YamlSourceReader
 {
-    public static SourceNode? Read(string text, out (int Line, int Column, string Message)? error)
+    public static SourceNode? Read(string text, out (int Line, int Column, string Message)? error) =>
+        Read(text, DagDocumentLimits.ParseTimeBudget, out error);
+
+    /// <summary>Reads YAML under a given time budget; tests use a zero budget to see the budget refuse.</summary>
+    public static SourceNode? Read(string text, TimeSpan timeBudget, out (int Line, int Column, string Message)? error)
     {
-        error = null;
+        // The limits are checked on the event stream first: composing (and Convert below) recurse per level and
+        // repeat aliased nodes, so only a document within the limits may reach them.
+        error = YamlDocumentScan.Check(text, timeBudget);
+        if (error is not null)
+        {
+            return null;
+        }
+
         var stream = new YamlStream();
         try
         {
@@ -17,8 +28,7 @@ internal static partial class YamlSourceReader
         }
         catch (YamlException ex)
         {
-            var message = ex.InnerException is null ? ex.Message : ex.Message + " " + ex.InnerException.Message;
-            error = ((int)ex.Start.Line, (int)ex.Start.Column, "YAML syntax error: " + message);
+            error = SyntaxError(ex);
             return null;
         }
 
@@ -36,6 +46,13 @@ internal static partial class YamlSourceReader
         }
 
         return Convert(stream.Documents[0].RootNode);
+    }
+
+    /// <summary>Words a YamlDotNet error as a problem at its mark.</summary>
+    public static (int Line, int Column, string Message) SyntaxError(YamlException ex)
+    {
+        var message = ex.InnerException is null ? ex.Message : ex.Message + " " + ex.InnerException.Message;
+        return ((int)ex.Start.Line, (int)ex.Start.Column, "YAML syntax error: " + message);
     }
 
     private static SourceNode Convert(YamlNode node)

@@ -6,14 +6,24 @@ namespace Serverless.Pipelines.Scheduling;
 /// <summary>
 /// Run ids. They are table keys and blob path segments, so they hold only ASCII letters, digits, '-', '_' and '.'.
 /// A scheduled run's id is derived from its logical date alone (<c>scheduled-20240101T000000Z</c>), whether the
-/// scheduler or a backfill starts it: starting the same schedule point twice finds the existing run.
+/// scheduler or a backfill starts it: starting the same schedule point twice finds the existing run. A run id chosen
+/// by hand follows <see cref="ManualRunIds"/>, which keeps it from taking any derived id.
 /// </summary>
 public static partial class DagRunIds
 {
     /// <summary>The pattern every run id matches.</summary>
+    /// <remarks>Keep the repeat count in step with <see cref="ManualRunIds.MaxLength"/> (one less: the first character is outside it).</remarks>
     public const string RunIdPattern = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$";
 
-    private const string ScheduledPrefix = "scheduled-";
+    /// <summary>
+    /// The start of a scheduled run's id after the DAG id (<c>{dagId}__scheduled-{yyyyMMddTHHmmssZ}</c>): the form
+    /// scheduler and backfill share, reserved by <see cref="ManualRunIds"/>.
+    /// </summary>
+    public const string ScheduledPrefix = "scheduled-";
+
+    /// <summary>The separator between the DAG id and the rest of every id the service derives: <c>__</c>.</summary>
+    public const string DagSeparator = "__";
+
     private const string ManualPrefix = "manual-";
     private const string DateFormat = "yyyyMMdd'T'HHmmss'Z'";
 
@@ -24,9 +34,9 @@ public static partial class DagRunIds
         ScheduledPrefix + logicalDate.UtcDateTime.ToString(DateFormat, CultureInfo.InvariantCulture);
 
     /// <summary>Gets a run id for a run triggered by hand.</summary>
-    /// <param name="userGivenId">An id the caller chose (validated, used as is), or <see langword="null"/> for <c>manual-{guid}</c>.</param>
+    /// <param name="userGivenId">An id the caller chose (validated against <see cref="ManualRunIds"/>, used as is), or <see langword="null"/> for <c>manual-{guid}</c>.</param>
     /// <returns>The run id.</returns>
-    /// <exception cref="ArgumentException">The given id does not match <see cref="RunIdPattern"/> or uses the reserved <c>scheduled-</c> prefix.</exception>
+    /// <exception cref="ArgumentException">The given id is not in the <see cref="ManualRunIds"/> grammar: not a valid run id, or it takes a reserved form such as <c>{dagId}__scheduled-{timestamp}</c>.</exception>
     public static string Manual(string? userGivenId = null)
     {
         if (userGivenId is null)
@@ -34,9 +44,9 @@ public static partial class DagRunIds
             return ManualPrefix + Guid.NewGuid().ToString("N");
         }
 
-        return IsValid(userGivenId, out var error) && !userGivenId.StartsWith(ScheduledPrefix, StringComparison.Ordinal)
+        return ManualRunIds.IsValid(userGivenId, out var error)
             ? userGivenId
-            : throw new ArgumentException(error ?? $"run id '{userGivenId}' uses the prefix '{ScheduledPrefix}', which is reserved for scheduled runs", nameof(userGivenId));
+            : throw new ArgumentException(error, nameof(userGivenId));
     }
 
     /// <summary>Gets whether a run id is valid.</summary>

@@ -600,17 +600,19 @@ internal sealed class DagCheck
 
     private void CheckTemplate(DagTask task, string template, string path)
     {
-        if (!TemplateRenderer.TryParse(template, out var references, out var error))
+        // The renderer reports what it knows alone (syntax, filters, macros, unknown names), all of it, each with its
+        // line inside the template; the references only the DAG can resolve are checked here.
+        var check = TemplateRenderer.Check(template);
+        foreach (var problem in check.Problems)
         {
-            Add(path, "template error: " + error);
-            return;
+            Add(path, problem.ToString());
         }
 
-        foreach (var reference in references)
+        foreach (var reference in check.References)
         {
-            if (ReferenceProblem(task, reference) is { } problem)
+            if (!reference.IsGuarded && ReferenceProblem(task, reference) is { } problem)
             {
-                Add(path, $"unknown template reference '{{{{ {reference.Expression} }}}}': {problem}");
+                Add(path, new TemplateProblem(reference.Line, reference.Column, $"unknown template reference '{{{{ {reference.Expression} }}}}': {problem}").ToString());
             }
         }
     }
@@ -620,35 +622,45 @@ internal sealed class DagCheck
         var s = reference.Segments;
         switch (s[0])
         {
-            case var builtIn when s.Count == 1 && TemplateRenderer.BuiltInVariables.Contains(builtIn, StringComparer.Ordinal):
-                return null;
             case "params":
-                return s.Count != 2 ? "write params.NAME"
-                    : dag.FindParam(s[1]) is null ? $"no parameter '{s[1]}' is declared"
-                    : null;
+                // params alone is the whole mapping; params.NAME.more reads inside an object parameter.
+                return s.Count >= 2 && dag.FindParam(s[1]) is null ? $"no parameter '{s[1]}' is declared" : null;
             case "outputs":
-                if (s.Count != 3)
+                if (s.Count > 3)
                 {
                     return "write outputs.TASK.OUTPUT";
                 }
 
-                if (FindTask(s[1]) is not { } upstream)
+                return s.Count < 2 ? null : UpstreamProblem(task, s[1], s.Count == 3 ? s[2] : null);
+            case "tasks":
+                if (s.Count >= 3 && s[2] != "values")
                 {
-                    return $"no task '{s[1]}'";
+                    return "write tasks.TASK.values.NAME";
                 }
 
-                if (upstream.FindOutput(s[2]) is null)
-                {
-                    return $"task '{s[1]}' has no output '{s[2]}'";
-                }
-
-                return AncestorsOf(task.Id).Contains(s[1]) ? null : $"task '{s[1]}' is not upstream of '{task.Id}'";
-            case "item" when s.Count <= 2:
+                // The value names a task publishes are known only when it runs; the task itself must be upstream.
+                return s.Count < 2 ? null : UpstreamProblem(task, s[1], null);
+            case "item":
             case "map_index" when s.Count == 1:
                 return task.Expand is null ? $"'{s[0]}' exists only in tasks with 'expand'" : null;
             default:
-                return $"known variables are {string.Join(", ", TemplateRenderer.BuiltInVariables)}, params.NAME, outputs.TASK.OUTPUT, item, map_index";
+                return "map_index has no attributes";
         }
+    }
+
+    private string? UpstreamProblem(DagTask task, string upstreamId, string? output)
+    {
+        if (FindTask(upstreamId) is not { } upstream)
+        {
+            return $"no task '{upstreamId}'";
+        }
+
+        if (output is not null && upstream.FindOutput(output) is null)
+        {
+            return $"task '{upstreamId}' has no output '{output}'";
+        }
+
+        return AncestorsOf(task.Id).Contains(upstreamId) ? null : $"task '{upstreamId}' is not upstream of '{task.Id}'";
     }
 
     private void CheckCycles()

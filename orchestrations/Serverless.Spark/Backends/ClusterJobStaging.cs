@@ -49,7 +49,11 @@ internal sealed class ClusterJobStaging
                 spec.ClassName,
                 spec.Args,
                 [.. spec.PyFiles.Select(this.FilePath)],
-                [.. spec.Jars.Select(this.FilePath)]);
+                [.. spec.Jars.Select(this.FilePath)])
+            {
+                Files = [.. spec.Files.Select(this.FilePath)],
+                Archives = [.. spec.Archives.Select(this.ArchivePath)],
+            };
         }
 
         BlobContainerClient scripts = this.account.Blobs.GetBlobContainerClient(SparkResourceNames.ScriptsContainer);
@@ -71,7 +75,11 @@ internal sealed class ClusterJobStaging
             null,
             [this.ClusterPath(DataLocation.Parse($"{SparkResourceNames.ScriptsContainer}/{specName}", endpoint))],
             [],
-            [.. spec.Jars.Select(this.FilePath)]);
+            [.. spec.Jars.Select(this.FilePath)])
+        {
+            Files = [.. spec.Files.Select(this.FilePath)],
+            Archives = [.. spec.Archives.Select(this.ArchivePath)],
+        };
     }
 
     /// <summary>Returns the spec as the runner reads it: locations as cluster URIs.</summary>
@@ -101,6 +109,12 @@ internal sealed class ClusterJobStaging
         return ($"runner/sql_runner-{hash}.py", content);
     }
 
+    // Spark names an extracted archive after a `#alias` suffix; the alias is not part of the blob path.
+    private string ArchivePath(string archive) =>
+        archive.IndexOf('#', StringComparison.Ordinal) is int hash and >= 0
+            ? this.FilePath(archive[..hash]) + archive[hash..]
+            : this.FilePath(archive);
+
     private string FilePath(string file) =>
         file.Contains("://", StringComparison.Ordinal) || file.StartsWith("dbfs:", StringComparison.Ordinal)
             ? file
@@ -115,6 +129,12 @@ internal sealed class ClusterJobStaging
 /// <param name="Jars">Extra JARs.</param>
 internal sealed record ClusterProgram(string File, string? ClassName, IReadOnlyList<string> Args, IReadOnlyList<string> PyFiles, IReadOnlyList<string> Jars)
 {
+    /// <summary>Gets the files placed in each executor's working folder.</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+
+    /// <summary>Gets the archives extracted into each executor's working folder.</summary>
+    public IReadOnlyList<string> Archives { get; init; } = [];
+
     /// <summary>Gets the JSON array of a list.</summary>
     /// <param name="values">The values.</param>
     /// <returns>The array.</returns>

@@ -31,6 +31,18 @@ public sealed record SparkJobSpec(string Name, SparkJobKind Kind)
     /// <summary>Gets extra JARs on the class path.</summary>
     public IReadOnlyList<string> Jars { get; init; } = [];
 
+    /// <summary>Gets extra files placed in the working folder of each executor (Livy, Synapse: <c>files</c>).</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+
+    /// <summary>Gets archives extracted into the working folder of each executor (Livy, Synapse: <c>archives</c>).</summary>
+    public IReadOnlyList<string> Archives { get; init; } = [];
+
+    /// <summary>Gets the user the job runs as (Livy <c>proxyUser</c>; needs impersonation rights on the cluster).</summary>
+    public string? ProxyUser { get; init; }
+
+    /// <summary>Gets the YARN queue the job is submitted to (Livy <c>queue</c>).</summary>
+    public string? Queue { get; init; }
+
     /// <summary>Gets the named outputs.</summary>
     public IReadOnlyList<SparkJobOutput> Outputs { get; init; } = [];
 

@@ -56,4 +56,10 @@ internal sealed class SparkJobRecord : ITableEntity
 
     /// <summary>Gets or sets the last log lines as JSON.</summary>
     public string? LogTailJson { get; set; }
+
+    /// <summary>
+    /// Gets or sets the final status of a cluster job as JSON (a <see cref="Jobs.SparkJobStatus"/>), written the first
+    /// time a final state is seen and never replaced, so later reads cannot downgrade it.
+    /// </summary>
+    public string? FinalStatusJson { get; set; }
 }

@@ -114,10 +114,8 @@ public sealed class InfraFixture : IAsyncLifetime
             using '{template}'
 
             param environmentName = 'test'
-            param hostingPlan = '{choice.HostingPlan}'
-            param sparkBackend = '{choice.SparkBackend}'
-            param taskHub = '{choice.TaskHub}'
             param deployerPrincipalId = '{DeployerPrincipalId}'
+            {choice.BicepParams()}
 
             """);
         await File.WriteAllTextAsync(paramFile, content);

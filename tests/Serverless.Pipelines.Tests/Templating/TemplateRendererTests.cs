@@ -62,4 +62,41 @@ public sealed class TemplateRendererTests
     {
         Assert.Throws<TemplateException>(() => TemplateRenderer.Render(template, Context));
     }
+
+    [Theory]
+    [InlineData("{{ params.min_delay-1 }} {{ params.min_delay * 2 }}", "149 300")]
+    [InlineData("{{ outputs['extract'].flights == outputs.extract.flights }}", "true")]
+    [InlineData("{{ tasks.count.values.n }} {{ tasks.count.values.day | default('none') }}", "27 none")]
+    [InlineData("{% if params.on and params.min_delay > 100 %}long{% else %}short{% endif %}", "long")]
+    [InlineData("{% for s in params.symbols %}'{{ s }}'{{ ', ' if not loop.last else '' }}{% endfor %}", "'A', 'B'")]
+    [InlineData("  {{- ds -}}  \n", "2024-03-05")]
+    [InlineData("a\n{%- if true %} b {% endif -%}\nc", "a b c")]
+    [InlineData("{#- dropped -#} x {%- raw %} {{ kept }}{% endraw %}", "x {{ kept }}")]
+    [InlineData("{% set n = params.symbols | length %}{{ n }} {{ params.origin | lower }} {{ 'phl' | upper }}", "2 phl PHL")]
+    [InlineData("{{ params.symbols | first }}{{ params.symbols | last }} {{ -3 | abs }} {{ '  x  ' | trim }}", "AB 3 x")]
+    [InlineData("{{ 'B' in params.symbols }} {{ 'Z' not in params.symbols }} {{ 'HL' in params.origin }}", "true true true")]
+    [InlineData("{{ logical_date.strftime('%d/%m/%Y') }} {{ data_interval_end.day }}", "05/03/2024 6")]
+    [InlineData("{% for k, v in {'a': 1, 'b': 2}.items() %}{{ k }}={{ v }};{% endfor %}", "a=1;b=2;")]
+    [InlineData("{% for i in range(5) if i is odd %}{{ i }}{% endfor %}", "13")]
+    [InlineData("{{ run_id ~ '/' ~ map_index | default(0) }}", "scheduled-20240305T000000Z/0")]
+    public void Render_JinjaSubset_Renders(string template, string expected)
+    {
+        var context = Context with { TaskValues = new Dictionary<string, JsonNode?> { ["count.n"] = 27 } };
+
+        Assert.Equal(expected, TemplateRenderer.Render(template, context));
+    }
+
+    [Theory]
+    [InlineData("{{ params.origin + 1 }}", "unsupported operand types for +: string and int")]
+    [InlineData("{% if params.missing %}x{% endif %}", "'{{ params.missing }}' has no value in this run")]
+    [InlineData("{{ macros.nope(ds) }}", "'{{ macros.nope }}' has no value in this run")]
+    [InlineData("{{ 1 // 0 }}", "division by zero")]
+    [InlineData("{{ 'x' if false }}", "the inline if was false and has no else")]
+    public void Render_RunTimeError_SaysWhy(string template, string message)
+    {
+        var error = Assert.Throws<TemplateException>(() => TemplateRenderer.Render(template, Context));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, error.Line);
+    }
 }

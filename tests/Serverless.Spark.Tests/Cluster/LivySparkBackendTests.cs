@@ -7,6 +7,7 @@ using Serverless.Spark.Hosting;
 using Serverless.Spark.Http;
 using Serverless.Spark.Jobs;
 using Serverless.Spark.Tests.Support;
+using Serverless.Spark.Tests.Support.Fakes;
 using Serverless.Storage.Connection;
 using Serverless.Testing;
 
@@ -17,7 +18,7 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
 {
     private const string Password = "s3cret-Livy-pw";
     private readonly StorageAccount account;
-    private readonly FakeLivy livy = new();
+    private FakeLivy livy = new();
     private FakeClusterServer server = null!;
     private LivySparkBackend backend = null!;
 
@@ -27,7 +28,7 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        this.server = await FakeClusterServer.StartAsync(this.livy.Handle);
+        this.server = await FakeClusterServer.StartAsync(r => this.livy.Handle(r));
         this.backend = this.CreateBackend();
     }
 
@@ -51,6 +52,7 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
         Assert.Equal($"abfss://spark-scripts@devstoreaccount1.dfs.core.windows.net/jobs/{SparkIdempotencyKey.Hash(key)}/spec.json", specUri);
         Assert.Equal("2g", body["driverMemory"]!.ToString());
         Assert.Equal(3, body["numExecutors"]!.GetValue<int>());
+        Assert.Null(body["executorMemory"]);
         Assert.Equal("4", body["conf"]!["spark.sql.shuffle.partitions"]!.ToString());
         Assert.Equal("livy", handle.Backend);
         Assert.Equal("101", handle.JobId);
@@ -64,28 +66,51 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartJobAsync_ProxyUserQueueFilesAndArchives_AreSentAsLivyFields()
+    {
+        var spec = new SparkJobSpec("etl", SparkJobKind.PySpark)
+        {
+            File = "data/jobs/etl.py",
+            PyFiles = ["data/jobs/lib.zip"],
+            Files = ["data/jobs/settings.json"],
+            Archives = ["data/jobs/env.tar.gz#env"],
+            ProxyUser = "etl-user",
+            Queue = "batch",
+        };
+
+        await this.backend.StartJobAsync(spec, AzuriteFixture.UniqueName("k"));
+
+        JsonObject body = Assert.Single(this.server.Matching("POST", "/batches")).Json;
+        Assert.Equal("etl-user", body["proxyUser"]!.ToString());
+        Assert.Equal("batch", body["queue"]!.ToString());
+        Assert.Equal(["abfss://data@devstoreaccount1.dfs.core.windows.net/jobs/lib.zip"], body["pyFiles"]!.AsArray().Select(f => f!.ToString()));
+        Assert.Equal(["abfss://data@devstoreaccount1.dfs.core.windows.net/jobs/settings.json"], body["files"]!.AsArray().Select(f => f!.ToString()));
+        Assert.Equal(["abfss://data@devstoreaccount1.dfs.core.windows.net/jobs/env.tar.gz#env"], body["archives"]!.AsArray().Select(f => f!.ToString()));
+    }
+
+    [Fact]
     public async Task GetStatusAsync_FullSequence_MapsEveryLivyStateUntilSuccess()
     {
-        this.livy.States = ["starting", "recovering", "idle", "running", "busy", "shutting_down", "success"];
+        this.livy.States = ["recovering", "idle", "running", "busy", "shutting_down", "success"];
         SparkJobHandle handle = await this.backend.StartJobAsync(SqlSpec(), AzuriteFixture.UniqueName("k"));
 
         var states = new List<SparkJobState>();
-        for (int i = 0; i < 7; i++)
+        for (int i = 0; i < 6; i++)
         {
             states.Add((await this.backend.GetStatusAsync(handle)).State);
         }
 
         Assert.Equal(
-            [SparkJobState.Pending, SparkJobState.Pending, SparkJobState.Running, SparkJobState.Running, SparkJobState.Running, SparkJobState.Running, SparkJobState.Succeeded],
+            [SparkJobState.Pending, SparkJobState.Running, SparkJobState.Running, SparkJobState.Running, SparkJobState.Running, SparkJobState.Succeeded],
             states);
-        Assert.All(this.server.Matching("GET", "/batches/"), r => Assert.Equal($"/batches/{handle.JobId}", r.Path));
+        Assert.All(this.server.Matching("GET", "/batches/"), r => Assert.StartsWith($"/batches/{handle.JobId}", r.Path, StringComparison.Ordinal));
     }
 
     [Theory]
     [InlineData("dead", SparkJobState.Failed)]
     [InlineData("error", SparkJobState.Failed)]
     [InlineData("killed", SparkJobState.Cancelled)]
-    public async Task GetStatusAsync_TerminalFailureState_IsMapped(string livyState, SparkJobState expected)
+    public async Task GetStatusAsync_TerminalFailureState_IsMappedWithTheLogTailFromTheLogEndpoint(string livyState, SparkJobState expected)
     {
         this.livy.States = ["running", livyState];
         SparkJobHandle handle = await this.backend.StartJobAsync(SqlSpec(), AzuriteFixture.UniqueName("k"));
@@ -94,7 +119,26 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
         SparkJobStatus status = await this.backend.GetStatusAsync(handle);
 
         Assert.Equal(expected, status.State);
-        Assert.Contains($"state {livyState}", status.LogTail);
+        Assert.Equal(livyState, status.ClusterState);
+
+        // The batch view holds 10 lines; the log endpoint gives the 31 the batch has (30 + the state line).
+        Assert.Equal(31, status.LogTail.Count);
+        Assert.Equal("stdout: line 1", status.LogTail[0]);
+        Assert.Equal($"state {livyState}", status.LogTail[^1]);
+        Assert.Equal($"/batches/{handle.JobId}/log?size=100", this.server.Matching("GET", $"/batches/{handle.JobId}/log").Single().PathAndQuery);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_RunningBatch_CarriesAppIdDriverLogAndSparkUiLinks()
+    {
+        SparkJobHandle handle = await this.backend.StartJobAsync(SqlSpec(), AzuriteFixture.UniqueName("k"));
+
+        SparkJobStatus status = await this.backend.GetStatusAsync(handle);
+
+        Assert.Equal(SparkJobState.Running, status.State);
+        Assert.Equal("application_1700000000000_0101", status.AppId);
+        Assert.Equal(new Uri("http://worker1:8042/node/containerlogs/container_101_01/livy"), status.DriverLogUrl);
+        Assert.Equal(new Uri("http://headnode:8088/proxy/application_1700000000000_0101/"), status.SparkUiUrl);
     }
 
     [Fact]
@@ -107,14 +151,47 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
         SparkJobStatus later = await this.backend.GetStatusAsync(handle);
 
         RecordedRequest delete = Assert.Single(this.server.Matching("DELETE", "/batches/"));
-        Assert.Equal($"/batches/{handle.JobId}", delete.Path);
+        Assert.Equal($"/batches/{handle.JobId}", delete.PathAndQuery);
         Assert.Equal("serverless", delete.Headers["X-Requested-By"]);
         Assert.Equal(SparkJobState.Cancelled, cancelled.State);
         Assert.Equal(SparkJobState.Cancelled, later.State);
     }
 
     [Fact]
-    public async Task GetStatusAsync_BatchLivyForgot_ReportsLost()
+    public async Task CancelJobAsync_SucceededBatch_LeavesItSucceededAndSendsNoDelete()
+    {
+        SparkJobHandle handle = await this.backend.StartJobAsync(SqlSpec(), AzuriteFixture.UniqueName("k"));
+        await this.PollUntilFinalAsync(handle);
+
+        SparkJobStatus afterCancel = await this.backend.CancelJobAsync(handle);
+        SparkJobStatus later = await this.backend.GetStatusAsync(handle);
+
+        Assert.Empty(this.server.Matching("DELETE", "/batches/"));
+        Assert.Equal(SparkJobState.Succeeded, afterCancel.State);
+        Assert.Equal(SparkJobState.Succeeded, later.State);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_SucceededBatchExpiredAfterStateRetain_StillReportsSucceeded()
+    {
+        SparkJobHandle handle = await this.backend.StartJobAsync(SqlSpec(), AzuriteFixture.UniqueName("k"));
+        SparkJobStatus first = await this.PollUntilFinalAsync(handle);
+
+        // Livy forgets the finished batch after livy.server.session.state-retain.sec (600 s by default).
+        this.livy.Advance(TimeSpan.FromSeconds(601));
+        int requestsBefore = this.server.Requests.Count;
+        SparkJobStatus later = await this.CreateBackend().GetStatusAsync(handle);
+
+        Assert.Equal(SparkJobState.Succeeded, first.State);
+        Assert.Equal(SparkJobState.Succeeded, later.State);
+        Assert.Equal(first.LogTail, later.LogTail);
+        Assert.Equal(first.AppId, later.AppId);
+        Assert.Equal(requestsBefore, this.server.Requests.Count);
+        Assert.Equal(404, this.livy.Handle(new RecordedRequest("GET", $"/batches/{handle.JobId}", string.Empty, new Dictionary<string, string>(), string.Empty, DateTimeOffset.UtcNow)).Status);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_BatchLivyForgotBeforeAnyPollSawItEnd_ReportsLost()
     {
         SparkJobHandle handle = await this.backend.StartJobAsync(SqlSpec(), AzuriteFixture.UniqueName("k"));
         this.livy.Forget(int.Parse(handle.JobId, System.Globalization.CultureInfo.InvariantCulture));
@@ -150,7 +227,7 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
         Assert.Equal(2, gets.Count);
         Assert.True(gets[1].At - gets[0].At >= TimeSpan.FromMilliseconds(900), $"retried after {(gets[1].At - gets[0].At).TotalMilliseconds} ms");
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900));
-        Assert.Equal(SparkJobState.Pending, status.State);
+        Assert.Equal(SparkJobState.Running, status.State);
     }
 
     [Fact]
@@ -166,6 +243,30 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartJobAsync_TooManySessions400_IsRetriedAndCreatesOneBatch()
+    {
+        this.livy.RejectPosts = 2;
+
+        SparkJobHandle handle = await this.backend.StartJobAsync(SqlSpec(), AzuriteFixture.UniqueName("k"));
+
+        Assert.Equal(3, this.server.Matching("POST", "/batches").Count);
+        Assert.Equal(1, this.livy.Created);
+        Assert.Equal("101", handle.JobId);
+    }
+
+    [Fact]
+    public async Task StartJobAsync_TooManySessionsEveryTime_FailsAfterTheRetriesWithLivysMessage()
+    {
+        this.livy.RejectPosts = 100;
+
+        var error = await Assert.ThrowsAsync<SparkBackendException>(() => this.CreateBackend(retries: 2).StartJobAsync(SqlSpec(), AzuriteFixture.UniqueName("k")));
+
+        Assert.Equal(3, this.server.Matching("POST", "/batches").Count);
+        Assert.Contains("too many sessions", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, this.livy.Created);
+    }
+
+    [Fact]
     public async Task GetStatusAsync_503Once_IsRetried()
     {
         SparkJobHandle handle = await this.backend.StartJobAsync(SqlSpec(), AzuriteFixture.UniqueName("k"));
@@ -174,56 +275,107 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
         SparkJobStatus status = await this.backend.GetStatusAsync(handle);
 
         Assert.Equal(2, this.server.Matching("GET", "/batches/").Count);
-        Assert.Equal(SparkJobState.Pending, status.State);
+        Assert.Equal(SparkJobState.Running, status.State);
     }
 
     [Fact]
-    public async Task StartJobAsync_500OnSubmit_IsNotRetriedAndTheNextSubmitChecksBeforePostingAgain()
+    public async Task StartJobAsync_500OnSubmit_IsNotRetriedAndTheNextSubmitLooksTheBatchUpByNameBeforePostingAgain()
     {
         string key = AzuriteFixture.UniqueName("k");
+        string name = LivyBatchProtocol.BatchName(SqlSpec(), key);
         this.server.Faults.Enqueue(("POST", "/batches", new FakeResponse(500, new JsonObject { ["msg"] = "boom" })));
 
         var error = await Assert.ThrowsAsync<SparkBackendException>(() => this.backend.StartJobAsync(SqlSpec(), key));
         SparkJobHandle handle = await this.backend.StartJobAsync(SqlSpec(), key);
 
         Assert.Equal(System.Net.HttpStatusCode.InternalServerError, error.Status);
-        Assert.Equal(["POST /batches", "GET /batches?from=0&size=200", "POST /batches"], this.server.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
+        Assert.Equal(["POST /batches", "GET /version", $"GET /batches/{name}", "POST /batches"], this.server.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
         Assert.Equal(1, this.livy.Created);
         Assert.Equal("101", handle.JobId);
+    }
+
+    [Fact]
+    public async Task StartJobAsync_400OnSubmit_LetsTheNextSubmitPostAgainWithoutALookup()
+    {
+        string key = AzuriteFixture.UniqueName("k");
+        this.server.Faults.Enqueue(("POST", "/batches", new FakeResponse(400, new JsonObject { ["msg"] = "Rejected, Reason: file is required" })));
+
+        await Assert.ThrowsAsync<SparkBackendException>(() => this.backend.StartJobAsync(SqlSpec(), key));
+        await this.backend.StartJobAsync(SqlSpec(), key);
+
+        Assert.Equal(["POST /batches", "POST /batches"], this.server.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
     }
 
     [Fact]
     public async Task StartJobAsync_CrashAfterLivyCreatedTheBatch_RecoversTheBatchByNameWithoutASecondPost()
     {
         string key = AzuriteFixture.UniqueName("k");
+        string name = LivyBatchProtocol.BatchName(SqlSpec(), key);
 
-        // Livy creates the batch but the answer never arrives (the process dies or the connection drops).
-        var created = new TaskCompletionSource();
-        var hanging = await FakeClusterServer.StartAsync(r =>
-        {
-            if (r.Method == "POST")
-            {
-                this.livy.Handle(r);
-                created.TrySetResult();
-                return new FakeResponse(201) { Delay = TimeSpan.FromSeconds(30) };
-            }
+        await using FakeClusterServer hanging = await this.HangingAfterCreateAsync(out Task created);
+        await Assert.ThrowsAnyAsync<Exception>(() => this.CreateBackend(hanging.BaseUri).StartJobAsync(SqlSpec(), key));
+        await created;
 
-            return this.livy.Handle(r);
-        });
-        await using (hanging)
-        {
-            LivySparkBackend crashing = this.CreateBackend(hanging.BaseUri);
-            await Assert.ThrowsAnyAsync<Exception>(() => crashing.StartJobAsync(SqlSpec(), key));
-            await created.Task;
+        SparkJobHandle recovered = await this.CreateBackend(hanging.BaseUri).StartJobAsync(SqlSpec(), key);
 
-            SparkJobHandle recovered = await this.CreateBackend(hanging.BaseUri).StartJobAsync(SqlSpec(), key);
+        Assert.Single(hanging.Matching("POST", "/batches"));
 
-            Assert.Single(hanging.Matching("POST", "/batches"));
-            Assert.Single(hanging.Requests, r => r.Method == "GET" && r.Query.StartsWith("?from=0", StringComparison.Ordinal));
-            Assert.Equal("101", recovered.JobId);
-            Assert.Equal(1, this.livy.Created);
-        }
+        // Livy 0.6+ reads a batch by name: one call, not a walk through the list.
+        Assert.Single(hanging.Requests, r => r.Method == "GET" && r.Path == $"/batches/{name}");
+        Assert.DoesNotContain(hanging.Requests, r => r.Method == "GET" && r.Path == "/batches");
+        Assert.Equal("101", recovered.JobId);
+        Assert.Equal(1, this.livy.Created);
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("0.5.0-incubating")]
+    public async Task StartJobAsync_Livy05CrashAfterLivyCreatedTheBatch_RefusesToSubmitTwice(string? configuredVersion)
+    {
+        this.livy = new FakeLivy("0.5.0-incubating");
+        string key = AzuriteFixture.UniqueName("k");
+
+        await using FakeClusterServer hanging = await this.HangingAfterCreateAsync(out Task created);
+        await Assert.ThrowsAnyAsync<Exception>(() => this.CreateBackend(hanging.BaseUri, version: configuredVersion).StartJobAsync(SqlSpec(), key));
+        await created;
+
+        var error = await Assert.ThrowsAsync<SparkBackendException>(() => this.CreateBackend(hanging.BaseUri, version: configuredVersion).StartJobAsync(SqlSpec(), key));
+
+        Assert.Single(hanging.Matching("POST", "/batches"));
+        Assert.Equal(1, this.livy.Created);
+        Assert.Contains("before 0.6", error.Message, StringComparison.Ordinal);
+        Assert.Contains("new key", error.Message, StringComparison.Ordinal);
+
+        // The version is probed only when it is not configured.
+        Assert.Equal(configuredVersion is null ? 1 : 0, hanging.Matching("GET", "/version").Count);
+    }
+
+    [Fact]
+    public async Task StartJobAsync_DuplicateName400_AdoptsTheBatchOfThatName()
+    {
+        // Another host of the same task posted first (its record write raced ours): Livy 0.6+ refuses the second name.
+        string key = AzuriteFixture.UniqueName("k");
+        int existing = this.livy.CreateBatch(LivyBatchProtocol.BatchName(SqlSpec(), key));
+
+        SparkJobHandle handle = await this.backend.StartJobAsync(SqlSpec(), key);
+
+        Assert.Equal(existing.ToString(System.Globalization.CultureInfo.InvariantCulture), handle.JobId);
+        Assert.Single(this.server.Matching("POST", "/batches"));
+        Assert.Equal(1, this.livy.Created);
+        Assert.Equal(handle, await this.CreateBackend().StartJobAsync(SqlSpec(), key));
+    }
+
+    [Theory]
+    [InlineData("0.5.0-incubating", false)]
+    [InlineData("0.5.0", false)]
+    [InlineData("0.6.0-incubating", true)]
+    [InlineData("0.7.1-incubating", true)]
+    [InlineData("0.9.0-incubating", true)]
+    [InlineData("1.0.0", true)]
+    [InlineData("unknown", false)]
+    [InlineData("", false)]
+    public void HasBatchNames_Version_IsTrueFrom06(string version, bool expected) =>
+        Assert.Equal(expected, LivyBatchProtocol.HasBatchNames(version));
 
     [Fact]
     public async Task Secrets_ServerEchoesCredentials_NeverAppearInStatusExceptionOrRecord()
@@ -231,14 +383,17 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
         string key = AzuriteFixture.UniqueName("k");
         this.server.Faults.Enqueue(("POST", "/batches", new FakeResponse(400, new JsonObject { ["msg"] = $"bad request from {BasicAuth} password={Password}" })));
         var error = await Assert.ThrowsAsync<SparkBackendException>(() => this.backend.StartJobAsync(SqlSpec(), key));
-        this.livy.Extra = _ => new JsonObject { ["log"] = new JsonArray($"using password {Password}") };
+        this.livy.ExtraLogLine = $"using password {Password}";
         SparkJobHandle handle = await this.backend.StartJobAsync(SqlSpec(), key);
-        SparkJobStatus status = await this.backend.GetStatusAsync(handle);
+        SparkJobStatus running = await this.backend.GetStatusAsync(handle);
+        SparkJobStatus done = await this.backend.GetStatusAsync(handle);
 
         TableEntity record = (await this.account.Tables.GetTableClient(SparkResourceNames.JobsTable).GetEntityAsync<TableEntity>("livy", key)).Value;
-        string everything = string.Join("\n", [error.Message, error.ToString(), status.Message, .. status.LogTail, .. record.Select(p => p.Value?.ToString())]);
+        string everything = string.Join("\n", [error.Message, error.ToString(), running.Message, .. running.LogTail, done.Message, .. done.LogTail, .. record.Select(p => p.Value?.ToString())]);
 
+        Assert.Equal(SparkJobState.Succeeded, done.State);
         Assert.Contains("***", error.Message, StringComparison.Ordinal);
+        Assert.Contains("using password ***", done.LogTail);
         Assert.DoesNotContain(Password, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(BasicAuth["Basic ".Length..], everything, StringComparison.Ordinal);
     }
@@ -250,9 +405,49 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
         Outputs = [new SparkJobOutput("x", "data/out/x", SparkDataFormat.Parquet)],
     };
 
-    private LivySparkBackend CreateBackend(Uri? endpoint = null) => new(
+    private async Task<SparkJobStatus> PollUntilFinalAsync(SparkJobHandle handle)
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            SparkJobStatus status = await this.backend.GetStatusAsync(handle);
+            if (status.IsTerminal)
+            {
+                return status;
+            }
+        }
+
+        throw new TimeoutException($"Batch {handle.JobId} did not finish within 20 polls.");
+    }
+
+    /// <summary>A server in front of the fake where Livy creates the batch but its answer never arrives (the process dies or the connection drops).</summary>
+    private Task<FakeClusterServer> HangingAfterCreateAsync(out Task created)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        created = signal.Task;
+        return FakeClusterServer.StartAsync(r =>
+        {
+            if (r.Method == "POST" && !signal.Task.IsCompleted)
+            {
+                this.livy.Handle(r);
+                signal.TrySetResult();
+                return new FakeResponse(201) { Delay = TimeSpan.FromSeconds(30) };
+            }
+
+            return this.livy.Handle(r);
+        });
+    }
+
+    private LivySparkBackend CreateBackend(Uri? endpoint = null, string? version = null, int retries = 5) => new(
         SparkHttp.Create(SparkHttpClientNames.Livy),
         this.account,
-        new LivySparkOptions { Endpoint = endpoint ?? this.server.BaseUri, UserName = "admin", Password = Password },
+        new LivySparkOptions
+        {
+            Endpoint = endpoint ?? this.server.BaseUri,
+            UserName = "admin",
+            Password = Password,
+            ServerVersion = version,
+            RejectedSubmitRetries = retries,
+            RejectedSubmitRetryDelay = TimeSpan.FromMilliseconds(10),
+        },
         new SparkOptions().ClusterPathTemplate);
 }

@@ -1,4 +1,3 @@
-using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Spark.Hosting;
 using Serverless.Spark.Http;
@@ -22,19 +21,4 @@ internal static class SparkHttp
         services.AddHttpClient(name).AddSparkResilience(Fast);
         return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>().CreateClient(name);
     }
-}
-
-/// <summary>A credential that hands out a fixed token and records the scopes asked for.</summary>
-internal sealed class FakeTokenCredential(string token) : TokenCredential
-{
-    public List<string> Scopes { get; } = [];
-
-    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-    {
-        this.Scopes.AddRange(requestContext.Scopes);
-        return new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
-    }
-
-    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(this.GetToken(requestContext, cancellationToken));
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Serverless.Spark.Diagnostics;
@@ -9,41 +11,52 @@ namespace Serverless.Spark.Backends.Livy;
 
 /// <summary>
 /// The Livy batches protocol shared by Livy/HDInsight and Synapse, with the idempotency Livy lacks: the key → batch
-/// mapping is written to the <c>SparkJobs</c> table before the submit (state <c>Submitting</c>, with a batch name
-/// derived from the key) and after it (with the batch id). A submit that finds a <c>Submitting</c> record — the
-/// previous attempt crashed or lost the answer between the two writes — lists the batches and adopts the one with
-/// that name, and only submits again when none exists.
+/// mapping is written to the <c>SparkJobs</c> table before the submit (state <c>Submitting</c>, then <c>Posting</c>
+/// right before the POST, with a batch name derived from the key) and after it (with the batch id). A submit that
+/// finds a <c>Posting</c> record — the previous attempt crashed or lost the answer — looks the batch up by name and
+/// adopts it, and only submits again when none exists. Livy before 0.6 drops batch names, so there a <c>Posting</c>
+/// record stops the submit instead of risking a second run.
 /// </summary>
+/// <remarks>
+/// The first final state read is stored in the record (see <see cref="FinalStatusRecords"/>) and answers every later
+/// read and cancel, so a batch Livy forgot after <c>livy.server.session.state-retain.sec</c> still reports how it ended.
+/// </remarks>
 internal sealed class LivyBatchProtocol
 {
     private const string Submitting = "Submitting";
+    private const string Posting = "Posting";
     private readonly SparkRestClient rest;
     private readonly Uri batchesUri;
-    private readonly string? query;
+    private readonly Uri versionUri;
+    private readonly LivyDialect dialect;
     private readonly string backend;
     private readonly SparkJobRecordStore records;
+    private readonly FinalStatusRecords finals;
     private readonly ClusterJobStaging staging;
-    private readonly int pageSize;
+    private readonly SecretRedactor redactor;
     private readonly ILogger logger;
+    private Task<bool>? namesSupported;
 
     /// <summary>Initializes a new instance of the <see cref="LivyBatchProtocol"/> class.</summary>
     /// <param name="rest">The REST client.</param>
     /// <param name="batchesUri">The batches collection, for example <c>https://host/livy/batches</c>.</param>
-    /// <param name="query">A query string added to every call (Synapse: <c>detailed=true</c>), or null.</param>
+    /// <param name="dialect">What this service does differently.</param>
     /// <param name="backend">The backend name.</param>
     /// <param name="records">The jobs table.</param>
     /// <param name="staging">Prepares specs for the cluster.</param>
-    /// <param name="pageSize">The page size when listing batches.</param>
+    /// <param name="redactor">Removes secrets from log lines.</param>
     /// <param name="logger">The logger.</param>
-    public LivyBatchProtocol(SparkRestClient rest, Uri batchesUri, string? query, string backend, SparkJobRecordStore records, ClusterJobStaging staging, int pageSize, ILogger logger)
+    public LivyBatchProtocol(SparkRestClient rest, Uri batchesUri, LivyDialect dialect, string backend, SparkJobRecordStore records, ClusterJobStaging staging, SecretRedactor redactor, ILogger logger)
     {
         this.rest = rest;
         this.batchesUri = new Uri(batchesUri.AbsoluteUri.TrimEnd('/'));
-        this.query = query;
+        this.versionUri = new Uri(this.batchesUri.AbsoluteUri[..this.batchesUri.AbsoluteUri.LastIndexOf('/')] + "/version");
+        this.dialect = dialect;
         this.backend = backend;
         this.records = records;
+        this.finals = new FinalStatusRecords(records, backend);
         this.staging = staging;
-        this.pageSize = Math.Max(1, pageSize);
+        this.redactor = redactor;
         this.logger = logger;
     }
 
@@ -53,6 +66,18 @@ internal sealed class LivyBatchProtocol
     /// <returns>The name.</returns>
     public static string BatchName(SparkJobSpec spec, string key) =>
         $"{(spec.Name.Length > 60 ? spec.Name[..60] : spec.Name)}-{SparkIdempotencyKey.Hash(key, 16)}";
+
+    /// <summary>Returns whether a Livy version string names 0.6 or later (the first with batch names).</summary>
+    /// <param name="version">For example <c>0.7.1-incubating</c>.</param>
+    /// <returns>Whether batches carry names; false when the text is not a version.</returns>
+    public static bool HasBatchNames(string? version)
+    {
+        string[] parts = (version ?? string.Empty).Split('.', '-');
+        return parts.Length >= 2 &&
+            int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int major) &&
+            int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int minor) &&
+            (major > 0 || minor >= 6);
+    }
 
     /// <summary>Submits a batch once per key.</summary>
     /// <param name="spec">The validated spec.</param>
@@ -64,7 +89,6 @@ internal sealed class LivyBatchProtocol
     {
         string name = BatchName(spec, key);
         SparkJobRecord? record = await this.records.GetAsync(this.backend, key, cancellationToken).ConfigureAwait(false);
-        bool existed = record is not null;
         if (record is null)
         {
             record = new SparkJobRecord
@@ -80,7 +104,6 @@ internal sealed class LivyBatchProtocol
             {
                 record = await this.records.GetAsync(this.backend, key, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"The job record of key '{key}' vanished during submit.");
-                existed = true;
             }
         }
 
@@ -90,24 +113,139 @@ internal sealed class LivyBatchProtocol
             return new SparkJobHandle(this.backend, record.JobId, key);
         }
 
-        if (existed)
+        name = record.BatchName ?? name;
+        if (record.State == Posting)
         {
-            // A record from an earlier attempt without a batch id: that attempt may have created the batch.
-            string? found = await this.FindBatchByNameAsync(record.BatchName ?? name, cancellationToken).ConfigureAwait(false);
-            if (found is not null)
+            // An earlier attempt sent the POST and never recorded the answer: the batch may exist.
+            if (await this.AdoptByNameAsync(record, name, cancellationToken).ConfigureAwait(false) is { } adopted)
             {
-                Logs.BatchRecovered(this.logger, this.backend, key, found, record.BatchName ?? name);
-                await this.RecordBatchAsync(record, found, cancellationToken).ConfigureAwait(false);
-                return new SparkJobHandle(this.backend, found, key);
+                return adopted;
             }
 
-            Logs.BatchNotFoundResubmitting(this.logger, this.backend, key, record.BatchName ?? name);
+            Logs.BatchNotFoundResubmitting(this.logger, this.backend, key, name);
         }
 
         ClusterProgram program = await this.staging.PrepareAsync(spec, key, cancellationToken).ConfigureAwait(false);
+        JsonObject body = Body(spec, program, name);
+        completeBody(body);
+
+        record.State = Posting;
+        await this.records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
+        JsonNode? created;
+        try
+        {
+            created = await this.PostAsync(body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SparkBackendException e) when (IsDuplicateName(e))
+        {
+            // Livy 0.6+ refuses a second batch of the same name: a concurrent or earlier submit created ours.
+            return await this.AdoptByNameAsync(record, name, cancellationToken).ConfigureAwait(false)
+                ?? throw new SparkBackendException($"{this.dialect.Service}: a batch named '{name}' exists but cannot be read back; not submitting it twice.", e);
+        }
+        catch (SparkBackendException e) when (e.Status is { } status && (int)status is >= 400 and < 500)
+        {
+            // A 4xx created nothing, so the next attempt may post again without looking for a batch.
+            record.State = Submitting;
+            await this.records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        if (created is null)
+        {
+            throw new SparkBackendException($"{this.dialect.Service}: POST batches answered 404; check the endpoint.");
+        }
+
+        string id = created["id"]?.ToString() ?? throw new SparkBackendException($"{this.dialect.Service}: the created batch has no id.");
+        await this.RecordBatchAsync(record, id, cancellationToken).ConfigureAwait(false);
+        SparkTelemetry.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("backend", this.backend));
+        Logs.JobSubmitted(this.logger, spec.Name, this.backend, id, key);
+        return new SparkJobHandle(this.backend, id, key);
+    }
+
+    /// <summary>Reads a job's status: the stored final status when there is one, else the batch, storing a final state the first time it is seen.</summary>
+    /// <param name="handle">The handle.</param>
+    /// <param name="map">Maps the batch id and JSON to a status.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The status.</returns>
+    public async Task<SparkJobStatus> GetStatusAsync(SparkJobHandle handle, Func<string, JsonObject, SparkJobStatus> map, CancellationToken cancellationToken)
+    {
+        string id = CheckId(handle.JobId);
+        SparkJobRecord? record = await this.finals.GetAsync(handle, cancellationToken).ConfigureAwait(false);
+        if (FinalStatusRecords.Stored(record, id) is { } stored)
+        {
+            return stored;
+        }
+
+        JsonObject? batch = await this.GetBatchAsync(id, cancellationToken).ConfigureAwait(false);
+        if (batch is null)
+        {
+            return this.Forgotten(id, record);
+        }
+
+        return await this.KeepIfFinalAsync(handle, map(id, batch), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Kills a running batch. A job whose final state is stored or read keeps it: a DELETE of a finished Livy batch
+    /// would only make Livy forget it. Where the service forgets a deleted batch (Apache Livy), Cancelled is stored.
+    /// </summary>
+    /// <param name="handle">The handle.</param>
+    /// <param name="map">Maps the batch id and JSON to a status.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The status after the request.</returns>
+    public async Task<SparkJobStatus> CancelAsync(SparkJobHandle handle, Func<string, JsonObject, SparkJobStatus> map, CancellationToken cancellationToken)
+    {
+        SparkJobStatus before = await this.GetStatusAsync(handle, map, cancellationToken).ConfigureAwait(false);
+        if (before.IsTerminal)
+        {
+            return before;
+        }
+
+        // A batch that ends between the read above and this DELETE is reported cancelled: Livy's answer to the DELETE
+        // does not say whether it killed anything.
+        bool existed = await this.rest.SendAsync(HttpMethod.Delete, this.Uri(handle.JobId, includeReadQuery: false), null, true, cancellationToken).ConfigureAwait(false) is not null;
+        if (!existed)
+        {
+            return this.Forgotten(handle.JobId, null);
+        }
+
+        if (this.dialect.KeepsCancelledBatches)
+        {
+            return await this.GetStatusAsync(handle, map, cancellationToken).ConfigureAwait(false);
+        }
+
+        var cancelled = new SparkJobStatus(handle.JobId, SparkJobState.Cancelled)
+        {
+            Message = "Deleted (killed) on request.",
+            ClusterState = "deleted",
+            AppId = before.AppId,
+            DriverLogUrl = before.DriverLogUrl,
+            SparkUiUrl = before.SparkUiUrl,
+            LogTail = before.LogTail,
+            Timestamps = before.Timestamps,
+        };
+        return await this.finals.KeepFirstAsync(handle, cancelled, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the application links a Livy batch view carries in <c>appInfo</c>.</summary>
+    /// <param name="batch">The batch JSON.</param>
+    /// <param name="status">The status to complete.</param>
+    /// <returns>The status with <c>appId</c>, driver log and Spark UI links.</returns>
+    public static SparkJobStatus WithAppInfo(JsonObject batch, SparkJobStatus status) => status with
+    {
+        AppId = batch["appId"]?.ToString() is { Length: > 0 } appId ? appId : null,
+        DriverLogUrl = AbsoluteUri(batch["appInfo"]?["driverLogUrl"]),
+        SparkUiUrl = AbsoluteUri(batch["appInfo"]?["sparkUiUrl"]),
+    };
+
+    private static Uri? AbsoluteUri(JsonNode? value) =>
+        value?.ToString() is { Length: > 0 } text && System.Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) ? uri : null;
+
+    private static JsonObject Body(SparkJobSpec spec, ClusterProgram program, string name)
+    {
         var body = new JsonObject
         {
-            ["name"] = record.BatchName ?? name,
+            ["name"] = name,
             ["file"] = program.File,
         };
         if (program.ClassName is not null)
@@ -118,6 +256,10 @@ internal sealed class LivyBatchProtocol
         AddArray(body, "args", program.Args);
         AddArray(body, "pyFiles", program.PyFiles);
         AddArray(body, "jars", program.Jars);
+        AddArray(body, "files", program.Files);
+        AddArray(body, "archives", program.Archives);
+        SetIfNotNull(body, "proxyUser", spec.ProxyUser);
+        SetIfNotNull(body, "queue", spec.Queue);
         if (spec.Conf.Count > 0)
         {
             var conf = new JsonObject();
@@ -129,6 +271,7 @@ internal sealed class LivyBatchProtocol
             body["conf"] = conf;
         }
 
+        // Sizes only when the spec asks: leaving them out keeps the cluster's (or the Synapse pool's) defaults.
         if (spec.Resources is { } r)
         {
             SetIfNotNull(body, "driverMemory", r.DriverMemory);
@@ -138,93 +281,14 @@ internal sealed class LivyBatchProtocol
             SetIfNotNull(body, "numExecutors", r.Executors);
         }
 
-        completeBody(body);
-
-        // Not retried on 5xx or network errors: Livy might have created the batch; the next submit recovers it by name.
-        JsonNode? created = await this.rest.SendAsync(HttpMethod.Post, this.Uri(null), body, retryAnyTransient: false, cancellationToken).ConfigureAwait(false)
-            ?? throw new SparkBackendException($"{this.backend}: POST batches answered 404; check the endpoint.");
-        string id = created["id"]?.ToString() ?? throw new SparkBackendException($"{this.backend}: the created batch has no id.");
-        await this.RecordBatchAsync(record, id, cancellationToken).ConfigureAwait(false);
-        SparkTelemetry.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("backend", this.backend));
-        Logs.JobSubmitted(this.logger, spec.Name, this.backend, id, key);
-        return new SparkJobHandle(this.backend, id, key);
+        return body;
     }
 
-    /// <summary>Reads a batch; null when the service no longer knows it.</summary>
-    /// <param name="id">The batch id.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The batch JSON or null.</returns>
-    public async Task<JsonObject?> GetBatchAsync(string id, CancellationToken cancellationToken) =>
-        (await this.rest.SendAsync(HttpMethod.Get, this.Uri(CheckId(id)), null, true, cancellationToken).ConfigureAwait(false)) as JsonObject;
+    private static bool IsDuplicateName(SparkBackendException e) =>
+        e.Status == HttpStatusCode.BadRequest && e.Message.Contains("Duplicate session name", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Reads the last lines of a batch log.</summary>
-    /// <param name="id">The batch id.</param>
-    /// <param name="lines">How many lines.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The lines.</returns>
-    public async Task<IReadOnlyList<string>> GetLogTailAsync(string id, int lines, CancellationToken cancellationToken)
-    {
-        JsonNode? log = await this.rest.SendAsync(HttpMethod.Get, this.Uri(CheckId(id) + "/log", $"size={lines}"), null, true, cancellationToken).ConfigureAwait(false);
-        return log?["log"] is JsonArray array ? [.. array.Select(l => l?.ToString() ?? string.Empty)] : [];
-    }
-
-    /// <summary>Deletes (kills) a batch.</summary>
-    /// <param name="id">The batch id.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Whether the batch existed.</returns>
-    private async Task<bool> DeleteBatchAsync(string id, CancellationToken cancellationToken) =>
-        await this.rest.SendAsync(HttpMethod.Delete, this.Uri(CheckId(id)), null, true, cancellationToken).ConfigureAwait(false) is not null;
-
-    /// <summary>Kills a batch and records the cancellation; when the service no longer knows the batch, returns its forgotten-batch status instead.</summary>
-    /// <param name="handle">The handle.</param>
-    /// <param name="service">The service name for messages.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Null when the batch was deleted and the cancellation recorded; otherwise the status of the forgotten batch.</returns>
-    public async Task<SparkJobStatus?> CancelBatchAsync(SparkJobHandle handle, string service, CancellationToken cancellationToken)
-    {
-        if (!await this.DeleteBatchAsync(handle.JobId, cancellationToken).ConfigureAwait(false))
-        {
-            return await this.ForgottenBatchStatusAsync(handle, service, cancellationToken).ConfigureAwait(false);
-        }
-
-        await this.RecordCancelledAsync(handle.IdempotencyKey, cancellationToken).ConfigureAwait(false);
-        return null;
-    }
-
-    /// <summary>Records that a job was cancelled, so a status after Livy forgot the deleted batch still says cancelled.</summary>
-    /// <param name="key">The idempotency key.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task.</returns>
-    private async Task RecordCancelledAsync(string key, CancellationToken cancellationToken)
-    {
-        if (!SparkIdempotencyKey.IsValid(key))
-        {
-            return;
-        }
-
-        SparkJobRecord? record = await this.records.GetAsync(this.backend, key, cancellationToken).ConfigureAwait(false);
-        if (record is not null)
-        {
-            record.State = nameof(SparkJobState.Cancelled);
-            record.CompletedAt = DateTimeOffset.UtcNow;
-            await this.records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Returns the status of a batch the service no longer knows: cancelled when we deleted it, otherwise lost.</summary>
-    /// <param name="handle">The handle.</param>
-    /// <param name="service">The service name for the message.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The status.</returns>
-    public async Task<SparkJobStatus> ForgottenBatchStatusAsync(SparkJobHandle handle, string service, CancellationToken cancellationToken)
-    {
-        SparkJobRecord? record = SparkIdempotencyKey.IsValid(handle.IdempotencyKey)
-            ? await this.records.GetAsync(this.backend, handle.IdempotencyKey, cancellationToken).ConfigureAwait(false)
-            : null;
-        return record?.State == nameof(SparkJobState.Cancelled) && record.JobId == handle.JobId
-            ? new SparkJobStatus(handle.JobId, SparkJobState.Cancelled) { Message = "Deleted (killed) on request." }
-            : new SparkJobStatus(handle.JobId, SparkJobState.Lost) { Message = $"{service} no longer knows this batch (restarted without recovery, or the batch expired)." };
-    }
+    private static bool IsTooManySessions(SparkBackendException e) =>
+        e.Status == HttpStatusCode.BadRequest && e.Message.Contains("too many sessions", StringComparison.OrdinalIgnoreCase);
 
     private static string CheckId(string id) =>
         id.Length is > 0 and <= 20 && id.All(char.IsAsciiDigit) ? id : throw new ArgumentException($"'{id}' is not a batch id.", nameof(id));
@@ -245,18 +309,83 @@ internal sealed class LivyBatchProtocol
         }
     }
 
-    private async Task RecordBatchAsync(SparkJobRecord record, string id, CancellationToken cancellationToken)
+    private async Task<JsonNode?> PostAsync(JsonObject body, CancellationToken cancellationToken)
     {
-        record.JobId = id;
-        record.State = nameof(SparkJobState.Pending);
-        await this.records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
+        TimeSpan delay = this.dialect.RejectedSubmitRetryDelay;
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                // Not retried on 5xx or network errors: Livy might have created the batch; the next submit recovers it by name.
+                return await this.rest.SendAsync(HttpMethod.Post, this.Uri(null), body, retryAnyTransient: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SparkBackendException e) when (IsTooManySessions(e) && attempt < this.dialect.RejectedSubmitRetries)
+            {
+                // Livy answers 400 before it creates anything when livy.server.session.max-creation is reached: safe to wait and retry.
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay *= 2;
+            }
+        }
+    }
+
+    private async Task<SparkJobHandle?> AdoptByNameAsync(SparkJobRecord record, string name, CancellationToken cancellationToken)
+    {
+        if (!await this.NamesSupportedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new SparkBackendException(
+                $"{this.dialect.Service}: an earlier submit of key '{record.RowKey}' may have created a batch, and this Livy (before 0.6) keeps no batch names " +
+                "to find it by; the job is not submitted again so it cannot run twice. Check the cluster's batches, then rerun the task under a new key.");
+        }
+
+        string? found = await this.FindBatchByNameAsync(name, cancellationToken).ConfigureAwait(false);
+        if (found is null)
+        {
+            return null;
+        }
+
+        Logs.BatchRecovered(this.logger, this.backend, record.RowKey, found, name);
+        await this.RecordBatchAsync(record, found, cancellationToken).ConfigureAwait(false);
+        return new SparkJobHandle(this.backend, found, record.RowKey);
+    }
+
+    private Task<bool> NamesSupportedAsync(CancellationToken cancellationToken)
+    {
+        if (this.dialect.NamesSupported is { } known)
+        {
+            return Task.FromResult(known);
+        }
+
+        Task<bool> probe = LazyInitializer.EnsureInitialized(ref this.namesSupported, () => this.ProbeVersionAsync(CancellationToken.None));
+        return probe.WaitAsync(cancellationToken);
+    }
+
+    private async Task<bool> ProbeVersionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            JsonNode? answer = await this.rest.SendAsync(HttpMethod.Get, this.versionUri, null, true, cancellationToken).ConfigureAwait(false);
+            return HasBatchNames(answer?["version"]?.ToString());
+        }
+        catch (SparkBackendException)
+        {
+            // Unknown version: assume the older server, which refuses to guess rather than run a job twice.
+            return false;
+        }
     }
 
     private async Task<string?> FindBatchByNameAsync(string name, CancellationToken cancellationToken)
     {
-        for (int from = 0; ; from += this.pageSize)
+        if (this.dialect.ReadsByName)
         {
-            JsonNode? page = await this.rest.SendAsync(HttpMethod.Get, this.Uri(null, $"from={from}&size={this.pageSize}"), null, true, cancellationToken).ConfigureAwait(false);
+            // Livy 0.6+ resolves a non-numeric path segment as a session name: one call instead of paging the list.
+            JsonNode? batch = await this.rest.SendAsync(HttpMethod.Get, this.Uri(System.Uri.EscapeDataString(name)), null, true, cancellationToken).ConfigureAwait(false);
+            return batch?["id"]?.ToString();
+        }
+
+        int size = Math.Max(1, this.dialect.PageSize);
+        for (int from = 0; ; )
+        {
+            JsonNode? page = await this.rest.SendAsync(HttpMethod.Get, this.Uri(null, $"from={from}&size={size}"), null, true, cancellationToken).ConfigureAwait(false);
             if (page?["sessions"] is not JsonArray sessions || sessions.Count == 0)
             {
                 return null;
@@ -270,18 +399,58 @@ internal sealed class LivyBatchProtocol
                 }
             }
 
+            // Advance by what the page held, not by what was asked: a service may cap the page below the size sent.
+            from += sessions.Count;
             int total = page["total"]?.GetValue<int>() ?? 0;
-            if (from + sessions.Count >= total)
+            if (from >= total)
             {
                 return null;
             }
         }
     }
 
-    private Uri Uri(string? relative, string? extraQuery = null)
+    private async Task<JsonObject?> GetBatchAsync(string id, CancellationToken cancellationToken) =>
+        (await this.rest.SendAsync(HttpMethod.Get, this.Uri(id), null, true, cancellationToken).ConfigureAwait(false)) as JsonObject;
+
+    private async Task<SparkJobStatus> KeepIfFinalAsync(SparkJobHandle handle, SparkJobStatus status, CancellationToken cancellationToken)
+    {
+        if (!status.IsTerminal)
+        {
+            return status;
+        }
+
+        if (this.dialect.LogTailLines > 0)
+        {
+            // The batch view holds 10 lines; the log endpoint returns the last `size` lines when `from` is left out.
+            JsonNode? log = await this.rest.SendAsync(HttpMethod.Get, this.Uri(handle.JobId + "/log", $"size={this.dialect.LogTailLines}"), null, true, cancellationToken).ConfigureAwait(false);
+            if (log?["log"] is JsonArray lines)
+            {
+                status = status with { LogTail = [.. lines.Select(l => this.redactor.Redact(l?.ToString()))] };
+            }
+        }
+
+        return await this.finals.KeepFirstAsync(handle, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    private SparkJobStatus Forgotten(string id, SparkJobRecord? record) =>
+        record is { State: nameof(SparkJobState.Cancelled) } && record.JobId == id
+            ? new SparkJobStatus(id, SparkJobState.Cancelled) { Message = "Deleted (killed) on request." } // Recorded before final statuses were stored.
+            : new SparkJobStatus(id, SparkJobState.Lost)
+            {
+                Message = $"{this.dialect.Service} no longer knows batch {id} and no final state was recorded (restarted without recovery, or the batch expired before a poll saw it end).",
+            };
+
+    private async Task RecordBatchAsync(SparkJobRecord record, string id, CancellationToken cancellationToken)
+    {
+        record.JobId = id;
+        record.State = nameof(SparkJobState.Pending);
+        await this.records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Uri Uri(string? relative, string? extraQuery = null, bool includeReadQuery = true)
     {
         string path = relative is null ? this.batchesUri.AbsoluteUri : this.batchesUri.AbsoluteUri + "/" + relative;
-        string?[] parts = [extraQuery, this.query];
+        string?[] parts = [extraQuery, includeReadQuery ? this.dialect.ReadQuery : null];
         string q = string.Join('&', parts.Where(p => !string.IsNullOrEmpty(p)));
         return new Uri(q.Length == 0 ? path : path + "?" + q);
     }

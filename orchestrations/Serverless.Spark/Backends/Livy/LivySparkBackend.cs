@@ -13,9 +13,10 @@ using Serverless.Storage.Connection;
 namespace Serverless.Spark.Backends.Livy;
 
 /// <summary>
-/// Apache Livy batches (self-hosted or HDInsight): <c>POST /batches</c>, <c>GET /batches/{id}</c>,
-/// <c>GET /batches</c> (recovery by name), <c>DELETE /batches/{id}</c>; basic auth and <c>X-Requested-By</c>.
-/// Idempotency comes from the key → batch mapping in the <c>SparkJobs</c> table.
+/// Apache Livy batches (self-hosted or HDInsight), following Livy's <c>docs/rest-api.md</c>: <c>POST /batches</c>,
+/// <c>GET /batches/{id}</c>, <c>GET /batches/{id}/log</c>, <c>GET /batches/{name}</c> or <c>GET /batches?from&amp;size</c>
+/// (recovery by name, 0.6 and later), <c>GET /version</c>, <c>DELETE /batches/{id}</c>; basic auth and
+/// <c>X-Requested-By</c>. Idempotency comes from the key → batch mapping in the <c>SparkJobs</c> table.
 /// </summary>
 public sealed class LivySparkBackend : ISparkBackend
 {
@@ -55,14 +56,27 @@ public sealed class LivySparkBackend : ISparkBackend
                 return ValueTask.CompletedTask;
             },
             this.redactor);
+        bool? names = options.ServerVersion is null ? null : LivyBatchProtocol.HasBatchNames(options.ServerVersion);
         this.protocol = new LivyBatchProtocol(
             rest,
             new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/batches"),
-            null,
+            new LivyDialect
+            {
+                Service = "Livy",
+                PageSize = options.ListPageSize,
+                NamesSupported = names,
+
+                // GET /batches/{name} exists exactly where names do; the protocol only reads by name once names are known to exist.
+                ReadsByName = true,
+                KeepsCancelledBatches = false,
+                LogTailLines = Math.Max(0, options.LogTailLines),
+                RejectedSubmitRetries = Math.Max(0, options.RejectedSubmitRetries),
+                RejectedSubmitRetryDelay = options.RejectedSubmitRetryDelay,
+            },
             this.Name,
             new SparkJobRecordStore(account),
             new ClusterJobStaging(account, clusterPathTemplate),
-            options.ListPageSize,
+            this.redactor,
             this.logger);
     }
 
@@ -81,32 +95,30 @@ public sealed class LivySparkBackend : ISparkBackend
     }
 
     /// <inheritdoc/>
-    public async Task<SparkJobStatus> GetStatusAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
+    public Task<SparkJobStatus> GetStatusAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        JsonObject? batch = await this.protocol.GetBatchAsync(handle.JobId, cancellationToken).ConfigureAwait(false);
-        if (batch is null)
-        {
-            return await this.protocol.ForgottenBatchStatusAsync(handle, "Livy", cancellationToken).ConfigureAwait(false);
-        }
-
-        string? state = batch["state"]?.ToString();
-        SparkJobState mapped = LivyStates.Map(state);
-        IReadOnlyList<string> log = batch["log"] is JsonArray lines ? [.. lines.Select(l => this.redactor.Redact(l?.ToString()))] : [];
-        return new SparkJobStatus(handle.JobId, mapped)
-        {
-            Message = mapped == SparkJobState.Failed ? $"Livy batch {handle.JobId} ended in state '{state}'." : $"Livy state '{state}'.",
-            LogTail = log,
-        };
+        return this.protocol.GetStatusAsync(handle, this.Map, cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async Task<SparkJobStatus> CancelJobAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
+    public Task<SparkJobStatus> CancelJobAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handle);
         Logs.CancelRequested(this.logger, this.Name, handle.JobId);
-        // Livy forgets a deleted batch at once; the record keeps the outcome for later status calls.
-        return await this.protocol.CancelBatchAsync(handle, "Livy", cancellationToken).ConfigureAwait(false)
-            ?? new SparkJobStatus(handle.JobId, SparkJobState.Cancelled) { Message = "Deleted (killed) on request." };
+        return this.protocol.CancelAsync(handle, this.Map, cancellationToken);
+    }
+
+    private SparkJobStatus Map(string id, JsonObject batch)
+    {
+        string? state = batch["state"]?.ToString();
+        SparkJobState mapped = LivyStates.Map(state);
+        IReadOnlyList<string> log = batch["log"] is JsonArray lines ? [.. lines.Select(l => this.redactor.Redact(l?.ToString()))] : [];
+        return LivyBatchProtocol.WithAppInfo(batch, new SparkJobStatus(id, mapped)
+        {
+            Message = mapped == SparkJobState.Failed ? $"Livy batch {id} ended in state '{state}'." : $"Livy state '{state}'.",
+            ClusterState = state,
+            LogTail = log,
+        });
     }
 }

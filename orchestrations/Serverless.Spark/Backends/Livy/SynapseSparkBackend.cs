@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Azure.Core;
@@ -13,15 +14,19 @@ using Serverless.Storage.Connection;
 namespace Serverless.Spark.Backends.Livy;
 
 /// <summary>
-/// Synapse Spark pools through the Synapse batch API
-/// (<c>{endpoint}/livyApi/versions/2019-11-01-preview/sparkPools/{pool}/batches</c>) with Entra ID tokens for
-/// <c>https://dev.azuresynapse.net/.default</c>; its <c>result</c>, <c>schedulerInfo</c> and <c>errorInfo</c> fields
-/// are mapped. Idempotency works as for Livy.
+/// Synapse Spark pools through the Synapse batch API of the 2020-12-01 data-plane spec (<c>sparkJob.json</c>):
+/// <c>{endpoint}/livyApi/versions/{livyApiVersion}/sparkPools/{pool}/batches</c> with Entra ID tokens for
+/// <c>https://dev.azuresynapse.net/.default</c>. Reads and submits ask for <c>detailed=true</c>, so <c>result</c>,
+/// <c>schedulerInfo</c>, <c>livyInfo</c> and <c>errorInfo</c> are mapped; the list is paged by at most 20 (the spec's
+/// maximum). Idempotency works as for Livy; Synapse keeps a cancelled batch, so its cancel reads the outcome back.
 /// </summary>
 public sealed class SynapseSparkBackend : ISparkBackend
 {
     /// <summary>The token scope of the Synapse data plane.</summary>
     public const string Scope = "https://dev.azuresynapse.net/.default";
+
+    /// <summary>The largest page of <c>GET /batches</c> the spec allows ("By default it is 20 and that is the maximum").</summary>
+    public const int MaxPageSize = 20;
 
     private readonly LivyBatchProtocol protocol;
     private readonly ILogger logger;
@@ -44,19 +49,31 @@ public sealed class SynapseSparkBackend : ISparkBackend
         string pool = options.SparkPool ?? throw new InvalidOperationException("Spark:Synapse:SparkPool is not set.");
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         this.tokens = new TokenCache(credential, Scope);
+        var redactor = new SecretRedactor();
         var rest = new SparkRestClient(
             http,
             "Synapse",
             async (request, ct) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await this.tokens.GetAsync(ct).ConfigureAwait(false)),
-            new SecretRedactor());
+            redactor);
         this.protocol = new LivyBatchProtocol(
             rest,
             new Uri($"{endpoint.AbsoluteUri.TrimEnd('/')}/livyApi/versions/{Uri.EscapeDataString(options.ApiVersion)}/sparkPools/{Uri.EscapeDataString(pool)}/batches"),
-            "detailed=true",
+            new LivyDialect
+            {
+                Service = "Synapse",
+                ReadQuery = "detailed=true",
+                PageSize = MaxPageSize,
+
+                // The spec's SparkBatchJob has `name`; its batch path takes an integer id only, so lookups page the list.
+                NamesSupported = true,
+                ReadsByName = false,
+                KeepsCancelledBatches = true,
+                LogTailLines = 0,
+            },
             this.Name,
             new SparkJobRecordStore(account),
             new ClusterJobStaging(account, clusterPathTemplate),
-            200,
+            redactor,
             this.logger);
     }
 
@@ -71,43 +88,50 @@ public sealed class SynapseSparkBackend : ISparkBackend
     {
         ArgumentNullException.ThrowIfNull(spec);
         SparkIdempotencyKey.ThrowIfInvalid(idempotencyKey);
+        List<string> unsupported = [];
+        if (spec.ProxyUser is not null)
+        {
+            unsupported.Add("proxyUser: SparkBatchJobOptions has no such field; jobs run as the workspace identity.");
+        }
+
+        if (spec.Queue is not null)
+        {
+            unsupported.Add("queue: SparkBatchJobOptions has no such field; a pool has no YARN queues to choose.");
+        }
+
+        if (unsupported.Count > 0)
+        {
+            throw new SparkJobValidationException([.. unsupported.Select(u => "Synapse does not support " + u)]);
+        }
+
         return this.protocol.StartJobAsync(
             spec,
             idempotencyKey,
-            body =>
-            {
-                // Synapse requires the sizes; these are the smallest sensible defaults for a pool node.
-                body["driverMemory"] ??= "4g";
-                body["driverCores"] ??= 4;
-                body["executorMemory"] ??= "4g";
-                body["executorCores"] ??= 4;
-                body["numExecutors"] ??= 2;
-                body["tags"] = new JsonObject { ["serverless-idempotency-key"] = idempotencyKey };
-            },
+            body => body["tags"] = new JsonObject { ["serverless-idempotency-key"] = idempotencyKey },
             cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async Task<SparkJobStatus> GetStatusAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
+    public Task<SparkJobStatus> GetStatusAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        JsonObject? job = await this.protocol.GetBatchAsync(handle.JobId, cancellationToken).ConfigureAwait(false);
-        return job is null
-            ? await this.protocol.ForgottenBatchStatusAsync(handle, "Synapse", cancellationToken).ConfigureAwait(false)
-            : Map(handle.JobId, job);
+        return this.protocol.GetStatusAsync(handle, Map, cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async Task<SparkJobStatus> CancelJobAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
+    public Task<SparkJobStatus> CancelJobAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handle);
         Logs.CancelRequested(this.logger, this.Name, handle.JobId);
-        // Synapse keeps cancelled batches, so the status after the delete shows the outcome.
-        return await this.protocol.CancelBatchAsync(handle, "Synapse", cancellationToken).ConfigureAwait(false)
-            ?? await this.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
+        return this.protocol.CancelAsync(handle, Map, cancellationToken);
     }
 
-    /// <summary>Maps a Synapse SparkBatchJob: result first (Succeeded, Failed, Cancelled), then scheduler and Livy state.</summary>
+    /// <summary>
+    /// Maps a Synapse SparkBatchJob: a final <c>result</c> (Succeeded, Failed, Cancelled) decides; otherwise a final
+    /// Livy state; otherwise a <c>Queued</c> scheduler means Pending and anything else follows the Livy state. The spec
+    /// defines no meaning for <c>Uncertain</c> with an ended scheduler and a live Livy state, so that stays non-final
+    /// (polled again) rather than guessed.
+    /// </summary>
     /// <param name="id">The batch id.</param>
     /// <param name="job">The batch JSON.</param>
     /// <returns>The status.</returns>
@@ -116,28 +140,52 @@ public sealed class SynapseSparkBackend : ISparkBackend
         string? result = job["result"]?.ToString();
         string? livyState = job["state"]?.ToString();
         string? scheduler = job["schedulerInfo"]?["currentState"]?.ToString();
+        SparkJobState livy = LivyStates.Map(livyState);
+        bool livyFinal = livy is SparkJobState.Succeeded or SparkJobState.Failed or SparkJobState.Cancelled;
         SparkJobState state = result switch
         {
             "Succeeded" => SparkJobState.Succeeded,
             "Failed" => SparkJobState.Failed,
             "Cancelled" => SparkJobState.Cancelled,
-
-            // Uncertain (still running or unknown): the scheduler says whether it even started.
-            _ => scheduler switch
-            {
-                "Queued" => SparkJobState.Pending,
-                "Scheduled" => LivyStates.Map(livyState) is SparkJobState.Succeeded or SparkJobState.Failed or SparkJobState.Cancelled ? LivyStates.Map(livyState) : SparkJobState.Running,
-                "Ended" => LivyStates.Map(livyState) is SparkJobState.Pending or SparkJobState.Running ? SparkJobState.Failed : LivyStates.Map(livyState),
-                _ => LivyStates.Map(livyState),
-            },
+            _ when livyFinal => livy,
+            _ when scheduler == "Queued" => SparkJobState.Pending,
+            _ => livy,
         };
         string errors = job["errorInfo"] is JsonArray info
             ? string.Join(" ", info.Select(e => $"{e?["errorCode"]}: {e?["message"]}"))
             : string.Empty;
-        return new SparkJobStatus(id, state)
+        var status = new SparkJobStatus(id, state)
         {
             Message = errors.Length > 0 ? errors : $"Synapse result '{result}', scheduler '{scheduler}', state '{livyState}'.",
+            Error = errors.Length > 0 ? errors : null,
+            ClusterState = $"result={result} scheduler={scheduler} state={livyState}",
             LogTail = job["log"] is JsonArray lines ? [.. lines.Select(l => l?.ToString() ?? string.Empty)] : [],
+            Timestamps = Timestamps(job),
         };
+        return LivyBatchProtocol.WithAppInfo(job, status);
+    }
+
+    private static Dictionary<string, DateTimeOffset> Timestamps(JsonObject job)
+    {
+        var times = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (string part in (string[])["livyInfo", "schedulerInfo"])
+        {
+            if (job[part] is not JsonObject info)
+            {
+                continue;
+            }
+
+            foreach ((string name, JsonNode? value) in info)
+            {
+                if (name.EndsWith("At", StringComparison.Ordinal) &&
+                    value is JsonValue v && v.TryGetValue(out string? text) &&
+                    DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at))
+                {
+                    times[$"{part}.{name}"] = at;
+                }
+            }
+        }
+
+        return times;
     }
 }

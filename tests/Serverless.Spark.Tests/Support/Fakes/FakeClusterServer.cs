@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,23 +8,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Serverless.Spark.Tests.Support;
+namespace Serverless.Spark.Tests.Support.Fakes;
 
-/// <summary>A request the fake server received.</summary>
-internal sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset At)
-{
-    public JsonObject Json => (JsonObject)JsonNode.Parse(this.Body)!;
-
-    public string PathAndQuery => this.Path + this.Query;
-}
-
-/// <summary>An answer of the fake server.</summary>
-internal sealed record FakeResponse(int Status, JsonNode? Body = null, IReadOnlyDictionary<string, string>? Headers = null)
-{
-    public TimeSpan Delay { get; init; }
-}
-
-/// <summary>A Kestrel app on 127.0.0.1 and a free port, answering with a test-supplied handler and recording every request.</summary>
+/// <summary>
+/// A Kestrel app on 127.0.0.1 and a free port, answering with a test-supplied handler (one of the contract fakes next to
+/// it) and recording every request. Faults queued in <see cref="Faults"/> are served before the handler runs.
+/// </summary>
 internal sealed class FakeClusterServer : IAsyncDisposable
 {
     private readonly WebApplication app;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Serverless.Infra.Tests.Bicep;
 
-namespace Serverless.Infra.Tests;
+namespace Serverless.Infra.Tests.DeployScript;
 
 [Collection(InfraCollection.Name)]
 public sealed partial class DeployScriptTests(InfraFixture infra)
@@ -38,11 +38,19 @@ public sealed partial class DeployScriptTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task DeployScript_UnknownPlan_FailsWithAClearMessage()
+    public async Task DeployScript_UnknownSparkBackend_FailsWithAClearMessage()
     {
-        ProcessResult result = await ProcessRunner.RunAsync("bash", [DeployScript, "-g", "rg", "-p", "Consumption"], BicepCli.RepositoryRoot);
+        ProcessResult result = await ProcessRunner.RunAsync("bash", [DeployScript, "-g", "rg", "-s", "hdinsight"], BicepCli.RepositoryRoot);
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("--plan must be FlexConsumption or ElasticPremium", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--spark must be none, synapse or databricks", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeployScript_UnpauseWithoutDags_FailsWithAClearMessage()
+    {
+        ProcessResult result = await ProcessRunner.RunAsync("bash", [DeployScript, "-g", "rg", "--unpause", "--with-data"], BicepCli.RepositoryRoot);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--unpause needs at least one DAG id", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,13 +63,33 @@ public sealed partial class DeployScriptTests(InfraFixture infra)
         foreach ((string name, JsonNode? value) in given)
         {
             Assert.True(declared.ContainsKey(name), $"main.parameters.json sets {name}, which main.bicep does not declare");
-            if (declared[name]!["allowedValues"] is JsonArray allowed)
+            JsonNode? literal = value!["value"];
+            Match reference = AzdReference().Match(literal?.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string)literal! : string.Empty);
+            if (reference.Success)
             {
-                Assert.Contains(allowed, a => JsonNode.DeepEquals(a, value!["value"]));
+                // azd substitutes ${NAME=default}: the default must be allowed too.
+                literal = reference.Groups[2].Success ? JsonValue.Create(reference.Groups[2].Value) : null;
+            }
+
+            if (literal is not null && declared[name]!["allowedValues"] is JsonArray allowed)
+            {
+                Assert.Contains(allowed, a => JsonNode.DeepEquals(a, literal));
             }
         }
     }
 
+    [Fact]
+    public void MainParameters_AzdEnvironment_MapsTheNameRegionAndDeployer()
+    {
+        JsonObject given = JsonNode.Parse(File.ReadAllText(Path.Combine(BicepCli.InfraDirectory, "main.parameters.json")))!["parameters"]!.AsObject();
+        Assert.Equal("${AZURE_ENV_NAME}", (string?)given["environmentName"]!["value"]);
+        Assert.Equal("${AZURE_LOCATION}", (string?)given["location"]!["value"]);
+        Assert.Equal("${AZURE_PRINCIPAL_ID}", (string?)given["deployerPrincipalId"]!["value"]);
+    }
+
     [GeneratedRegex(@"OUTPUT_NAMES=\(([^)]*)\)")]
     private static partial Regex OutputNamesList();
+
+    [GeneratedRegex(@"^\$\{([A-Z_]+)(?:=([^}]*))?\}$")]
+    private static partial Regex AzdReference();
 }

@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Serverless.Cli.Hosting;
+
+/// <summary>
+/// Starts the standalone host as a child process (<c>dotnet Serverless.Functions.dll</c>) on a free loopback port with a
+/// generated API key, waits for <c>/api/health</c>, and stops it with SIGTERM when the command ends.
+/// </summary>
+/// <remarks>
+/// The host dll is <c>SERVERLESS_HOST_DLL</c> when set, else <c>Serverless.Functions.dll</c> next to the CLI, else the
+/// sibling project's build output in a repository checkout (<c>functions/Serverless.Functions/bin/{configuration}/{tfm}/</c>).
+/// The child is a standalone host as <c>./run.sh</c> starts it: it starts Azurite when nothing listens on the emulator
+/// ports and uploads the sample data. Its scheduler stays on because <c>Serverless__Scheduler=off</c> also turns off
+/// the sample upload in today's host (the old in-process host set it, which is why the README's first <c>run</c> found
+/// no data on fresh storage); a host started for one command rarely lives to its first tick.
+/// </remarks>
+public sealed class LocalHostLauncher : IHostLauncher
+{
+    /// <summary>The environment variable that names the host dll to start.</summary>
+    public const string HostDllVariable = "SERVERLESS_HOST_DLL";
+
+    /// <summary>The host dll's file name looked for next to the CLI.</summary>
+    public const string HostDllName = "Serverless.Functions.dll";
+
+    private const string StorageSetting = "AzureWebJobsStorage";
+
+    private readonly Func<string, string?> environment;
+    private readonly TextWriter progress;
+    private readonly TimeSpan startTimeout;
+    private readonly string workingDirectory;
+
+    /// <summary>Initializes a new instance of the <see cref="LocalHostLauncher"/> class.</summary>
+    /// <param name="environment">Reads an environment variable (the process environment, or a test's dictionary).</param>
+    /// <param name="progress">Where to say what was started (standard error, so standard output stays the command's).</param>
+    /// <param name="startTimeout">How long the host may take to become healthy. The default is 2 minutes (a first start may start Azurite and upload the samples).</param>
+    /// <param name="workingDirectory">The host's working directory, where it reads <c>local.settings.json</c>. The default is the CLI's current directory.</param>
+    public LocalHostLauncher(Func<string, string?> environment, TextWriter progress, TimeSpan? startTimeout = null, string? workingDirectory = null)
+    {
+        this.workingDirectory = workingDirectory ?? Directory.GetCurrentDirectory();
+        this.environment = environment ?? throw new ArgumentNullException(nameof(environment));
+        this.progress = progress ?? throw new ArgumentNullException(nameof(progress));
+        this.startTimeout = startTimeout ?? TimeSpan.FromMinutes(2);
+    }
+
+    /// <summary>Finds the host dll to start.</summary>
+    /// <returns>Its full path.</returns>
+    /// <exception cref="CliException">No host dll was found.</exception>
+    public string FindHostDll()
+    {
+        if (this.environment(HostDllVariable) is { Length: > 0 } configured)
+        {
+            return File.Exists(configured)
+                ? Path.GetFullPath(configured)
+                : throw new CliException($"{HostDllVariable} is '{configured}', which does not exist.");
+        }
+
+        var here = AppContext.BaseDirectory;
+        var candidates = new List<string> { Path.Combine(here, HostDllName) };
+
+        // In a checkout the CLI runs from functions/Serverless.Cli/bin/{configuration}/{tfm}/: the host's build output
+        // is the same path under the sibling project, so "dotnet build" of both is enough to use embedded mode.
+        var tfm = new DirectoryInfo(here.TrimEnd(Path.DirectorySeparatorChar));
+        if (tfm.Parent is { } configuration && configuration.Parent is { Name: "bin" } bin && bin.Parent is { } project && project.Parent is { } functions)
+        {
+            candidates.Add(Path.Combine(functions.FullName, "Serverless.Functions", "bin", configuration.Name, tfm.Name, HostDllName));
+        }
+
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new CliException(
+                $"No host to start: {HostDllName} is not at {string.Join(" or ", candidates)}. " +
+                $"Build it (dotnet build functions/Serverless.Functions -c Release), set {HostDllVariable}, or pass --url of a running host.");
+    }
+
+    /// <inheritdoc/>
+    public async Task<LaunchedHost> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var dll = this.FindHostDll();
+        var port = FreePort().ToString(CultureInfo.InvariantCulture);
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+        // One log per host: a process may start several (tests do), and a failed start keeps its log for the reader.
+        var logFile = Path.Combine(Path.GetTempPath(), $"serverless-cli-host-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{port}.log");
+        var start = new ProcessStartInfo(DotnetExecutable(), [dll])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = this.workingDirectory,
+        };
+        start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
+        start.Environment["Serverless__ApiKey"] = key;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        // A CLI started from inside a Functions host must still start a standalone host, not a custom handler.
+        start.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+
+        var log = new StreamWriter(logFile) { AutoFlush = true };
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new CliException($"Could not start '{start.FileName} {dll}'.");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            await log.DisposeAsync().ConfigureAwait(false);
+            throw new CliException($"Could not start '{start.FileName} {dll}': {e.Message}", e);
+        }
+
+        DataReceivedEventHandler append = (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (log)
+                {
+                    log.WriteLine(e.Data);
+                }
+            }
+        };
+        process.OutputDataReceived += append;
+        process.ErrorDataReceived += append;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var failed = true;
+        try
+        {
+            await this.WaitUntilHealthyAsync(process, address, key, logFile, cancellationToken).ConfigureAwait(false);
+            failed = false;
+        }
+        finally
+        {
+            if (failed)
+            {
+                await StopAsync(process, log).ConfigureAwait(false);
+            }
+        }
+
+        var storage = this.StorageOf(process.Id);
+        await this.progress.WriteLineAsync($"Started a local host on {address} (log: {logFile}); it stops when the command ends.").ConfigureAwait(false);
+        return new LaunchedHost(address, key, storage, async () =>
+        {
+            await StopAsync(process, log).ConfigureAwait(false);
+            File.Delete(logFile);
+        });
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string DotnetExecutable()
+    {
+        // Run under the same muxer as the CLI when it was started with "dotnet Serverless.Cli.dll"; else from PATH.
+        var current = Environment.ProcessPath;
+        return current is not null && Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? current : "dotnet";
+    }
+
+    private static async Task StopAsync(Process process, StreamWriter log)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                // SIGTERM lets the host stop its Azurite and delete its files; Kill would orphan the emulator.
+                if (!OperatingSystem.IsWindows() && NativeMethods.Kill(process.Id, NativeMethods.SigTerm) == 0)
+                {
+                    using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                    try
+                    {
+                        await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // It did not stop in time: fall through to the hard kill.
+                    }
+                }
+
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            process.Dispose();
+            lock (log)
+            {
+                log.Dispose();
+            }
+        }
+    }
+
+    private static string Tail(string logFile)
+    {
+        try
+        {
+            using var stream = new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return string.Join('\n', lines.TakeLast(20));
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private async Task WaitUntilHealthyAsync(Process process, Uri address, string key, string logFile, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Add(Http.ApiClient.KeyHeaderName, key);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new CliException($"The local host exited during start (exit code {process.ExitCode.ToString(CultureInfo.InvariantCulture)}); its log ({logFile}) ends with:\n{Tail(logFile)}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("api/health", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A request timed out while the host was busy starting; ask again.
+            }
+
+            if (clock.Elapsed > this.startTimeout)
+            {
+                throw new CliException($"The local host did not become healthy within {this.startTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s; its log ({logFile}) ends with:\n{Tail(logFile)}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private string? StorageOf(int processId)
+    {
+        // A host that started its own Azurite writes the emulator's connection string (only its public development key)
+        // to this file; otherwise it uses the configured account, or the emulator on its default ports.
+        var emulatorFile = Path.Combine(Path.GetTempPath(), $"serverless-azurite-{processId.ToString(CultureInfo.InvariantCulture)}");
+        if (File.Exists(emulatorFile))
+        {
+            return File.ReadAllText(emulatorFile).Trim();
+        }
+
+        return this.environment(StorageSetting) is { Length: > 0 } configured ? configured
+            : this.LocalSettingsStorage() ?? "UseDevelopmentStorage=true";
+    }
+
+    private string? LocalSettingsStorage()
+    {
+        // The host reads local.settings.json "Values" from its working directory, beneath the environment.
+        var file = Path.Combine(this.workingDirectory, "local.settings.json");
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return document.RootElement.TryGetProperty("Values", out var values)
+                && values.ValueKind == JsonValueKind.Object
+                && values.TryGetProperty(StorageSetting, out var value)
+                && value.ValueKind == JsonValueKind.String
+                && value.GetString() is { Length: > 0 } text
+                    ? text
+                    : null;
+        }
+        catch (JsonException)
+        {
+            // The host reports a malformed file itself; previews just fall back to the emulator.
+            return null;
+        }
+    }
+}

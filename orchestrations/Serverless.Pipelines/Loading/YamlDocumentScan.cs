@@ -1,0 +1,129 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Serverless.Pipelines.Loading;
+
+/// <summary>
+/// Walks YamlDotNet's event stream — which the parser produces iteratively — checking <see cref="DagDocumentLimits"/>
+/// before the document is composed: YamlDotNet's composer and node walkers recurse, so a self-referencing alias
+/// (<c>a: &amp;a [*a]</c>) or 100,000 nested <c>[</c> overflow the stack there, and expanding aliases
+/// ("billion laughs") is exponential. The scan stops at the first limit passed, without reading the rest.
+/// </summary>
+internal static class YamlDocumentScan
+{
+    /// <summary>Checks a YAML text; returns where and why it is refused, or <see langword="null"/> when it is within the limits.</summary>
+    public static (int Line, int Column, string Message)? Check(string text, TimeSpan timeBudget)
+    {
+        var budget = new DagDocumentBudget(timeBudget);
+        var parser = new Parser(new StringReader(text));
+        var open = new List<Frame>();
+
+        // The expanded size and height of every finished anchored node, so an alias costs what it repeats.
+        var anchors = new Dictionary<string, (long Size, int Height)>(StringComparer.Ordinal);
+        var openAnchors = new HashSet<string>(StringComparer.Ordinal);
+        var documents = 0;
+        var nodes = 0L;
+        var (line, column) = (1, 1);
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var current = parser.Current!;
+                line = (int)current.Start.Line;
+                column = (int)current.Start.Column;
+                string? problem = null;
+                switch (current)
+                {
+                    case DocumentStart when ++documents > 1:
+                        // A second document is refused here, before it is read: it could be the expensive part.
+                        return (line, column, "a DAG file holds one YAML document");
+                    case AnchorAlias alias:
+                        var name = alias.Value.Value;
+                        if (openAnchors.Contains(name))
+                        {
+                            return (line, column, $"alias '*{name}' is inside the node it names; a recursive alias is refused");
+                        }
+
+                        if (!anchors.TryGetValue(name, out var target))
+                        {
+                            return (line, column, $"alias '*{name}' names no anchor defined before it");
+                        }
+
+                        problem = DagDocumentBudget.Depth(open.Count + target.Height) ?? budget.Spend(target.Size);
+                        nodes += target.Size;
+                        Deepen(open, open.Count + target.Height);
+                        break;
+                    case Scalar scalar:
+                        problem = DefineProblem(scalar, anchors, openAnchors) ?? DagDocumentBudget.Depth(open.Count + 1) ?? budget.Spend(1);
+                        nodes++;
+                        Deepen(open, open.Count + 1);
+                        if (!scalar.Anchor.IsEmpty)
+                        {
+                            anchors[scalar.Anchor.Value] = (1, 1);
+                        }
+
+                        break;
+                    case NodeEvent start when start is MappingStart or SequenceStart:
+                        problem = DefineProblem(start, anchors, openAnchors) ?? DagDocumentBudget.Depth(open.Count + 1) ?? budget.Spend(1);
+                        open.Add(new Frame(start.Anchor.IsEmpty ? null : start.Anchor.Value, nodes, open.Count + 1, open.Count + 1));
+                        nodes++;
+                        if (!start.Anchor.IsEmpty)
+                        {
+                            openAnchors.Add(start.Anchor.Value);
+                        }
+
+                        break;
+                    case MappingEnd or SequenceEnd when open.Count > 0:
+                        var frame = open[^1];
+                        open.RemoveAt(open.Count - 1);
+                        Deepen(open, frame.Deepest);
+                        if (frame.Anchor is { } anchor)
+                        {
+                            openAnchors.Remove(anchor);
+                            anchors[anchor] = (nodes - frame.NodesBefore, frame.Deepest - frame.Depth + 1);
+                        }
+
+                        break;
+                }
+
+                if (problem is not null)
+                {
+                    return (line, column, problem);
+                }
+            }
+        }
+        catch (YamlException ex)
+        {
+            return YamlSourceReader.SyntaxError(ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet 18.1's scanner throws this instead of a YamlException on some broken flow collections
+            // ("a: [b&\nc: d"); it carries no mark, so the problem points at the last event read.
+            return (line, column, "YAML syntax error after this point: " + ex.Message);
+        }
+
+        return null;
+    }
+
+    private static string? DefineProblem(NodeEvent node, Dictionary<string, (long Size, int Height)> anchors, HashSet<string> openAnchors)
+    {
+        // YAML lets a later anchor of the same name shadow an earlier one; refusing it keeps "which node does this
+        // alias repeat" (and so its cost) unambiguous, whatever order the composer resolves them in.
+        return !node.Anchor.IsEmpty && (anchors.ContainsKey(node.Anchor.Value) || openAnchors.Contains(node.Anchor.Value))
+            ? $"anchor '&{node.Anchor.Value}' is defined twice; give each anchor its own name"
+            : null;
+    }
+
+    // Records the deepest level reached inside the innermost open node, so an anchored node knows its height.
+    private static void Deepen(List<Frame> open, int depth)
+    {
+        if (open.Count > 0 && open[^1].Deepest < depth)
+        {
+            open[^1] = open[^1] with { Deepest = depth };
+        }
+    }
+
+    /// <summary>An open mapping or sequence: its anchor, the node count before it, its depth and the deepest level under it.</summary>
+    private readonly record struct Frame(string? Anchor, long NodesBefore, int Depth, int Deepest);
+}

@@ -1,0 +1,36 @@
+using Serverless.Cli.Hosting;
+
+namespace Serverless.Cli.Tests.Support;
+
+/// <summary>Runs the CLI in-process with captured output, an explicit environment (never the test process's) and a launcher.</summary>
+public static class InProcessCli
+{
+    /// <summary>Runs a command line.</summary>
+    /// <param name="variables">The environment variables the CLI sees.</param>
+    /// <param name="launcher">The launcher; by default one that fails the test if a host is started.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The result.</returns>
+    public static async Task<CliResult> RunWithAsync(IReadOnlyDictionary<string, string>? variables, IHostLauncher? launcher, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var environment = new CliEnvironment(output, error, outputIsTerminal: false, name => variables?.GetValueOrDefault(name), launcher ?? new RecordingLauncher())
+        {
+            PollInterval = TimeSpan.FromMilliseconds(1),
+        };
+        var code = await new CliApplication(environment).RunAsync(args);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs a command line against a fake host (<c>--url</c> and <c>--key</c> appended).</summary>
+    /// <param name="host">The fake host.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The result.</returns>
+    public static Task<CliResult> RunAsync(FakeHost host, params string[] args) =>
+        RunWithAsync(null, null, [.. args, "--url", host.Address.ToString(), "--key", host.Key ?? string.Empty]);
+
+    /// <summary>Runs a command line that must not reach any host.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The result.</returns>
+    public static Task<CliResult> RunAsync(params string[] args) => RunWithAsync(null, null, args);
+}
