@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's first command. Installs the npm packages (Azurite, sample data) if needed, builds, starts the
-# standalone host on a free port (it starts an in-memory Azurite itself when nothing listens on the Azurite ports
+# local host on a free port (it starts an in-memory Azurite itself when nothing listens on the Azurite ports
 # and uploads the sample data), triggers the departure-delays sample over the HTTP API, follows it, prints the first
 # rows of every output and where they are, and stops everything. Exit code 0 when the run succeeded.
 set -euo pipefail
@@ -10,10 +10,10 @@ out="$root/artifacts/run"
 mkdir -p "$out"
 
 scripts/ensure-npm.sh
-echo "[build] dotnet build functions/Serverless.Functions and functions/Serverless.Cli (Release)" >&2
-dotnet build functions/Serverless.Functions -c Release -nologo -clp:ErrorsOnly -v:q >&2
+echo "[build] dotnet build functions/Serverless.LocalHost and functions/Serverless.Cli (Release)" >&2
+dotnet build functions/Serverless.LocalHost -c Release -nologo -clp:ErrorsOnly -v:q >&2
 dotnet build functions/Serverless.Cli -c Release -nologo -clp:ErrorsOnly -v:q >&2
-app="$root/functions/Serverless.Functions/bin/Release/net10.0/Serverless.Functions.dll"
+app="$root/functions/Serverless.LocalHost/bin/Release/net10.0/Serverless.LocalHost.dll"
 cli="$root/functions/Serverless.Cli/bin/Release/net10.0/Serverless.Cli.dll"
 
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
@@ -26,7 +26,7 @@ export Serverless__ApiKey="$key"
 export AzureWebJobsStorage="${AzureWebJobsStorage:-UseDevelopmentStorage=true}"
 export Logging__LogLevel__Default=Warning
 
-echo "[host] starting the standalone host on $url (log: artifacts/run/host.log)" >&2
+echo "[host] starting the local host on $url (log: artifacts/run/host.log)" >&2
 dotnet "$app" >"$out/host.log" 2>&1 &
 host_pid=$!
 stop_host() {

@@ -8,11 +8,11 @@ using System.Text.Json;
 namespace Serverless.Cli.Hosting;
 
 /// <summary>
-/// Starts the standalone host as a child process (<c>dotnet Serverless.Functions.dll</c>) on a free loopback port with a
+/// Starts the standalone host as a child process (<c>dotnet Serverless.LocalHost.dll</c>, the local host) on a free loopback port with a
 /// generated API key, waits for <c>/api/health</c>, and stops it with SIGTERM when the command ends.
 /// </summary>
 /// <remarks>
-/// The host dll is <c>SERVERLESS_HOST_DLL</c> when set, else <c>Serverless.Functions.dll</c> next to the CLI, else the
+/// The host dll is <c>SERVERLESS_HOST_DLL</c> when set, else <c>Serverless.LocalHost.dll</c> next to the CLI, else the
 /// sibling project's build output in a repository checkout (<c>functions/Serverless.Functions/bin/{configuration}/{tfm}/</c>).
 /// The child is a standalone host as <c>./run.sh</c> starts it: it starts Azurite when nothing listens on the emulator
 /// ports and uploads the sample data. Its scheduler stays on because <c>Serverless__Scheduler=off</c> also turns off
@@ -25,7 +25,7 @@ public sealed class LocalHostLauncher : IHostLauncher
     public const string HostDllVariable = "SERVERLESS_HOST_DLL";
 
     /// <summary>The host dll's file name looked for next to the CLI.</summary>
-    public const string HostDllName = "Serverless.Functions.dll";
+    public const string HostDllName = "Serverless.LocalHost.dll";
 
     private const string StorageSetting = "AzureWebJobsStorage";
 
@@ -67,13 +67,13 @@ public sealed class LocalHostLauncher : IHostLauncher
         var tfm = new DirectoryInfo(here.TrimEnd(Path.DirectorySeparatorChar));
         if (tfm.Parent is { } configuration && configuration.Parent is { Name: "bin" } bin && bin.Parent is { } project && project.Parent is { } functions)
         {
-            candidates.Add(Path.Combine(functions.FullName, "Serverless.Functions", "bin", configuration.Name, tfm.Name, HostDllName));
+            candidates.Add(Path.Combine(functions.FullName, "Serverless.LocalHost", "bin", configuration.Name, tfm.Name, HostDllName));
         }
 
         return candidates.FirstOrDefault(File.Exists)
             ?? throw new CliException(
                 $"No host to start: {HostDllName} is not at {string.Join(" or ", candidates)}. " +
-                $"Build it (dotnet build functions/Serverless.Functions -c Release), set {HostDllVariable}, or pass --url of a running host.");
+                $"Build it (dotnet build functions/Serverless.LocalHost -c Release), set {HostDllVariable}, or pass --url of a running host.");
     }
 
     /// <inheritdoc/>
@@ -97,9 +97,6 @@ public sealed class LocalHostLauncher : IHostLauncher
         start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
         start.Environment["Serverless__ApiKey"] = key;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-
-        // A CLI started from inside a Functions host must still start a standalone host, not a custom handler.
-        start.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
 
         var log = new StreamWriter(logFile) { AutoFlush = true };
         Process process;

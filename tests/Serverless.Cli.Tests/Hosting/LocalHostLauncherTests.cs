@@ -29,10 +29,10 @@ public sealed class LocalHostLauncherTests
     [Fact]
     public void FindHostDll_NothingConfiguredOrBuilt_SaysHowToGetOne()
     {
-        // The test output has no Serverless.Functions.dll next to it and no sibling Serverless.Functions project.
+        // The test output has no Serverless.LocalHost.dll next to it and no sibling Serverless.LocalHost project.
         var e = Assert.Throws<CliException>(Launcher([]).FindHostDll);
 
-        Assert.Contains("dotnet build functions/Serverless.Functions", e.Message, StringComparison.Ordinal);
+        Assert.Contains("dotnet build functions/Serverless.LocalHost", e.Message, StringComparison.Ordinal);
         Assert.Contains("--url", e.Message, StringComparison.Ordinal);
     }
 
