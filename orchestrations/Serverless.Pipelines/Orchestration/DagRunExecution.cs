@@ -562,7 +562,7 @@ internal sealed class DagRunExecution
                     await this.context.WaitForExternalEvent<JsonNode?>(sensor.EventName!, sensor.Timeout);
                     met = true;
                 }
-                catch (TimeoutException)
+                catch (Exception e) when (e is TimeoutException or OperationCanceledException)
                 {
                     met = false;
                 }

@@ -23,7 +23,7 @@ internal sealed class HostScenario : IBenchmarkScenario
     {
         var root = BenchmarkContext.RepositoryRoot;
         await RunToEndAsync("dotnet", ["build", Path.Combine(root, "functions", "Serverless.Functions"), "-c", "Release", "-nologo", "-clp:ErrorsOnly", "-v:q"], cancellationToken);
-        var app = Path.Combine(root, "functions", "Serverless.Functions", "bin", "Release", "net10.0", "Serverless.Functions.dll");
+        var app = Path.Combine(root, "functions", "Serverless.LocalHost", "bin", "Release", "net10.0", "Serverless.LocalHost.dll");
 
         // Baseline: the same executable doing nothing but start the runtime and print its usage.
         var baseline = new List<double>();

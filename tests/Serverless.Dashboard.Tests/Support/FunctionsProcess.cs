@@ -54,10 +54,10 @@ internal sealed class FunctionsProcess : IAsyncDisposable
         env["Serverless__ApiKey"] = apiKey;
         env["Serverless__TaskHub"] = AzuriteFixture.UniqueName("dash");
         env["Serverless__DagFolder"] = dagFolder;
-        env["Serverless__MaxPollingInterval"] = "00:00:00.500";
+        env["Serverless__Durable__MaxQueuePollingInterval"] = "00:00:00.200";
+        env["Serverless__Durable__PartitionCount"] = "1";
         env["Spark__DataContainer"] = dataContainer;
         env["Logging__LogLevel__Default"] = "Warning";
-        env.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The Functions executable did not start.");
         var host = new FunctionsProcess(process, baseAddress);

@@ -28,7 +28,7 @@ internal static class RepositoryPaths
         get
         {
             var configuration = typeof(RepositoryPaths).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-            var path = Path.Combine(Root, "functions", "Serverless.Functions", "bin", configuration, "net10.0", "Serverless.Functions.dll");
+            var path = Path.Combine(Root, "functions", "Serverless.LocalHost", "bin", configuration, "net10.0", "Serverless.LocalHost.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException($"Build the Functions app first ({configuration}).", path);
         }
     }

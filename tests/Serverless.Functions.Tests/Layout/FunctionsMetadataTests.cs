@@ -49,11 +49,34 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(schedule, Trigger(name, "timerTrigger")["schedule"]!.GetValue<string>());
     }
 
+    public static TheoryData<string, string> DurableFunctions => new()
+    {
+        { "DagRunOrchestrator", "orchestrationTrigger" },
+        { "DagBackfillOrchestrator", "orchestrationTrigger" },
+        { "StartTaskJob", "activityTrigger" },
+        { "CheckBlobExists", "activityTrigger" },
+        { "ReadTaskRows", "activityTrigger" },
+        { "WriteRunManifest", "activityTrigger" },
+        { "SubmitSparkJob", "activityTrigger" },
+        { "GetSparkJobStatus", "activityTrigger" },
+        { "CancelSparkJob", "activityTrigger" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DurableFunctions))]
+    public void Metadata_OrchestratorsAndActivities_HaveTheirDurableTrigger(string name, string trigger)
+    {
+        // The Durable extension dispatches work items only to functions it finds in the metadata.
+        Assert.NotNull(Trigger(name, trigger));
+    }
+
     [Fact]
     public void Metadata_EveryFunction_IsListedOnceAndNothingElse()
     {
         var names = Functions().Select(f => f["name"]!.GetValue<string>()).ToList();
-        var expected = HttpFunctions.Select(row => (string)row[0]).Concat([FunctionNames.Scheduler, FunctionNames.Maintenance]);
+        var expected = HttpFunctions.Select(row => (string)row[0])
+            .Concat([FunctionNames.Scheduler, FunctionNames.Maintenance])
+            .Concat(DurableFunctions.Select(row => (string)row[0]));
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
     }

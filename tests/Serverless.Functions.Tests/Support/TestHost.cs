@@ -44,7 +44,7 @@ internal sealed class TestHost : IAsyncDisposable
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Serverless:TaskHub"] = hub,
             ["Serverless:ApiKey"] = Key,
-            ["Serverless:Scheduler"] = "off",
+            ["Serverless:Scheduler"] = "false",
             ["Serverless:UploadSampleData"] = "false",
             ["Serverless:Durable:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Serverless:Durable:PartitionCount"] = "1",
