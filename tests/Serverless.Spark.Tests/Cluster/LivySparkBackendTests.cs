@@ -351,6 +351,19 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartJobAsync_SameKeyFromTwoHostsAtOnce_CreatesOneBatchAndBothGetIt()
+    {
+        string key = AzuriteFixture.UniqueName("k");
+
+        SparkJobHandle[] handles = await Task.WhenAll(
+            Task.Run(() => this.CreateBackend().StartJobAsync(SqlSpec(), key)),
+            Task.Run(() => this.CreateBackend().StartJobAsync(SqlSpec(), key)));
+
+        Assert.Equal(handles[0], handles[1]);
+        Assert.Equal(1, this.livy.Created);
+    }
+
+    [Fact]
     public async Task StartJobAsync_DuplicateName400_AdoptsTheBatchOfThatName()
     {
         // Another host of the same task posted first (its record write raced ours): Livy 0.6+ refuses the second name.
