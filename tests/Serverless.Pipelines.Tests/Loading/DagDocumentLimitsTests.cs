@@ -68,6 +68,19 @@ public sealed class DagDocumentLimitsTests
         Assert.Equal(refused, result.Problems.Any(p => p.Message.Contains(nameof(DagDocumentLimits.MaxDepth), StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData(DagDocumentLimits.MaxTasks, false)]
+    [InlineData(DagDocumentLimits.MaxTasks + 1, true)]
+    public void Load_TaskCountAtTheLimit_AcceptedOneMoreRefused(int count, bool refused)
+    {
+        var yaml = "id: many\ntasks:\n" + string.Concat(Enumerable.Range(0, count).Select(i => $"  - {{id: t{i}, kind: sql, sql: SELECT 1, outputs: [o{i}]}}\n"));
+
+        var result = DagFileLoader.Load(yaml, "many.yaml");
+
+        Assert.Equal(refused, result.Problems.Any(p => p.Path == "tasks" && p.Message.Contains(nameof(DagDocumentLimits.MaxTasks), StringComparison.Ordinal)));
+        Assert.Equal(refused ? 0 : count, result.Dag!.Tasks.Count);
+    }
+
     [Fact]
     public void Load_AliasesWithinLimits_AreExpanded()
     {
