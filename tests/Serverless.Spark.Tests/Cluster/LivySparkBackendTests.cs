@@ -155,6 +155,10 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
         Assert.Equal("serverless", delete.Headers["X-Requested-By"]);
         Assert.Equal(SparkJobState.Cancelled, cancelled.State);
         Assert.Equal(SparkJobState.Cancelled, later.State);
+
+        // Livy forgets a deleted batch, so the log is read before the DELETE and kept with the state.
+        Assert.Equal(31, later.LogTail.Count);
+        Assert.Equal("state running", later.LogTail[^1]);
     }
 
     [Fact]

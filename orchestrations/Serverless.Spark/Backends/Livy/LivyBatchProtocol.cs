@@ -196,16 +196,15 @@ internal sealed class LivyBatchProtocol
             return before;
         }
 
+        // Apache Livy forgets the batch with the DELETE, so its log is read first.
+        IReadOnlyList<string> log = this.dialect.KeepsCancelledBatches ? before.LogTail : await this.LogTailAsync(handle.JobId, cancellationToken).ConfigureAwait(false) ?? before.LogTail;
+
         // A batch that ends between the read above and this DELETE is reported cancelled: Livy's answer to the DELETE
         // does not say whether it killed anything.
         bool existed = await this.rest.SendAsync(HttpMethod.Delete, this.Uri(handle.JobId, includeReadQuery: false), null, true, cancellationToken).ConfigureAwait(false) is not null;
-        if (!existed)
+        if (!existed || this.dialect.KeepsCancelledBatches)
         {
-            return this.Forgotten(handle.JobId, null);
-        }
-
-        if (this.dialect.KeepsCancelledBatches)
-        {
+            // A 404 here is Livy's "already stopped" (or a batch it forgot): read what is left rather than guess.
             return await this.GetStatusAsync(handle, map, cancellationToken).ConfigureAwait(false);
         }
 
@@ -216,7 +215,7 @@ internal sealed class LivyBatchProtocol
             AppId = before.AppId,
             DriverLogUrl = before.DriverLogUrl,
             SparkUiUrl = before.SparkUiUrl,
-            LogTail = before.LogTail,
+            LogTail = log,
             Timestamps = before.Timestamps,
         };
         return await this.finals.KeepFirstAsync(handle, cancelled, cancellationToken).ConfigureAwait(false);
@@ -437,17 +436,24 @@ internal sealed class LivyBatchProtocol
             return status;
         }
 
-        if (this.dialect.LogTailLines > 0)
+        if (await this.LogTailAsync(handle.JobId, cancellationToken).ConfigureAwait(false) is { } log)
         {
-            // The batch view holds 10 lines; the log endpoint returns the last `size` lines when `from` is left out.
-            JsonNode? log = await this.rest.SendAsync(HttpMethod.Get, this.Uri(handle.JobId + "/log", $"size={this.dialect.LogTailLines}"), null, true, cancellationToken).ConfigureAwait(false);
-            if (log?["log"] is JsonArray lines)
-            {
-                status = status with { LogTail = [.. lines.Select(l => this.redactor.Redact(l?.ToString()))] };
-            }
+            status = status with { LogTail = log };
         }
 
         return await this.finals.KeepFirstAsync(handle, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<string>?> LogTailAsync(string id, CancellationToken cancellationToken)
+    {
+        if (this.dialect.LogTailLines <= 0)
+        {
+            return null;
+        }
+
+        // The batch view holds 10 lines; the log endpoint returns the last `size` lines when `from` is left out.
+        JsonNode? log = await this.rest.SendAsync(HttpMethod.Get, this.Uri(id + "/log", $"size={this.dialect.LogTailLines}"), null, true, cancellationToken).ConfigureAwait(false);
+        return log?["log"] is JsonArray lines ? [.. lines.Select(l => this.redactor.Redact(l?.ToString()))] : null;
     }
 
     private SparkJobStatus Forgotten(string id, SparkJobRecord? record) =>
