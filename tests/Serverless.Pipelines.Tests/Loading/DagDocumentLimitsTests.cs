@@ -179,6 +179,31 @@ public sealed class DagDocumentLimitsTests
     }
 
     [Fact]
+    public async Task LoadFileAsync_LinkToAnEndlessDevice_IsTooLargeNotARead()
+    {
+        // /dev/zero reports a length of 0 and never ends: only a bounded read keeps it from taking the memory.
+        if (!File.Exists("/dev/zero"))
+        {
+            return;
+        }
+
+        var folder = Directory.CreateTempSubdirectory("dags").FullName;
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(folder, "zero.yaml"), "/dev/zero");
+
+            var result = await DagFileLoader.LoadFileAsync(Path.Combine(folder, "zero.yaml"));
+
+            Assert.Null(result.Dag);
+            Assert.Contains(nameof(DagDocumentLimits.MaxDocumentBytes), Assert.Single(result.Problems).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task LoadFileAsync_SqlFileOverTheLimit_IsNotRead()
     {
         var folder = Directory.CreateTempSubdirectory("dags").FullName;
