@@ -41,6 +41,25 @@ public sealed class TemplateLimitsTests
         Assert.Contains("nested deeper", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(" + 1", 100_000)]
+    [InlineData(" | string", 100_000)]
+    [InlineData(".a", 100_000)]
+    public void Render_LongChain_FailsWithoutOverflowingTheStack(string link, int count)
+    {
+        var chain = "{{ 1" + string.Concat(Enumerable.Repeat(link, count)) + " }}";
+
+        var error = Assert.Throws<TemplateException>(() => TemplateRenderer.Render(chain, Context));
+
+        Assert.Contains("nested deeper than 256", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ChainWithinBound_Renders()
+    {
+        Assert.Equal("101", TemplateRenderer.Render("{{ 1" + string.Concat(Enumerable.Repeat(" + 1", 100)) + " }}", Context));
+    }
+
     [Fact]
     public void Render_RecursiveMacro_StopsAtCallDepth()
     {

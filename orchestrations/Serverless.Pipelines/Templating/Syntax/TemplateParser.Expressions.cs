@@ -26,6 +26,11 @@ internal sealed partial class TemplateParser
                 expression = new ConditionalExpression(start.Line, start.Column, expression, condition, otherwise);
             }
 
+            if (depth == 1 && TreeDepth(expression) > TemplateLimits.MaxExpressionDepth)
+            {
+                throw Error(start, $"the expression is nested deeper than {TemplateLimits.MaxExpressionDepth} levels (operators, filters and attributes count)");
+            }
+
             return expression;
         }
         finally
@@ -33,6 +38,41 @@ internal sealed partial class TemplateParser
             depth--;
         }
     }
+
+    /// <summary>Gets an expression tree's depth without recursion, so a hostile chain cannot overflow the stack here either.</summary>
+    private static int TreeDepth(Expression root)
+    {
+        var deepest = 0;
+        var pending = new Stack<(Expression Node, int Level)>();
+        pending.Push((root, 1));
+        while (pending.Count > 0)
+        {
+            var (node, level) = pending.Pop();
+            deepest = Math.Max(deepest, level);
+            foreach (var child in Children(node))
+            {
+                pending.Push((child, level + 1));
+            }
+        }
+
+        return deepest;
+    }
+
+    private static IEnumerable<Expression> Children(Expression node) => node switch
+    {
+        ListExpression l => l.Items,
+        DictExpression d => d.Pairs.SelectMany(p => new[] { p.Key, p.Value }),
+        AttributeExpression a => [a.Target],
+        ItemExpression i => [i.Target, i.Key],
+        CallExpression c => c.Arguments.Append(c.Callee).Concat(c.NamedArguments.Select(n => n.Value)),
+        FilterExpression f => f.Arguments.Append(f.Value).Concat(f.NamedArguments.Select(n => n.Value)),
+        TestExpression t => t.Arguments.Append(t.Value),
+        UnaryExpression u => [u.Operand],
+        BinaryExpression b => [b.Left, b.Right],
+        CompareExpression c => c.Rest.Select(r => r.Operand).Append(c.First),
+        ConditionalExpression c => c.Otherwise is null ? [c.Then, c.Condition] : [c.Then, c.Condition, c.Otherwise],
+        _ => [],
+    };
 
     private Expression ParseOr()
     {
