@@ -60,6 +60,17 @@ public sealed class TemplateLimitsTests
         Assert.Equal("101", TemplateRenderer.Render("{{ 1" + string.Concat(Enumerable.Repeat(" + 1", 100)) + " }}", Context));
     }
 
+    [Theory]
+    [InlineData("{% set a = 'x' * 4000000 %}{% set b = a ~ a %}")]
+    [InlineData("{% set a = 'x' * 4000000 %}{{ [a, a] | join(',') }}")]
+    [InlineData("{% set a = 'x' * 4000000 %}{{ a | replace('x', 'yy') }}")]
+    public void Render_ValueBeyondOutputBound_FailsBeforeAllocating(string template)
+    {
+        var error = Assert.Throws<TemplateException>(() => TemplateRenderer.Render(template, Context));
+
+        Assert.Contains("would be longer than", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Render_RecursiveMacro_StopsAtCallDepth()
     {

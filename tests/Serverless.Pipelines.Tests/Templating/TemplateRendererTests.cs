@@ -79,6 +79,7 @@ public sealed class TemplateRendererTests
     [InlineData("{% for k, v in {'a': 1, 'b': 2}.items() %}{{ k }}={{ v }};{% endfor %}", "a=1;b=2;")]
     [InlineData("{% for i in range(5) if i is odd %}{{ i }}{% endfor %}", "13")]
     [InlineData("{{ run_id ~ '/' ~ map_index | default(0) }}", "scheduled-20240305T000000Z/0")]
+    [InlineData("{{ ['', 'a', ''] | join(',') }}", ",a,")]
     public void Render_JinjaSubset_Renders(string template, string expected)
     {
         var context = Context with { TaskValues = new Dictionary<string, JsonNode?> { ["count.n"] = 27 } };
