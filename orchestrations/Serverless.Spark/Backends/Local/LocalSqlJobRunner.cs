@@ -84,8 +84,8 @@ internal sealed class LocalSqlJobRunner
                 Execute(connection, $"SET temp_directory = {QuoteLiteral(spillDirectory)}", cancellationToken);
                 if (spark)
                 {
-                    // Spark's functions as macros and Spark's arithmetic, in the UTC session time zone clusters default to.
-                    SparkSqlDialect.Register(connection);
+                    // The Spark functions the job calls, as macros, and Spark's arithmetic, in the UTC session time zone clusters default to.
+                    SparkSqlDialect.Register(connection, statements);
                 }
 
                 foreach (string view in views)
