@@ -1,7 +1,10 @@
 // Serverless: the Azure infrastructure of the batch pipeline platform, a Durable Functions app (.NET isolated) on
-// Flex Consumption. This file only wires local modules; every resource lives in modules/. Names are an abbreviation (abbreviations.json) plus a token unique to the
-// subscription, resource group, environment and region, so two environments never collide.
+// Flex Consumption. This file only wires local modules; every resource lives in modules/. Names are an abbreviation
+// (abbreviations.json) plus a token unique to the subscription, resource group, environment and region, so two
+// environments never collide.
 targetScope = 'resourceGroup'
+
+import { alwaysReadyGroup } from 'modules/types.bicep'
 
 @description('Name of the environment (for example dev or prod); part of the resource token and the tags.')
 @minLength(1)
@@ -25,14 +28,7 @@ param maximumInstanceCount int = 100
 param instanceMemoryMB int = 2048
 
 @description('Always-ready Flex Consumption instances per scaling group, for example [{ name: \'durable\', instanceCount: 1 }] to keep orchestrations warm; empty scales to zero.')
-param alwaysReady {
-  @description('Per-function scaling group: durable, http, blob or function:<function name>.')
-  name: string
-
-  @description('Instances kept warm for the group.')
-  @minValue(1)
-  instanceCount: int
-}[] = []
+param alwaysReady alwaysReadyGroup[] = []
 
 @description('Resource ID of an existing subnet delegated to Microsoft.App/environments for outbound VNet integration; empty for none.')
 param virtualNetworkSubnetId string = ''

@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>The command line is wrong: an unknown command or option, or a missing or malformed value. Nothing was started.</summary>
     public const int Usage = 2;
+
+    /// <summary>The command was cancelled by Ctrl+C or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
 }

@@ -4,6 +4,8 @@
 // FUNCTIONS_EXTENSION_VERSION as app settings. It pulls the package from a blob container with the identity, so no
 // Azure Files content share (which needs a shared key) is involved. One app per plan: the plan lives here too.
 
+import { alwaysReadyGroup } from 'types.bicep'
+
 @description('Name of the Function App.')
 param name string
 
@@ -30,14 +32,7 @@ param maximumInstanceCount int = 100
 param instanceMemoryMB int = 2048
 
 @description('Always-ready instances per group (for example durable, http or function:<name>); empty to scale to zero.')
-param alwaysReady {
-  @description('Per-function scaling group: durable, http, blob or function:<function name>.')
-  name: string
-
-  @description('Instances kept warm for the group.')
-  @minValue(1)
-  instanceCount: int
-}[] = []
+param alwaysReady alwaysReadyGroup[] = []
 
 @description('Resource ID of a subnet delegated to Microsoft.App/environments for outbound VNet integration; empty for none.')
 param virtualNetworkSubnetId string = ''

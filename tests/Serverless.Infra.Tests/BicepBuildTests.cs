@@ -12,7 +12,7 @@ public sealed class BicepBuildTests(InfraFixture infra)
     public void BicepFiles_InfraFolder_IncludeMainAndEveryModule()
     {
         Assert.Contains(Path.Combine("infra-bicep", "main.bicep"), infra.BicepFiles);
-        string[] modules = ["databricks", "function-app", "identity", "key-vault", "monitoring", "role-assignments", "storage", "synapse"];
+        string[] modules = ["databricks", "function-app", "identity", "key-vault", "monitoring", "role-assignments", "storage", "synapse", "types"];
         foreach (string module in modules)
         {
             Assert.Contains(Path.Combine("infra-bicep", "modules", module + ".bicep"), infra.BicepFiles);

@@ -42,6 +42,12 @@ public sealed class CommandRunner(CliEnvironment environment, HostOptions hostOp
             output.WriteError(e.Message);
             return ExitCodes.Failure;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM: stop waiting (and stop a local host in finally); a run on a remote host goes on.
+            output.WriteError("cancelled.");
+            return ExitCodes.Cancelled;
+        }
         catch (HttpRequestException e)
         {
             output.WriteError($"cannot reach {session?.Api.BaseAddress.ToString() ?? "the host"}: {e.Message}. Is the host running? (omit --url to start a local one)");

@@ -48,7 +48,7 @@ public sealed class HostSession : IAsyncDisposable
         }
 
         var key = NullIfEmpty(parse.GetValue(options.Key)) ?? HostOptions.KeyVariables.Select(v => NullIfEmpty(environment.Variables(v))).FirstOrDefault(v => v is not null);
-        var connection = NullIfEmpty(environment.Variables("AzureWebJobsStorage"));
+        var connection = NullIfEmpty(environment.Variables(StandaloneHostStorage.SettingName));
         return new HostSession(new ApiClient(address, key), connection is null ? null : StorageAccount.FromConnectionString(connection), null);
     }
 

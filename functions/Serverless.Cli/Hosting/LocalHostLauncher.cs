@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text.Json;
 
 namespace Serverless.Cli.Hosting;
 
@@ -26,8 +25,6 @@ public sealed class LocalHostLauncher : IHostLauncher
 
     /// <summary>The host dll's file name looked for next to the CLI.</summary>
     public const string HostDllName = "Serverless.LocalHost.dll";
-
-    private const string StorageSetting = "AzureWebJobsStorage";
 
     private readonly Func<string, string?> environment;
     private readonly TextWriter progress;
@@ -139,7 +136,7 @@ public sealed class LocalHostLauncher : IHostLauncher
             }
         }
 
-        var storage = this.StorageOf(process.Id);
+        var storage = StandaloneHostStorage.Find(process.Id, this.environment, this.workingDirectory);
         await this.progress.WriteLineAsync($"Started a local host on {address} (log: {logFile}); it stops when the command ends.").ConfigureAwait(false);
         return new LaunchedHost(address, key, storage, async () =>
         {
@@ -249,47 +246,6 @@ public sealed class LocalHostLauncher : IHostLauncher
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private string? StorageOf(int processId)
-    {
-        // A host that started its own Azurite writes the emulator's connection string (only its public development key)
-        // to this file; otherwise it uses the configured account, or the emulator on its default ports.
-        var emulatorFile = Path.Combine(Path.GetTempPath(), $"serverless-azurite-{processId.ToString(CultureInfo.InvariantCulture)}");
-        if (File.Exists(emulatorFile))
-        {
-            return File.ReadAllText(emulatorFile).Trim();
-        }
-
-        return this.environment(StorageSetting) is { Length: > 0 } configured ? configured
-            : this.LocalSettingsStorage() ?? "UseDevelopmentStorage=true";
-    }
-
-    private string? LocalSettingsStorage()
-    {
-        // The host reads local.settings.json "Values" from its working directory, beneath the environment.
-        var file = Path.Combine(this.workingDirectory, "local.settings.json");
-        if (!File.Exists(file))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            return document.RootElement.TryGetProperty("Values", out var values)
-                && values.ValueKind == JsonValueKind.Object
-                && values.TryGetProperty(StorageSetting, out var value)
-                && value.ValueKind == JsonValueKind.String
-                && value.GetString() is { Length: > 0 } text
-                    ? text
-                    : null;
-        }
-        catch (JsonException)
-        {
-            // The host reports a malformed file itself; previews just fall back to the emulator.
-            return null;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
@@ -15,7 +16,8 @@ public sealed class CliOutput
     /// <summary>The width used when standard output is not a terminal: wider than any table or message the CLI prints.</summary>
     public const int UnlimitedWidth = 4096;
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping keeps quotes and non-ASCII text readable (the document goes to a terminal or a pipe, never into HTML).
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly TextWriter output;
 
     /// <summary>Initializes a new instance of the <see cref="CliOutput"/> class.</summary>

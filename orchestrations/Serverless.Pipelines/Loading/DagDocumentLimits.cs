@@ -33,6 +33,12 @@ public static class DagDocumentLimits
     public const int MaxNodes = 100_000;
 
     /// <summary>
+    /// The most tasks a DAG may declare: 1,000 (the benchmarks' widest DAG has 202). Checking a DAG costs more than
+    /// linear time in its tasks (cycle reports), so the count is bounded before validation sees it.
+    /// </summary>
+    public const int MaxTasks = 1_000;
+
+    /// <summary>
     /// The time reading one document's syntax may take, in milliseconds: 2,000. Within the other limits a document
     /// reads in well under 100 ms; the budget is the backstop that keeps a parser pathology from holding a thread.
     /// </summary>

@@ -150,7 +150,17 @@ internal sealed class DagDocumentReader
         return result;
     }
 
-    private List<DagTask> ReadTasks(SourceNode node, string path) => List(node, path, ReadTask, "'tasks' must be a list");
+    private List<DagTask> ReadTasks(SourceNode node, string path)
+    {
+        if (node is SourceSequence { Items.Count: > DagDocumentLimits.MaxTasks } tooMany)
+        {
+            // None is read: validating this many tasks is the cost the limit is there to avoid.
+            Problem(node, path, string.Create(CultureInfo.InvariantCulture, $"the DAG has {tooMany.Items.Count} tasks; a DAG may have at most {DagDocumentLimits.MaxTasks} (limit {nameof(DagDocumentLimits)}.{nameof(DagDocumentLimits.MaxTasks)})"));
+            return [];
+        }
+
+        return List(node, path, ReadTask, "'tasks' must be a list");
+    }
 
     private DagTask? ReadTask(SourceNode node, string path)
     {

@@ -10,6 +10,9 @@ namespace Serverless.Pipelines.Loading;
 /// </summary>
 public static class DagFileLoader
 {
+    // The read size of DAG and SQL files; they are read in chunks so a file's reported length need not be trusted.
+    private const int ChunkBytes = 16 * 1024;
+
     /// <summary>The file extensions DAG files have.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".yaml", ".yml", ".json"];
 
@@ -59,31 +62,78 @@ public static class DagFileLoader
     /// <summary>Loads and validates a DAG file from disk; <c>sqlFile</c> is read relative to its folder.</summary>
     /// <param name="path">The file path.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The model and every problem.</returns>
+    /// <returns>The model and every problem; a file over <see cref="DagDocumentLimits.MaxDocumentBytes"/> is a result with that problem.</returns>
     public static async Task<DagLoadResult> LoadFileAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-
-        // The length is checked before reading, so a huge file in the DAG folder costs nothing but this problem.
-        var length = new FileInfo(path).Length;
-        if (length > DagDocumentLimits.MaxDocumentBytes)
+        var content = await ReadBoundedAsync(path, cancellationToken).ConfigureAwait(false);
+        if (content is null)
         {
-            return TooLarge(Path.GetFileName(path), length);
+            return TooLarge(Path.GetFileName(path), null);
         }
 
-        var content = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         return Load(content, Path.GetFileName(path), relative => ReadBeside(folder, relative));
     }
 
     /// <summary>Gets the result for a DAG file over <see cref="DagDocumentLimits.MaxDocumentBytes"/>, which is not read.</summary>
     /// <param name="fileName">The file or blob name.</param>
-    /// <param name="length">Its length in bytes.</param>
+    /// <param name="length">Its length in bytes, when known.</param>
     /// <returns>A result with no model and the one problem.</returns>
-    public static DagLoadResult TooLarge(string fileName, long length) => new(
+    internal static DagLoadResult TooLarge(string fileName, long? length) => new(
         fileName,
         null,
-        [new DagProblem(fileName, 0, 0, string.Empty, string.Create(CultureInfo.InvariantCulture, $"the file is {length} bytes; a DAG file may have at most {DagDocumentLimits.MaxDocumentBytes} (limit {nameof(DagDocumentLimits)}.{nameof(DagDocumentLimits.MaxDocumentBytes)})"))]);
+        [
+            new DagProblem(
+                fileName,
+                0,
+                0,
+                string.Empty,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the file is {(length is { } known ? known + " bytes" : "larger than that")}; a DAG file may have at most {DagDocumentLimits.MaxDocumentBytes} bytes (limit {nameof(DagDocumentLimits)}.{nameof(DagDocumentLimits.MaxDocumentBytes)})")),
+        ]);
+
+    // Reads at most the limit and one byte more, rather than trusting the length the file system reports: a file can
+    // grow while it is read, and a link to a device (/dev/zero) reports 0 and never ends. Null when over the limit.
+    private static async Task<string?> ReadBoundedAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, ChunkBytes, useAsync: true);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var content = new MemoryStream();
+            var chunk = new byte[ChunkBytes];
+            int read;
+            while (content.Length <= DagDocumentLimits.MaxDocumentBytes && (read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                content.Write(chunk, 0, read);
+            }
+
+            return content.Length > DagDocumentLimits.MaxDocumentBytes ? null : Decode(content);
+        }
+    }
+
+    private static string? ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, ChunkBytes);
+        using var content = new MemoryStream();
+        var chunk = new byte[ChunkBytes];
+        int read;
+        while (content.Length <= DagDocumentLimits.MaxDocumentBytes && (read = stream.Read(chunk)) > 0)
+        {
+            content.Write(chunk, 0, read);
+        }
+
+        return content.Length > DagDocumentLimits.MaxDocumentBytes ? null : Decode(content);
+    }
+
+    // As File.ReadAllText does: UTF-8 unless a byte order mark says otherwise, the mark itself dropped.
+    private static string Decode(MemoryStream content)
+    {
+        content.Position = 0;
+        using var reader = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        return reader.ReadToEnd();
+    }
 
     private static string? ReadBeside(string folder, string relative)
     {
@@ -96,11 +146,6 @@ public static class DagFileLoader
         }
 
         // A SQL file over the limit is left unread, like a missing one; the problem says both.
-        if (new FileInfo(full).Length > DagDocumentLimits.MaxDocumentBytes)
-        {
-            return null;
-        }
-
-        return File.ReadAllText(full, Encoding.UTF8);
+        return ReadBounded(full);
     }
 }

@@ -34,9 +34,14 @@ internal static class YamlDocumentScan
                 string? problem = null;
                 switch (current)
                 {
-                    case DocumentStart when ++documents > 1:
+                    case DocumentStart:
                         // A second document is refused here, before it is read: it could be the expensive part.
-                        return (line, column, "a DAG file holds one YAML document");
+                        if (++documents > 1)
+                        {
+                            return (line, column, "a DAG file holds one YAML document");
+                        }
+
+                        break;
                     case AnchorAlias alias:
                         var name = alias.Value.Value;
                         if (openAnchors.Contains(name))

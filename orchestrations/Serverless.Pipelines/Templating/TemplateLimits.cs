@@ -16,8 +16,14 @@ public static class TemplateLimits
     /// <summary>The most loop iterations one rendering may run, over all its <c>{% for %}</c> loops together. The value is 100,000.</summary>
     public const int MaxLoopIterations = 100_000;
 
-    /// <summary>The deepest nesting of blocks (<c>if</c>, <c>for</c>, <c>macro</c>) and of expressions (parentheses, filters, operators). The value is 64.</summary>
+    /// <summary>The deepest nesting of blocks (<c>if</c>, <c>for</c>, <c>macro</c>) and of parentheses, brackets and unary operators in an expression. The value is 64.</summary>
     public const int MaxNestingDepth = 64;
+
+    /// <summary>
+    /// The deepest expression tree, chains included: <c>1 + 1 + … + 1</c> with 300 terms or 300 filters in a row is
+    /// 300 deep. The value is 256. Rendering walks the tree recursively; the bound keeps that walk off the stack's edge.
+    /// </summary>
+    public const int MaxExpressionDepth = 256;
 
     /// <summary>The deepest chain of macro calls, recursion included. The value is 32.</summary>
     public const int MaxCallDepth = 32;

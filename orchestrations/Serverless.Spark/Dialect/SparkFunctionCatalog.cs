@@ -29,15 +29,6 @@ internal static class SparkFunctionCatalog
     /// <summary>Gets the functions by lower-case Spark name.</summary>
     public static IReadOnlyDictionary<string, SparkFunction> Functions { get; } = Build();
 
-    /// <summary>Gets the functions that are aggregates, for messages that depend on it.</summary>
-    public static IReadOnlySet<string> Aggregates { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "avg", "mean", "count", "sum", "min", "max", "first", "first_value", "last", "last_value", "any_value", "collect_list",
-        "array_agg", "collect_set", "percentile", "percentile_approx", "approx_percentile", "median", "stddev", "std",
-        "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "corr", "covar_pop", "covar_samp", "bool_and",
-        "bool_or", "every", "some", "any", "count_if", "max_by", "min_by", "approx_count_distinct", "bit_and", "bit_or", "bit_xor",
-    };
-
     /// <summary>Gets the function called <paramref name="name"/>, or null.</summary>
     /// <param name="name">The name as written.</param>
     /// <returns>The function or null.</returns>
@@ -74,7 +65,7 @@ internal static class SparkFunctionCatalog
         M("nullifzero", 1, 1, "(x) AS nullif(x, 0)");
 
         // Strings.
-        N("ascii", 1, 1);
+        M("ascii", 1, 1, "(s) AS ascii(CAST(s AS VARCHAR))");
         M("base64", 1, 1, "(x) AS to_base64(CAST(x AS BLOB))");
         N("bit_length", 1, 1);
         N("char_length", 1, 1, "length");
@@ -83,7 +74,7 @@ internal static class SparkFunctionCatalog
         M("char", 1, 1, "(n) AS CASE WHEN n < 0 THEN '' ELSE chr(CAST(n % 256 AS INTEGER)) END", "spark_chr");
         R("concat", 1, Many);
         N("concat_ws", 1, Many);
-        N("contains", 2, 2);
+        M("contains", 2, 2, "(a, b) AS contains(CAST(a AS VARCHAR), CAST(b AS VARCHAR))");
         R("elt", 2, Many);
         N("endswith", 2, 2, "ends_with");
         N("startswith", 2, 2, "starts_with");
@@ -117,6 +108,7 @@ internal static class SparkFunctionCatalog
         M("regexp", 2, 2, "(s, r) AS regexp_matches(s, r)", "spark_rlike");
         M("regexp_like", 2, 2, "(s, r) AS regexp_matches(s, r)", "spark_rlike");
         N("repeat", 2, 2);
+        N("reverse", 1, 1);
         M("replace", 2, 3, "(s, a) AS replace(s, a, ''), (s, a, b) AS replace(s, a, b)");
         M("space", 1, 1, "(n) AS repeat(' ', CAST(greatest(n, 0) AS BIGINT))");
         M("split", 2, 2, "(s, r) AS string_split_regex(s, r)");
@@ -134,12 +126,15 @@ internal static class SparkFunctionCatalog
 
         // Math.
         N("abs", 1, 1);
-        foreach (string f in new[] { "acos", "asin", "atan", "cos", "sin", "tan", "cot", "cbrt", "degrees", "radians", "exp", "sqrt", "log10", "log2", "ln" })
+        foreach (string f in new[] { "acos", "asin", "atan", "cos", "sin", "tan", "cot", "degrees", "radians", "exp", "sqrt", "log10", "log2", "ln" })
         {
             N(f, 1, 1);
         }
 
         N("atan2", 2, 2);
+
+        // Java's Math.cbrt is exact for perfect cubes; DuckDB's is not (3.0000000000000004 for 27).
+        M("cbrt", 1, 1, "(x) AS CASE WHEN pow(round(cbrt(x)), 3) = x THEN CAST(round(cbrt(x)) AS DOUBLE) ELSE cbrt(x) END");
         N("pi", 0, 0);
         N("bin", 1, 1);
         M("ceil", 1, 1, "(x) AS CAST(ceil(x) AS BIGINT)");
@@ -185,18 +180,19 @@ internal static class SparkFunctionCatalog
         M("date_from_unix_date", 1, 1, "(n) AS CAST(DATE '1970-01-01' + CAST(n AS INTEGER) AS DATE)");
         M("date_trunc", 2, 2, "(f, t) AS date_trunc(CASE upper(f) WHEN 'YYYY' THEN 'year' WHEN 'YY' THEN 'year' WHEN 'MM' THEN 'month' WHEN 'MON' THEN 'month' WHEN 'DD' THEN 'day' ELSE lower(f) END, spark_as_ts(t))");
         M("trunc", 2, 2, "(d, f) AS CAST(date_trunc(CASE upper(f) WHEN 'YEAR' THEN 'year' WHEN 'YYYY' THEN 'year' WHEN 'YY' THEN 'year' WHEN 'QUARTER' THEN 'quarter' WHEN 'MONTH' THEN 'month' WHEN 'MM' THEN 'month' WHEN 'MON' THEN 'month' WHEN 'WEEK' THEN 'week' END, spark_as_date(d)) AS DATE)");
-        M("year", 1, 1, "(d) AS year(spark_as_ts(d))");
-        M("quarter", 1, 1, "(d) AS quarter(spark_as_ts(d))");
-        M("month", 1, 1, "(d) AS month(spark_as_ts(d))");
-        M("day", 1, 1, "(d) AS day(spark_as_ts(d))");
-        M("dayofmonth", 1, 1, "(d) AS day(spark_as_ts(d))", "spark_day");
-        M("dayofweek", 1, 1, "(d) AS dayofweek(spark_as_ts(d)) + 1");
-        M("weekday", 1, 1, "(d) AS isodow(spark_as_ts(d)) - 1");
-        M("dayofyear", 1, 1, "(d) AS dayofyear(spark_as_ts(d))");
-        M("weekofyear", 1, 1, "(d) AS weekofyear(spark_as_ts(d))");
-        M("hour", 1, 1, "(t) AS hour(spark_as_ts(t))");
-        M("minute", 1, 1, "(t) AS minute(spark_as_ts(t))");
-        M("second", 1, 1, "(t) AS second(spark_as_ts(t))");
+        // Spark's field functions return INT; DuckDB's return BIGINT.
+        M("year", 1, 1, "(d) AS CAST(year(spark_as_ts(d)) AS INTEGER)");
+        M("quarter", 1, 1, "(d) AS CAST(quarter(spark_as_ts(d)) AS INTEGER)");
+        M("month", 1, 1, "(d) AS CAST(month(spark_as_ts(d)) AS INTEGER)");
+        M("day", 1, 1, "(d) AS CAST(day(spark_as_ts(d)) AS INTEGER)");
+        M("dayofmonth", 1, 1, "(d) AS CAST(day(spark_as_ts(d)) AS INTEGER)", "spark_day");
+        M("dayofweek", 1, 1, "(d) AS CAST(dayofweek(spark_as_ts(d)) + 1 AS INTEGER)");
+        M("weekday", 1, 1, "(d) AS CAST(isodow(spark_as_ts(d)) - 1 AS INTEGER)");
+        M("dayofyear", 1, 1, "(d) AS CAST(dayofyear(spark_as_ts(d)) AS INTEGER)");
+        M("weekofyear", 1, 1, "(d) AS CAST(weekofyear(spark_as_ts(d)) AS INTEGER)");
+        M("hour", 1, 1, "(t) AS CAST(hour(spark_as_ts(t)) AS INTEGER)");
+        M("minute", 1, 1, "(t) AS CAST(minute(spark_as_ts(t)) AS INTEGER)");
+        M("second", 1, 1, "(t) AS CAST(second(spark_as_ts(t)) AS INTEGER)");
         R("from_unixtime", 1, 2);
         M("from_utc_timestamp", 2, 2, "(t, z) AS timezone(z, timezone('UTC', spark_as_ts(t)))");
         M("to_utc_timestamp", 2, 2, "(t, z) AS timezone('UTC', timezone(z, spark_as_ts(t)))");
@@ -230,8 +226,9 @@ internal static class SparkFunctionCatalog
         M("array_remove", 2, 2, "(a, v) AS list_filter(a, lambda x: x IS DISTINCT FROM v)");
         M("array_repeat", 2, 2, "(e, n) AS list_transform(range(CAST(greatest(n, 0) AS BIGINT)), lambda i: e)");
         N("array_size", 1, 1, "len");
-        M("size", 1, 1, "(a) AS coalesce(len(a), -1)");
-        M("cardinality", 1, 1, "(a) AS coalesce(len(a), -1)", "spark_size");
+        // One macro for arrays and maps: only to_json binds for both, and only the branch of the argument's type runs.
+        M("size", 1, 1, "(a) AS CAST(CASE WHEN a IS NULL THEN -1 WHEN typeof(a) LIKE 'MAP(%' THEN len(json_keys(to_json(a))) ELSE json_array_length(to_json(a)) END AS INTEGER)");
+        M("cardinality", 1, 1, "(a) AS CAST(CASE WHEN a IS NULL THEN -1 WHEN typeof(a) LIKE 'MAP(%' THEN len(json_keys(to_json(a))) ELSE json_array_length(to_json(a)) END AS INTEGER)", "spark_size");
         N("array_append", 2, 2, "list_append");
         M("array_prepend", 2, 2, "(a, e) AS list_prepend(e, a)");
         M("array_compact", 1, 1, "(a) AS list_filter(a, lambda x: x IS NOT NULL)");
@@ -250,7 +247,7 @@ internal static class SparkFunctionCatalog
         N("map_concat", 1, Many);
         N("map_contains_key", 2, 2, "map_contains");
         N("map_entries", 1, 1);
-        M("sequence", 2, 3, "(a, b) AS generate_series(a, b, CASE WHEN a <= b THEN 1 ELSE -1 END), (a, b, s) AS generate_series(a, b, s)");
+        M("sequence", 2, 2, "(a, b) AS generate_series(a, b, CASE WHEN a <= b THEN 1 ELSE -1 END)");
         M("slice", 3, 3, "(a, s, n) AS CASE WHEN s > 0 THEN list_slice(a, s, s + n - 1) ELSE list_slice(a, len(a) + s + 1, len(a) + s + n) END");
         M("sort_array", 1, 2, "(a) AS list_sort(a, 'ASC', 'NULLS FIRST'), (a, up) AS CASE WHEN up THEN list_sort(a, 'ASC', 'NULLS FIRST') ELSE list_sort(a, 'DESC', 'NULLS LAST') END");
         M("array_sort", 1, 1, "(a) AS list_sort(a, 'ASC', 'NULLS LAST')");
@@ -286,7 +283,7 @@ internal static class SparkFunctionCatalog
         N("variance", 1, 1, "var_samp");
         N("var_samp", 1, 1);
         N("var_pop", 1, 1);
-        N("corr", 2, 2);
+        M("corr", 2, 2, "(a, b) AS regr_sxy(b, a) / sqrt(regr_sxx(b, a) * regr_syy(b, a))");
         N("covar_pop", 2, 2);
         N("covar_samp", 2, 2);
         N("bool_and", 1, 1);

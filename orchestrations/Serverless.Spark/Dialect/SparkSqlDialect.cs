@@ -13,7 +13,11 @@ namespace Serverless.Spark.Dialect;
 /// </remarks>
 public static class SparkSqlDialect
 {
-    private static readonly Lazy<string> MacroScript = new(() => string.Join(";\n", SparkFunctionCatalog.MacroStatements()));
+    private const string MacroPrefix = "spark_";
+
+    /// <summary>Every macro's <c>CREATE</c> statement by macro name.</summary>
+    private static readonly Lazy<Dictionary<string, string>> Macros = new(() => SparkFunctionCatalog.MacroStatements()
+        .ToDictionary(Name, s => s, StringComparer.Ordinal));
 
     /// <summary>Gets the Spark function names the dialect supports, sorted.</summary>
     public static IReadOnlyList<string> SupportedFunctions { get; } =
@@ -40,18 +44,70 @@ public static class SparkSqlDialect
         return problems.Count > 0 ? throw new SparkSqlDialectException(problems) : statements;
     }
 
-    /// <summary>Defines Spark's functions (as <c>spark_*</c> macros) and Spark's arithmetic on a connection; call once per connection, before its configuration is locked.</summary>
+    /// <summary>
+    /// Defines, on a connection, the <c>spark_*</c> macros the given statements call (all of them when
+    /// <paramref name="statements"/> is null) and Spark's arithmetic; call before the connection's configuration is
+    /// locked. Only the macros a job uses are created, so a query that needs none costs nothing.
+    /// </summary>
     /// <param name="connection">An open DuckDB connection.</param>
+    /// <param name="statements">Statements from <see cref="Translate"/>, or null for every macro.</param>
     /// <param name="timeZone">The session time zone Spark's timestamps are read in (Spark's <c>spark.sql.session.timeZone</c>).</param>
-    public static void Register(DuckDBConnection connection, string timeZone = "UTC")
+    public static void Register(DuckDBConnection connection, IEnumerable<string>? statements = null, string timeZone = "UTC")
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrWhiteSpace(timeZone);
+        var ordered = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        IEnumerable<string> wanted = statements is null ? Macros.Value.Keys : statements.SelectMany(CalledMacros);
+        foreach (string name in wanted)
+        {
+            AddWithDependencies(name, seen, ordered);
+        }
+
         using DuckDBCommand command = connection.CreateCommand();
 
         // Spark (non-ANSI) gives NULL for division by zero where DuckDB gives infinity.
-        command.CommandText = $"SET ieee_floating_point_ops = false; SET TimeZone = '{timeZone.Replace("'", "''", StringComparison.Ordinal)}';\n{MacroScript.Value}";
+        command.CommandText = $"SET ieee_floating_point_ops = false; SET TimeZone = '{timeZone.Replace("'", "''", StringComparison.Ordinal)}';\n" + string.Join(";\n", ordered);
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>Gets the macro name of a <c>CREATE ... MACRO name(...)</c> statement.</summary>
+    private static string Name(string createStatement)
+    {
+        int start = createStatement.IndexOf(MacroPrefix, StringComparison.Ordinal);
+        return createStatement[start..createStatement.IndexOf('(', start)];
+    }
+
+    /// <summary>Gets the <c>spark_*</c> names in generated SQL (a literal naming one only creates a macro too many).</summary>
+    private static IEnumerable<string> CalledMacros(string sql)
+    {
+        for (int i = sql.IndexOf(MacroPrefix, StringComparison.Ordinal); i >= 0; i = sql.IndexOf(MacroPrefix, i + 1, StringComparison.Ordinal))
+        {
+            int end = i + MacroPrefix.Length;
+            while (end < sql.Length && (char.IsAsciiLetterOrDigit(sql[end]) || sql[end] == '_'))
+            {
+                end++;
+            }
+
+            yield return sql[i..end];
+        }
+    }
+
+    /// <summary>Adds a macro after the macros its body calls.</summary>
+    private static void AddWithDependencies(string name, HashSet<string> seen, List<string> ordered)
+    {
+        if (!Macros.Value.TryGetValue(name, out string? statement) || !seen.Add(name))
+        {
+            return;
+        }
+
+        string body = statement[(statement.IndexOf('(', StringComparison.Ordinal) + 1)..];
+        foreach (string dependency in CalledMacros(body))
+        {
+            AddWithDependencies(dependency, seen, ordered);
+        }
+
+        ordered.Add(statement);
     }
 
     private static List<string> TranslateCore(string sql, List<SparkSqlProblem> problems)

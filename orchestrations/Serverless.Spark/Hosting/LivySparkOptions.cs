@@ -15,9 +15,6 @@ public sealed class LivySparkOptions
     /// <summary>Gets or sets the <c>X-Requested-By</c> header HDInsight requires on writes. The default is <c>serverless</c>.</summary>
     public string RequestedBy { get; set; } = "serverless";
 
-    /// <summary>Gets or sets how many batches one page of <c>GET /batches</c> asks for during recovery. The default is 100, Livy's own default.</summary>
-    public int ListPageSize { get; set; } = 100;
-
     /// <summary>
     /// Gets or sets the Livy server version, for example <c>0.5.0</c> or <c>0.7.1-incubating</c>. Batches carry their name
     /// (which recovery after a lost submit answer relies on) from 0.6. The default (null) asks the server's

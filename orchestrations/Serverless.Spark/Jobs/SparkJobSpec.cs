@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serverless.Spark.Dialect;
 
 namespace Serverless.Spark.Jobs;
 
@@ -15,6 +16,12 @@ public sealed record SparkJobSpec(string Name, SparkJobKind Kind)
 
     /// <summary>Gets the SQL of a <c>sql</c> job: statements separated by <c>;</c>, each input available as a view.</summary>
     public string? Sql { get; init; }
+
+    /// <summary>
+    /// Gets the dialect of <see cref="Sql"/>; null means <see cref="SqlDialect.Spark"/>. Spark SQL runs everywhere (the
+    /// local backend rewrites it for DuckDB); <see cref="SqlDialect.DuckDb"/> is DuckDB SQL on purpose, local only.
+    /// </summary>
+    public SqlDialect? Dialect { get; init; }
 
     /// <summary>Gets the script (<c>pyspark</c>) or JAR (<c>jar</c>): a <c>container/path</c> in the account or an absolute <c>abfss:</c>, <c>wasbs:</c> or <c>dbfs:</c> URI.</summary>
     public string? File { get; init; }

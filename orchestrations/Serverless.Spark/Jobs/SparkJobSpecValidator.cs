@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Serverless.Spark.Data;
+using Serverless.Spark.Dialect;
+using Serverless.Spark.Hosting;
 
 namespace Serverless.Spark.Jobs;
 
@@ -63,6 +65,8 @@ public sealed partial class SparkJobSpecValidator
             {
                 errors.Add("outputs: only one output may omit 'table' (it receives the result of the last statement); name a table or view for the others.");
             }
+
+            CheckDialect(spec, backend, errors);
         }
         else if (spec.Kind == SparkJobKind.PySpark || spec.Kind == SparkJobKind.Jar)
         {
@@ -173,6 +177,25 @@ public sealed partial class SparkJobSpecValidator
         if (errors.Count > 0)
         {
             throw new SparkJobValidationException(errors);
+        }
+    }
+
+    /// <summary>Refuses unknown dialects, DuckDB SQL on clusters, and Spark SQL the local dialect cannot run with Spark's meaning.</summary>
+    private static void CheckDialect(SparkJobSpec spec, string? backend, List<string> errors)
+    {
+        SqlDialect dialect = spec.Dialect ?? SqlDialect.Spark;
+        bool local = string.Equals(backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase);
+        if (!dialect.IsKnown)
+        {
+            errors.Add($"dialect '{dialect}' is unknown: use spark or duckdb.");
+        }
+        else if (dialect == SqlDialect.DuckDb && backend is not null && !local)
+        {
+            errors.Add($"dialect 'duckdb' runs only on the local backend, not on '{backend}'; write the SQL in Spark SQL.");
+        }
+        else if (dialect == SqlDialect.Spark && local && !string.IsNullOrWhiteSpace(spec.Sql))
+        {
+            errors.AddRange(SparkSqlDialect.Check(spec.Sql).Select(p => $"sql line {p.Line}: {p.Message}"));
         }
     }
 

@@ -16,8 +16,11 @@ namespace Serverless.Spark.Records;
 internal sealed class FinalStatusRecords
 {
     private const int MaxLogLines = 50;
-    private const int MaxLineLength = 1_000;
-    private const int MaxTextLength = 8_000;
+    private const int MaxLineLength = 500;
+    private const int MaxTextLength = 4_000;
+
+    // A table string property holds at most 32K UTF-16 characters; JSON escapes can make text longer than it looks.
+    private const int MaxJsonLength = 30_000;
     private readonly SparkJobRecordStore store;
     private readonly string backend;
 
@@ -76,10 +79,10 @@ internal sealed class FinalStatusRecords
                 return first;
             }
 
+            record.FinalStatusJson = Serialize(ref compact);
             record.State = compact.State.ToString();
             record.Message = compact.Message;
             record.CompletedAt ??= DateTimeOffset.UtcNow;
-            record.FinalStatusJson = JsonSerializer.Serialize(compact, SparkJson.Options);
             if (await this.store.TryReplaceAsync(record, cancellationToken).ConfigureAwait(false))
             {
                 return compact;
@@ -89,16 +92,37 @@ internal sealed class FinalStatusRecords
         return compact;
     }
 
-    /// <summary>Shortens a status so its JSON fits one table property (64 KiB).</summary>
+    /// <summary>Shortens a status: the last log lines, each line and each text cut to a length a reader still uses.</summary>
     /// <param name="status">The status.</param>
     /// <returns>The shortened status.</returns>
     public static SparkJobStatus Compact(SparkJobStatus status) => status with
     {
-        Message = Shorten(status.Message),
-        Error = Shorten(status.Error),
-        ErrorTrace = Shorten(status.ErrorTrace),
-        LogTail = [.. status.LogTail.TakeLast(MaxLogLines).Select(l => l.Length > MaxLineLength ? l[..MaxLineLength] + "…" : l)],
+        Message = Shorten(status.Message, MaxTextLength),
+        Error = Shorten(status.Error, MaxTextLength),
+        ErrorTrace = Shorten(status.ErrorTrace, MaxTextLength),
+        LogTail = [.. status.LogTail.TakeLast(MaxLogLines).Select(l => Shorten(l, MaxLineLength)!)],
     };
 
-    private static string? Shorten(string? text) => text is { Length: > MaxTextLength } ? text[..MaxTextLength] + "…" : text;
+    private static string Serialize(ref SparkJobStatus status)
+    {
+        string json = JsonSerializer.Serialize(status, SparkJson.Options);
+        int textLength = MaxTextLength;
+        while (json.Length > MaxJsonLength && (status.LogTail.Count > 0 || textLength > 100))
+        {
+            // Drop the older half of the log first (the end says why a job stopped), then shorten the texts.
+            status = status.LogTail.Count > 0
+                ? status with { LogTail = [.. status.LogTail.Skip((status.LogTail.Count + 1) / 2)] }
+                : status with
+                {
+                    Message = Shorten(status.Message, textLength /= 2),
+                    Error = Shorten(status.Error, textLength),
+                    ErrorTrace = Shorten(status.ErrorTrace, textLength),
+                };
+            json = JsonSerializer.Serialize(status, SparkJson.Options);
+        }
+
+        return json;
+    }
+
+    private static string? Shorten(string? text, int length) => text is not null && text.Length > length ? text[..length] + "…" : text;
 }

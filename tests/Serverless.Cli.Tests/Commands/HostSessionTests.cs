@@ -63,6 +63,25 @@ public sealed class HostSessionTests
     }
 
     [Fact]
+    public async Task Cancelled_WhileFollowing_Exits130AndStopsTheLocalHost()
+    {
+        await using var host = await FakeHost.StartAsync();
+        host.Respond("POST", "/api/dags/departure-delays/runs", (202, RunDocuments.Accepted("r1")));
+        host.Respond("GET", "/api/runs/r1", (202, RunDocuments.Run("r1", "running", "running")));
+        var launcher = new RecordingLauncher(host);
+        using var cancel = new CancellationTokenSource();
+
+        var running = InProcessCli.RunWithAsync(null, launcher, cancel.Token, "run", "departure-delays", "--follow");
+        await Serverless.Testing.Poll.UntilAsync(() => Task.FromResult(host.RequestsTo("GET", "/api/runs/r1").Count > 0), TimeSpan.FromSeconds(30), "the first poll of the run");
+        await cancel.CancelAsync();
+        var result = await running;
+
+        Assert.True(result.ExitCode == ExitCodes.Cancelled, result.ToString());
+        Assert.Contains("cancelled", result.Error, StringComparison.Ordinal);
+        Assert.Equal(1, launcher.Stops);
+    }
+
+    [Fact]
     public async Task UnreachableHost_Exits1WithAHint()
     {
         var result = await InProcessCli.RunAsync("status", "r1", "--url", "http://127.0.0.1:1");

@@ -31,10 +31,10 @@ public sealed class CliOutputTests
         var cli = new CliOutput(new CliEnvironment(output, error, outputIsTerminal: true, _ => null, new Support.RecordingLauncher()), json: true);
 
         cli.Console.WriteLine("progress");
-        cli.WriteJson(new System.Text.Json.Nodes.JsonObject { ["a"] = 1 });
+        cli.WriteJson(new System.Text.Json.Nodes.JsonObject { ["a"] = "it's → ok" });
 
         Assert.False(cli.IsTerminal);
-        Assert.Equal("{\n  \"a\": 1\n}", output.ToString().ReplaceLineEndings("\n").Trim());
+        Assert.Equal("{\n  \"a\": \"it's → ok\"\n}", output.ToString().ReplaceLineEndings("\n").Trim());
         Assert.Contains("progress", error.ToString(), StringComparison.Ordinal);
     }
 }

@@ -10,7 +10,16 @@ public static class InProcessCli
     /// <param name="launcher">The launcher; by default one that fails the test if a host is started.</param>
     /// <param name="args">The arguments.</param>
     /// <returns>The result.</returns>
-    public static async Task<CliResult> RunWithAsync(IReadOnlyDictionary<string, string>? variables, IHostLauncher? launcher, params string[] args)
+    public static Task<CliResult> RunWithAsync(IReadOnlyDictionary<string, string>? variables, IHostLauncher? launcher, params string[] args) =>
+        RunWithAsync(variables, launcher, CancellationToken.None, args);
+
+    /// <summary>Runs a command line that may be cancelled, as Ctrl+C cancels it.</summary>
+    /// <param name="variables">The environment variables the CLI sees.</param>
+    /// <param name="launcher">The launcher; by default one that fails the test if a host is started.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The result.</returns>
+    public static async Task<CliResult> RunWithAsync(IReadOnlyDictionary<string, string>? variables, IHostLauncher? launcher, CancellationToken cancellationToken, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -18,7 +27,7 @@ public static class InProcessCli
         {
             PollInterval = TimeSpan.FromMilliseconds(1),
         };
-        var code = await new CliApplication(environment).RunAsync(args);
+        var code = await new CliApplication(environment).RunAsync(args, cancellationToken);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

@@ -68,6 +68,19 @@ public sealed class DagDocumentLimitsTests
         Assert.Equal(refused, result.Problems.Any(p => p.Message.Contains(nameof(DagDocumentLimits.MaxDepth), StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData(DagDocumentLimits.MaxTasks, false)]
+    [InlineData(DagDocumentLimits.MaxTasks + 1, true)]
+    public void Load_TaskCountAtTheLimit_AcceptedOneMoreRefused(int count, bool refused)
+    {
+        var yaml = "id: many\ntasks:\n" + string.Concat(Enumerable.Range(0, count).Select(i => $"  - {{id: t{i}, kind: sql, sql: SELECT 1, outputs: [o{i}]}}\n"));
+
+        var result = DagFileLoader.Load(yaml, "many.yaml");
+
+        Assert.Equal(refused, result.Problems.Any(p => p.Path == "tasks" && p.Message.Contains(nameof(DagDocumentLimits.MaxTasks), StringComparison.Ordinal)));
+        Assert.Equal(refused ? 0 : count, result.Dag!.Tasks.Count);
+    }
+
     [Fact]
     public void Load_AliasesWithinLimits_AreExpanded()
     {
@@ -158,6 +171,31 @@ public sealed class DagDocumentLimitsTests
             Assert.Contains("recursive alias", Assert.Single(results[1].Problems).Message, StringComparison.Ordinal);
             Assert.Contains(nameof(DagDocumentLimits.MaxDocumentBytes), Assert.Single(results[2].Problems).Message, StringComparison.Ordinal);
             Assert.True(results[3].IsValid, string.Join("\n", results[3].Problems));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task LoadFileAsync_LinkToAnEndlessDevice_IsTooLargeNotARead()
+    {
+        // /dev/zero reports a length of 0 and never ends: only a bounded read keeps it from taking the memory.
+        if (!File.Exists("/dev/zero"))
+        {
+            return;
+        }
+
+        var folder = Directory.CreateTempSubdirectory("dags").FullName;
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(folder, "zero.yaml"), "/dev/zero");
+
+            var result = await DagFileLoader.LoadFileAsync(Path.Combine(folder, "zero.yaml"));
+
+            Assert.Null(result.Dag);
+            Assert.Contains(nameof(DagDocumentLimits.MaxDocumentBytes), Assert.Single(result.Problems).Message, StringComparison.Ordinal);
         }
         finally
         {

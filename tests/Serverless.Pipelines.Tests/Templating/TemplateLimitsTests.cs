@@ -41,6 +41,36 @@ public sealed class TemplateLimitsTests
         Assert.Contains("nested deeper", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(" + 1", 100_000)]
+    [InlineData(" | string", 100_000)]
+    [InlineData(".a", 100_000)]
+    public void Render_LongChain_FailsWithoutOverflowingTheStack(string link, int count)
+    {
+        var chain = "{{ 1" + string.Concat(Enumerable.Repeat(link, count)) + " }}";
+
+        var error = Assert.Throws<TemplateException>(() => TemplateRenderer.Render(chain, Context));
+
+        Assert.Contains("nested deeper than 256", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ChainWithinBound_Renders()
+    {
+        Assert.Equal("101", TemplateRenderer.Render("{{ 1" + string.Concat(Enumerable.Repeat(" + 1", 100)) + " }}", Context));
+    }
+
+    [Theory]
+    [InlineData("{% set a = 'x' * 4000000 %}{% set b = a ~ a %}")]
+    [InlineData("{% set a = 'x' * 4000000 %}{{ [a, a] | join(',') }}")]
+    [InlineData("{% set a = 'x' * 4000000 %}{{ a | replace('x', 'yy') }}")]
+    public void Render_ValueBeyondOutputBound_FailsBeforeAllocating(string template)
+    {
+        var error = Assert.Throws<TemplateException>(() => TemplateRenderer.Render(template, Context));
+
+        Assert.Contains("would be longer than", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Render_RecursiveMacro_StopsAtCallDepth()
     {

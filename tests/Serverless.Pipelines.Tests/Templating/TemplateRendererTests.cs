@@ -79,6 +79,7 @@ public sealed class TemplateRendererTests
     [InlineData("{% for k, v in {'a': 1, 'b': 2}.items() %}{{ k }}={{ v }};{% endfor %}", "a=1;b=2;")]
     [InlineData("{% for i in range(5) if i is odd %}{{ i }}{% endfor %}", "13")]
     [InlineData("{{ run_id ~ '/' ~ map_index | default(0) }}", "scheduled-20240305T000000Z/0")]
+    [InlineData("{{ ['', 'a', ''] | join(',') }}", ",a,")]
     public void Render_JinjaSubset_Renders(string template, string expected)
     {
         var context = Context with { TaskValues = new Dictionary<string, JsonNode?> { ["count.n"] = 27 } };
@@ -98,5 +99,30 @@ public sealed class TemplateRendererTests
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.Equal(1, error.Line);
+    }
+
+    [Fact]
+    public void Render_ReadmeExample_RendersAsDocumented()
+    {
+        const string sql = """
+            SELECT * FROM flights
+            WHERE day BETWEEN DATE '{{ macros.ds_add(ds, -6) }}' AND DATE '{{ ds }}'
+            {% if params.origin is defined and params.origin %}  AND origin = '{{ params.origin | upper }}'{% endif %}
+              AND route IN ({% for r in params.routes %}'{{ r }}'{{ ', ' if not loop.last else '' }}{% endfor %})
+            """;
+        var context = Context with
+        {
+            Params = new Dictionary<string, JsonNode?> { ["origin"] = "phl", ["routes"] = new JsonArray("PHL-DFW", "PHL-ORD") },
+            PreviousLogicalDate = new DateTimeOffset(2024, 3, 4, 0, 0, 0, TimeSpan.Zero),
+            NextLogicalDate = new DateTimeOffset(2024, 3, 6, 0, 0, 0, TimeSpan.Zero),
+        };
+
+        Assert.Empty(TemplateRenderer.Check(sql).Problems);
+        Assert.Equal(
+            "SELECT * FROM flights\nWHERE day BETWEEN DATE '2024-02-28' AND DATE '2024-03-05'\n  AND origin = 'PHL'\n  AND route IN ('PHL-DFW', 'PHL-ORD')",
+            TemplateRenderer.Render(sql, context));
+        Assert.Equal(
+            "2024-03-04 2024-03-06 05/03/2024",
+            TemplateRenderer.Render("{{ prev_ds }} {{ next_ds }} {{ macros.ds_format(ds, '%Y-%m-%d', '%d/%m/%Y') }}", context));
     }
 }

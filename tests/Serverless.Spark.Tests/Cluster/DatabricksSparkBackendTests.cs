@@ -241,6 +241,9 @@ public sealed class DatabricksSparkBackendTests : IAsyncLifetime
         SparkJobStatus status = await this.Backend().GetStatusAsync(new SparkJobHandle("databricks", "999999", "k"));
 
         Assert.Equal(SparkJobState.Lost, status.State);
+
+        // The 400 of the 2.2 endpoint is what was recognised, not a 404 of a wrong path.
+        Assert.Equal("/api/2.2/jobs/runs/get?run_id=999999", Assert.Single(this.server.Requests).PathAndQuery);
     }
 
     [Fact]

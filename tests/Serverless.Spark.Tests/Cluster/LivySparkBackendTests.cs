@@ -155,6 +155,10 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
         Assert.Equal("serverless", delete.Headers["X-Requested-By"]);
         Assert.Equal(SparkJobState.Cancelled, cancelled.State);
         Assert.Equal(SparkJobState.Cancelled, later.State);
+
+        // Livy forgets a deleted batch, so the log is read before the DELETE and kept with the state.
+        Assert.Equal(31, later.LogTail.Count);
+        Assert.Equal("state running", later.LogTail[^1]);
     }
 
     [Fact]
@@ -348,6 +352,19 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
 
         // The version is probed only when it is not configured.
         Assert.Equal(configuredVersion is null ? 1 : 0, hanging.Matching("GET", "/version").Count);
+    }
+
+    [Fact]
+    public async Task StartJobAsync_SameKeyFromTwoHostsAtOnce_CreatesOneBatchAndBothGetIt()
+    {
+        string key = AzuriteFixture.UniqueName("k");
+
+        SparkJobHandle[] handles = await Task.WhenAll(
+            Task.Run(() => this.CreateBackend().StartJobAsync(SqlSpec(), key)),
+            Task.Run(() => this.CreateBackend().StartJobAsync(SqlSpec(), key)));
+
+        Assert.Equal(handles[0], handles[1]);
+        Assert.Equal(1, this.livy.Created);
     }
 
     [Fact]

@@ -7,19 +7,23 @@ namespace Serverless.Spark.Tests.Dialect;
 internal sealed class DialectDatabase : IDisposable
 {
     private readonly DuckDBConnection connection = new("Data Source=:memory:");
+    private readonly string timeZone;
 
     /// <summary>Initializes a new instance of the <see cref="DialectDatabase"/> class.</summary>
     /// <param name="timeZone">The session time zone; Spark's documentation examples are run in America/Los_Angeles.</param>
     public DialectDatabase(string timeZone = "UTC")
     {
         this.connection.Open();
-        SparkSqlDialect.Register(this.connection, timeZone);
+        this.timeZone = timeZone;
     }
 
     /// <summary>Translates and runs a script; returns the last statement's rows as Spark's CLI prints them.</summary>
     public string Run(string sparkSql)
     {
         IReadOnlyList<string> statements = SparkSqlDialect.Translate(sparkSql);
+
+        // As the local runner does: only the macros the statements call, with their dependencies.
+        SparkSqlDialect.Register(this.connection, statements, this.timeZone);
         string result = string.Empty;
         foreach (string statement in statements)
         {

@@ -22,7 +22,8 @@ internal static class TemplateArithmetic
 
         if (op == "~")
         {
-            return TemplateValues.ToText(left) + TemplateValues.ToText(right);
+            var (a, b) = (TemplateValues.ToText(left), TemplateValues.ToText(right));
+            return Bounded(a.Length + (long)b.Length, () => a + b);
         }
 
         var numbers = TemplateValues.IsNumber(left) && TemplateValues.IsNumber(right);
@@ -73,7 +74,12 @@ internal static class TemplateArithmetic
         }
     }
 
-    private static T Bounded<T>(long size, Func<T> make) =>
+    /// <summary>Makes a value only when its size is within the output bound, so a template cannot make memory run out before the bound is checked.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="size">The size the value will have.</param>
+    /// <param name="make">Makes it.</param>
+    /// <returns>The value.</returns>
+    public static T Bounded<T>(long size, Func<T> make) =>
         size > TemplateLimits.MaxOutputLength ? throw new InvalidOperationException($"the value would be longer than {TemplateLimits.MaxOutputLength}") : make();
 
     private static string Repeat(string s, long times) =>

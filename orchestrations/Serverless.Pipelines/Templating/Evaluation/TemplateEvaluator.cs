@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Serverless.Pipelines.Templating.Syntax;
 
@@ -272,7 +273,13 @@ internal sealed class TemplateEvaluator
     {
         try
         {
+            // The bounds keep each template shallow, but macros multiply them; this is the backstop before the stack's end.
+            RuntimeHelpers.EnsureSufficientExecutionStack();
             return EvaluateUnchecked(expression);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw Error(expression, "the template nests too deeply to render (macro calls inside deep expressions)");
         }
         catch (Exception e) when (IsValueError(e))
         {

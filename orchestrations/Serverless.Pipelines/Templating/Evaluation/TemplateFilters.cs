@@ -87,9 +87,7 @@ internal static partial class TemplateFilters
             "last" => TemplateValues.Iterate(value) is { Count: > 0 } items ? items[^1] : new Undefined("… | last", "the sequence is empty"),
             "float" => ToFloat(value) ?? Arg(0, 0.0),
             "int" => ToInt(value, (int)TemplateValues.AsLong(Arg(1, 10L))) ?? Arg(0, 0L),
-            "join" => string.Join(
-                Text(Arg(0, string.Empty)),
-                TemplateValues.Iterate(value).Select(item => TemplateValues.ToText(Arg(1, null) is string key ? TemplateMembers.Item(item, key) : item))),
+            "join" => Join(Text(Arg(0, string.Empty)), TemplateValues.Iterate(value).Select(item => TemplateValues.ToText(Arg(1, null) is string key ? TemplateMembers.Item(item, key) : item))),
             "list" => TemplateValues.Iterate(value),
             "lower" => Text(value).ToLowerInvariant(),
             "upper" => Text(value).ToUpperInvariant(),
@@ -127,6 +125,7 @@ internal static partial class TemplateFilters
             // Python inserts the replacement between every character and at both ends.
             for (var i = 0; i <= text.Length && (count < 0 || done < count); i++, done++)
             {
+                CheckLength(result.Length + (long)replacement.Length + 1);
                 result.Append(replacement);
                 if (i < text.Length)
                 {
@@ -147,12 +146,36 @@ internal static partial class TemplateFilters
                 break;
             }
 
+            CheckLength(result.Length + (long)(found - position) + replacement.Length);
             result.Append(text, position, found - position).Append(replacement);
             position = found + old.Length;
             done++;
         }
 
         return result.Append(text, position, text.Length - position).ToString();
+    }
+
+    private static string Join(string separator, IEnumerable<string> items)
+    {
+        var text = new StringBuilder();
+        var first = true;
+        foreach (var item in items)
+        {
+            var gap = first ? string.Empty : separator;
+            CheckLength(text.Length + (long)gap.Length + item.Length);
+            text.Append(gap).Append(item);
+            first = false;
+        }
+
+        return text.ToString();
+    }
+
+    private static void CheckLength(long length)
+    {
+        if (length > TemplateLimits.MaxOutputLength)
+        {
+            throw new InvalidOperationException($"the value would be longer than {TemplateLimits.MaxOutputLength} characters");
+        }
     }
 
     [GeneratedRegex(@"([-\s({\[<]+)", RegexOptions.CultureInvariant)]

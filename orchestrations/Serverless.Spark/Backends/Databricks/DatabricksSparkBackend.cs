@@ -151,6 +151,7 @@ public sealed partial class DatabricksSparkBackend : ISparkBackend
 
         bool cancelRequested = record is { CancelRequested: true } && record.JobId == runId;
         SparkJobStatus status = Map(runId, run, cancelRequested);
+        status = status with { Message = this.redactor.Redact(status.Message) };
         if (!status.IsTerminal)
         {
             return status;

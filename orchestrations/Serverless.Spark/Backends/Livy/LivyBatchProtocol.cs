@@ -87,79 +87,74 @@ internal sealed class LivyBatchProtocol
     /// <returns>The handle.</returns>
     public async Task<SparkJobHandle> StartJobAsync(SparkJobSpec spec, string key, Action<JsonObject> completeBody, CancellationToken cancellationToken)
     {
-        string name = BatchName(spec, key);
-        SparkJobRecord? record = await this.records.GetAsync(this.backend, key, cancellationToken).ConfigureAwait(false);
-        if (record is null)
+        ClusterProgram? program = null;
+        for (int round = 0; ; round++)
         {
-            record = new SparkJobRecord
+            SparkJobRecord record = await this.ReadOrCreateRecordAsync(spec, key, cancellationToken).ConfigureAwait(false);
+            if (record.JobId.Length > 0)
             {
-                PartitionKey = this.backend,
-                RowKey = key,
-                JobName = spec.Name,
-                BatchName = name,
-                State = Submitting,
-                SubmittedAt = DateTimeOffset.UtcNow,
-            };
-            if (!await this.records.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
-            {
-                record = await this.records.GetAsync(this.backend, key, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"The job record of key '{key}' vanished during submit.");
-            }
-        }
-
-        if (record.JobId.Length > 0)
-        {
-            Logs.JobAlreadySubmitted(this.logger, this.backend, record.JobId, key);
-            return new SparkJobHandle(this.backend, record.JobId, key);
-        }
-
-        name = record.BatchName ?? name;
-        if (record.State == Posting)
-        {
-            // An earlier attempt sent the POST and never recorded the answer: the batch may exist.
-            if (await this.AdoptByNameAsync(record, name, cancellationToken).ConfigureAwait(false) is { } adopted)
-            {
-                return adopted;
+                Logs.JobAlreadySubmitted(this.logger, this.backend, record.JobId, key);
+                return new SparkJobHandle(this.backend, record.JobId, key);
             }
 
-            Logs.BatchNotFoundResubmitting(this.logger, this.backend, key, name);
-        }
+            string name = record.BatchName ?? BatchName(spec, key);
+            if (record.State == Posting)
+            {
+                // An earlier attempt sent the POST and never recorded the answer: the batch may exist.
+                if (await this.AdoptByNameAsync(record, name, cancellationToken).ConfigureAwait(false) is { } adopted)
+                {
+                    return adopted;
+                }
 
-        ClusterProgram program = await this.staging.PrepareAsync(spec, key, cancellationToken).ConfigureAwait(false);
-        JsonObject body = Body(spec, program, name);
-        completeBody(body);
+                Logs.BatchNotFoundResubmitting(this.logger, this.backend, key, name);
+            }
 
-        record.State = Posting;
-        await this.records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
-        JsonNode? created;
-        try
-        {
-            created = await this.PostAsync(body, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SparkBackendException e) when (IsDuplicateName(e))
-        {
-            // Livy 0.6+ refuses a second batch of the same name: a concurrent or earlier submit created ours.
-            return await this.AdoptByNameAsync(record, name, cancellationToken).ConfigureAwait(false)
-                ?? throw new SparkBackendException($"{this.dialect.Service}: a batch named '{name}' exists but cannot be read back; not submitting it twice.", e);
-        }
-        catch (SparkBackendException e) when (e.Status is { } status && (int)status is >= 400 and < 500)
-        {
-            // A 4xx created nothing, so the next attempt may post again without looking for a batch.
-            record.State = Submitting;
-            await this.records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
-            throw;
-        }
+            program ??= await this.staging.PrepareAsync(spec, key, cancellationToken).ConfigureAwait(false);
+            JsonObject body = Body(spec, program, name);
+            completeBody(body);
 
-        if (created is null)
-        {
-            throw new SparkBackendException($"{this.dialect.Service}: POST batches answered 404; check the endpoint.");
-        }
+            // Conditional, so of two attempts of one key only one posts; the other reads the record again and follows it.
+            record.State = Posting;
+            if (!await this.records.TryReplaceAsync(record, cancellationToken).ConfigureAwait(false))
+            {
+                if (round < 3)
+                {
+                    continue;
+                }
 
-        string id = created["id"]?.ToString() ?? throw new SparkBackendException($"{this.dialect.Service}: the created batch has no id.");
-        await this.RecordBatchAsync(record, id, cancellationToken).ConfigureAwait(false);
-        SparkTelemetry.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("backend", this.backend));
-        Logs.JobSubmitted(this.logger, spec.Name, this.backend, id, key);
-        return new SparkJobHandle(this.backend, id, key);
+                throw new SparkBackendException($"{this.dialect.Service}: the job record of key '{key}' kept changing during submit; try again.");
+            }
+
+            JsonNode? created;
+            try
+            {
+                created = await this.PostAsync(body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SparkBackendException e) when (IsDuplicateName(e))
+            {
+                // Livy 0.6+ refuses a second batch of the same name: a concurrent or earlier submit created ours.
+                return await this.AdoptByNameAsync(record, name, cancellationToken).ConfigureAwait(false)
+                    ?? throw new SparkBackendException($"{this.dialect.Service}: a batch named '{name}' exists but cannot be read back; not submitting it twice.", e);
+            }
+            catch (SparkBackendException e) when (e.Status is { } status && (int)status is >= 400 and < 500)
+            {
+                // A 4xx created nothing, so the next attempt may post again without looking for a batch.
+                record.State = Submitting;
+                await this.records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+
+            if (created is null)
+            {
+                throw new SparkBackendException($"{this.dialect.Service}: POST batches answered 404; check the endpoint.");
+            }
+
+            string id = created["id"]?.ToString() ?? throw new SparkBackendException($"{this.dialect.Service}: the created batch has no id.");
+            await this.RecordBatchAsync(record, id, cancellationToken).ConfigureAwait(false);
+            SparkTelemetry.JobsSubmitted.Add(1, new KeyValuePair<string, object?>("backend", this.backend));
+            Logs.JobSubmitted(this.logger, spec.Name, this.backend, id, key);
+            return new SparkJobHandle(this.backend, id, key);
+        }
     }
 
     /// <summary>Reads a job's status: the stored final status when there is one, else the batch, storing a final state the first time it is seen.</summary>
@@ -201,16 +196,15 @@ internal sealed class LivyBatchProtocol
             return before;
         }
 
+        // Apache Livy forgets the batch with the DELETE, so its log is read first.
+        IReadOnlyList<string> log = this.dialect.KeepsCancelledBatches ? before.LogTail : await this.LogTailAsync(handle.JobId, cancellationToken).ConfigureAwait(false) ?? before.LogTail;
+
         // A batch that ends between the read above and this DELETE is reported cancelled: Livy's answer to the DELETE
         // does not say whether it killed anything.
         bool existed = await this.rest.SendAsync(HttpMethod.Delete, this.Uri(handle.JobId, includeReadQuery: false), null, true, cancellationToken).ConfigureAwait(false) is not null;
-        if (!existed)
+        if (!existed || this.dialect.KeepsCancelledBatches)
         {
-            return this.Forgotten(handle.JobId, null);
-        }
-
-        if (this.dialect.KeepsCancelledBatches)
-        {
+            // A 404 here is Livy's "already stopped" (or a batch it forgot): read what is left rather than guess.
             return await this.GetStatusAsync(handle, map, cancellationToken).ConfigureAwait(false);
         }
 
@@ -221,7 +215,7 @@ internal sealed class LivyBatchProtocol
             AppId = before.AppId,
             DriverLogUrl = before.DriverLogUrl,
             SparkUiUrl = before.SparkUiUrl,
-            LogTail = before.LogTail,
+            LogTail = log,
             Timestamps = before.Timestamps,
         };
         return await this.finals.KeepFirstAsync(handle, cancelled, cancellationToken).ConfigureAwait(false);
@@ -307,6 +301,29 @@ internal sealed class LivyBatchProtocol
         {
             body[name] = JsonValue.Create(value);
         }
+    }
+
+    private async Task<SparkJobRecord> ReadOrCreateRecordAsync(SparkJobSpec spec, string key, CancellationToken cancellationToken)
+    {
+        SparkJobRecord? record = await this.records.GetAsync(this.backend, key, cancellationToken).ConfigureAwait(false);
+        if (record is not null)
+        {
+            return record;
+        }
+
+        record = new SparkJobRecord
+        {
+            PartitionKey = this.backend,
+            RowKey = key,
+            JobName = spec.Name,
+            BatchName = BatchName(spec, key),
+            State = Submitting,
+            SubmittedAt = DateTimeOffset.UtcNow,
+        };
+        return await this.records.TryAddAsync(record, cancellationToken).ConfigureAwait(false)
+            ? record
+            : await this.records.GetAsync(this.backend, key, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The job record of key '{key}' vanished during submit.");
     }
 
     private async Task<JsonNode?> PostAsync(JsonObject body, CancellationToken cancellationToken)
@@ -419,17 +436,24 @@ internal sealed class LivyBatchProtocol
             return status;
         }
 
-        if (this.dialect.LogTailLines > 0)
+        if (await this.LogTailAsync(handle.JobId, cancellationToken).ConfigureAwait(false) is { } log)
         {
-            // The batch view holds 10 lines; the log endpoint returns the last `size` lines when `from` is left out.
-            JsonNode? log = await this.rest.SendAsync(HttpMethod.Get, this.Uri(handle.JobId + "/log", $"size={this.dialect.LogTailLines}"), null, true, cancellationToken).ConfigureAwait(false);
-            if (log?["log"] is JsonArray lines)
-            {
-                status = status with { LogTail = [.. lines.Select(l => this.redactor.Redact(l?.ToString()))] };
-            }
+            status = status with { LogTail = log };
         }
 
         return await this.finals.KeepFirstAsync(handle, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<string>?> LogTailAsync(string id, CancellationToken cancellationToken)
+    {
+        if (this.dialect.LogTailLines <= 0)
+        {
+            return null;
+        }
+
+        // The batch view holds 10 lines; the log endpoint returns the last `size` lines when `from` is left out.
+        JsonNode? log = await this.rest.SendAsync(HttpMethod.Get, this.Uri(id + "/log", $"size={this.dialect.LogTailLines}"), null, true, cancellationToken).ConfigureAwait(false);
+        return log?["log"] is JsonArray lines ? [.. lines.Select(l => this.redactor.Redact(l?.ToString()))] : null;
     }
 
     private SparkJobStatus Forgotten(string id, SparkJobRecord? record) =>

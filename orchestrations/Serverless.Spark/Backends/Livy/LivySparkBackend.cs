@@ -63,10 +63,10 @@ public sealed class LivySparkBackend : ISparkBackend
             new LivyDialect
             {
                 Service = "Livy",
-                PageSize = options.ListPageSize,
                 NamesSupported = names,
 
-                // GET /batches/{name} exists exactly where names do; the protocol only reads by name once names are known to exist.
+                // GET /batches/{name} exists exactly where names do (0.6+), and the protocol looks names up only there,
+                // so Livy never pages the batch list.
                 ReadsByName = true,
                 KeepsCancelledBatches = false,
                 LogTailLines = Math.Max(0, options.LogTailLines),

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging;
 using Serverless.Spark.Data;
+using Serverless.Spark.Dialect;
 using Serverless.Spark.Diagnostics;
 using Serverless.Spark.Hosting;
 using Serverless.Spark.Jobs;
@@ -44,6 +45,10 @@ internal sealed class LocalSqlJobRunner
     public async Task RunAsync(SparkJobSpec spec, string jobDirectory, Action<string> log, IDictionary<string, long> metrics, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+
+        // Spark SQL is rewritten before any work, so a refusal names the line and nothing is staged for it.
+        bool spark = (spec.Dialect ?? SqlDialect.Spark) == SqlDialect.Spark;
+        IReadOnlyList<string> statements = spark ? SparkSqlDialect.Translate(spec.Sql ?? string.Empty) : SqlStatementSplitter.Split(spec.Sql ?? string.Empty);
         Uri endpoint = this.blobs.Uri;
         var outputs = spec.Outputs.Select(o => (Output: o, Location: DataLocation.Parse(o.Location, endpoint).AsFolder)).ToList();
 
@@ -77,6 +82,12 @@ internal sealed class LocalSqlJobRunner
                 connection.Open();
                 Execute(connection, $"SET memory_limit = {QuoteLiteral(this.options.MemoryLimit)}", cancellationToken);
                 Execute(connection, $"SET temp_directory = {QuoteLiteral(spillDirectory)}", cancellationToken);
+                if (spark)
+                {
+                    // The Spark functions the job calls, as macros, and Spark's arithmetic, in the UTC session time zone clusters default to.
+                    SparkSqlDialect.Register(connection, statements);
+                }
+
                 foreach (string view in views)
                 {
                     Execute(connection, view, cancellationToken);
@@ -90,7 +101,6 @@ internal sealed class LocalSqlJobRunner
                 Execute(connection, "SET enable_external_access = false", cancellationToken);
                 Execute(connection, "SET lock_configuration = true", cancellationToken);
 
-                IReadOnlyList<string> statements = SqlStatementSplitter.Split(spec.Sql ?? string.Empty);
                 bool lastIsQuery = outputs.Any(o => o.Output.Table is null);
                 int leading = lastIsQuery ? statements.Count - 1 : statements.Count;
                 for (int i = 0; i < leading; i++)
