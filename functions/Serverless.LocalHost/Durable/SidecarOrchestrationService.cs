@@ -7,18 +7,21 @@ namespace Serverless.LocalHost.Durable;
 
 /// <summary>
 /// DurableTask.AzureStorage as the gRPC sidecar needs it. The sidecar was written for its in-memory backend and
-/// hands the provider two things the provider's serialization cannot read back; this decorator rewrites both before
+/// hands the provider three things the provider's serialization cannot read back; this decorator rewrites both before
 /// they are stored and forwards everything else unchanged:
 /// <list type="bullet">
 /// <item>sub-orchestration start messages whose tags are a protobuf <c>MapField</c> (the provider's type-named JSON
 /// cannot deserialize it, so the child never starts): copied into a <see cref="Dictionary{TKey, TValue}"/>;</item>
 /// <item>the sidecar's <see cref="GrpcSubOrchestrationInstanceCreatedEvent"/> in history (the history table cannot
 /// read the subclass back and the parent stalls): replaced with a plain <see cref="SubOrchestrationInstanceCreatedEvent"/>.</item>
+/// <item>timer messages: a queue's visibility delay has whole seconds, so the provider delivered a timer up to a second
+/// early (a 1 s timer at once); the delay is rounded up so a durable timer never fires early.</item>
 /// </list>
 /// </summary>
 internal sealed class SidecarOrchestrationService :
     IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
 {
+    private static readonly TimeSpan VisibilityMargin = TimeSpan.FromMilliseconds(500);
     private readonly IOrchestrationService service;
     private readonly IOrchestrationServiceClient client;
     private readonly IOrchestrationServiceQueryClient query;
@@ -109,6 +112,7 @@ internal sealed class SidecarOrchestrationService :
         }
 
         PlainTags(continuedAsNewMessage);
+        FireTimersWhenDue(newOrchestrationRuntimeState.NewEvents, timerMessages);
         return this.service.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
     }
 
@@ -186,6 +190,37 @@ internal sealed class SidecarOrchestrationService :
         }
 
         return message!;
+    }
+
+    // The provider delays a timer's message by TimerFiredEvent.FireAt - now, but a queue's visibility timeout has
+    // whole seconds (the SDK sends 0.99 s as 0), so a 1 s timer fired at once and any timer up to a second early.
+    // Rounding the delay up to whole seconds, with a margin for the moment the provider reads the clock, makes a
+    // durable timer never fire early; it may fire up to about 1.5 s late. FireAt also takes the orchestrator's own
+    // time (from its TimerCreatedEvent) where the sidecar left it unset.
+    private static void FireTimersWhenDue(IList<HistoryEvent> newEvents, IList<TaskMessage>? timerMessages)
+    {
+        foreach (var message in timerMessages ?? [])
+        {
+            if (message.Event is not TimerFiredEvent fired)
+            {
+                continue;
+            }
+
+            if (fired.FireAt == default && newEvents.OfType<TimerCreatedEvent>().FirstOrDefault(c => c.EventId == fired.TimerId) is { } created)
+            {
+                fired.FireAt = created.FireAt;
+            }
+
+            var fireAt = DateTime.SpecifyKind(fired.FireAt, DateTimeKind.Utc);
+            var now = DateTime.UtcNow;
+            var delay = fireAt - now;
+            if (delay > TimeSpan.Zero)
+            {
+                fireAt = now + TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds)) + VisibilityMargin;
+            }
+
+            fired.FireAt = fireAt;
+        }
     }
 
     private static void ReplaceSubclassEvents(IList<HistoryEvent> events)

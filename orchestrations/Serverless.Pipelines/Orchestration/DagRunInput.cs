@@ -47,6 +47,13 @@ public sealed record DagRunInput
     /// </summary>
     public bool ChainFastJobs { get; init; } = true;
 
+    /// <summary>
+    /// Gets the token of the start request that created the run. Two callers racing to start one run id both get
+    /// through the provider (it ignores the second start); the instances row keeps the input of the one whose insert
+    /// won, so the token tells the caller whether the run is its own.
+    /// </summary>
+    public string? StartToken { get; init; }
+
     /// <summary>Gets how run-triggered state changes are reported: <see langword="true"/> writes the manifest as tasks finish, not only at the end. The default is true.</summary>
     public bool WriteManifestAsTasksFinish { get; init; } = true;
 }

@@ -14,6 +14,16 @@ namespace Serverless.Pipelines.Service;
 /// </summary>
 public sealed class DagRunStarter
 {
+    private static readonly OrchestrationRuntimeStatus[] AllStatuses =
+    [
+        OrchestrationRuntimeStatus.Pending,
+        OrchestrationRuntimeStatus.Running,
+        OrchestrationRuntimeStatus.Suspended,
+        OrchestrationRuntimeStatus.Completed,
+        OrchestrationRuntimeStatus.Failed,
+        OrchestrationRuntimeStatus.Terminated,
+    ];
+
     private static readonly OrchestrationRuntimeStatus[] ActiveStatuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended];
     private readonly PipelineOptions options;
     private readonly string dataContainer;
@@ -60,7 +70,10 @@ public sealed class DagRunStarter
 
     /// <summary>
     /// Starts a run unless an instance with its id exists in any state. A finished run is never restarted; of two
-    /// callers racing on one id, exactly one starts it (the other gets <see cref="OrchestrationAlreadyExistsException"/>).
+    /// callers racing on one id, exactly one reports it started: the provider refuses an id in any of
+    /// <see cref="AllStatuses"/> (<see cref="OrchestrationAlreadyExistsException"/>); of two starts that both pass that
+    /// check, the provider keeps one instances row and runs one execution, and the <see cref="DagRunInput.StartToken"/>
+    /// in that row names the caller that won.
     /// </summary>
     /// <param name="client">The durable client (in Azure, the one bound to the calling function).</param>
     /// <param name="input">The run.</param>
@@ -75,14 +88,28 @@ public sealed class DagRunStarter
             return false;
         }
 
+        var token = Guid.NewGuid().ToString("N");
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(DagRunOrchestrator), input, new StartOrchestrationOptions(input.RunId), cancellationToken).ConfigureAwait(false);
-            return true;
+            var options = new StartOrchestrationOptions(input.RunId).WithDedupeStatuses(AllStatuses);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(DagRunOrchestrator), input with { StartToken = token }, options, cancellationToken).ConfigureAwait(false);
+            var stored = await client.GetInstanceAsync(input.RunId, true, cancellationToken).ConfigureAwait(false);
+            return stored?.ReadInputAs<DagRunInput>()?.StartToken is not { } winner || winner == token;
         }
         catch (OrchestrationAlreadyExistsException)
         {
             return false;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The race lost at the instances-row insert surfaces as a storage conflict through the sidecar: the run
+            // exists, started by the other caller (the provider ignores the second start message).
+            if (await client.GetInstanceAsync(input.RunId, false, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return false;
+            }
+
+            throw;
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class DagRunSchedulingTests(AzuriteFixture azurite)
             backend.Submitted.Select(s => s.Spec.Sql!).Order(StringComparer.Ordinal));
     }
 
-    [Fact(Skip = "Known regression of the move: two scheduler ticks racing both report the same run id as started (one instance exists; the sidecar does not pass dedupe statuses to DurableTask.AzureStorage). Fix: claim run ids in a table with ETag before starting (issue 10 note).")]
+    [Fact]
     public async Task StartDueRunsAsync_TwoTicksAtOnce_StartEachDueRunExactlyOnce()
     {
         var backend = new FakeSparkBackend();
