@@ -23,6 +23,7 @@ internal sealed class SidecarOrchestrationService :
 {
     private static readonly TimeSpan VisibilityMargin = TimeSpan.FromMilliseconds(500);
     private readonly IOrchestrationService service;
+    private volatile bool started;
     private readonly IOrchestrationServiceClient client;
     private readonly IOrchestrationServiceQueryClient query;
     private readonly IOrchestrationServicePurgeClient purge;
@@ -53,13 +54,38 @@ internal sealed class SidecarOrchestrationService :
     public int MaxConcurrentTaskActivityWorkItems => this.service.MaxConcurrentTaskActivityWorkItems;
 
     /// <inheritdoc/>
-    public Task StartAsync() => this.service.StartAsync();
+    public async Task StartAsync()
+    {
+        await this.service.StartAsync().ConfigureAwait(false);
+        this.started = true;
+    }
 
     /// <inheritdoc/>
-    public Task StopAsync() => this.service.StopAsync();
+    public Task StopAsync() => this.StopAsync(isForced: false);
 
     /// <inheritdoc/>
-    public Task StopAsync(bool isForced) => this.service.StopAsync(isForced);
+    /// <remarks>
+    /// The sidecar calls this from an <c>async void</c> handler of the host's stopping event, where any exception
+    /// ends the process; the provider throws when it was never started (no worker connected). So stopping never throws.
+    /// </remarks>
+    public async Task StopAsync(bool isForced)
+    {
+        if (!this.started)
+        {
+            return;
+        }
+
+        try
+        {
+            await this.service.StopAsync(isForced).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // See remarks: an exception here would end the process during shutdown.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // Shutting down anyway; the provider's leases expire on their own.
+        }
+    }
 
     /// <inheritdoc/>
     public Task CreateAsync() => this.service.CreateAsync();

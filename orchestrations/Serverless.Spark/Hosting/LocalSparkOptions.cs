@@ -18,6 +18,13 @@ public sealed class LocalSparkOptions
     /// </summary>
     public long StagedInputCacheBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// Gets or sets the stable name of this host. Only one process per name runs local jobs, so a job whose record
+    /// names an earlier instance of this host died with it and is reported lost at once after a restart. The default
+    /// is the machine name.
+    /// </summary>
+    public string? HostName { get; set; }
+
     /// <summary>Gets or sets how often a running job's record is refreshed. The default is 30 seconds.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -48,10 +48,15 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDispos
         var cache = new StagedInputCache(Path.Combine(this.tempRoot, "staged"), options.StagedInputCacheBytes);
         this.sqlRunner = new LocalSqlJobRunner(account.Blobs, cache, options, this.logger);
         this.SupportedKinds = string.IsNullOrEmpty(options.SparkHome) ? [SparkJobKind.Sql] : [SparkJobKind.Sql, SparkJobKind.PySpark, SparkJobKind.Jar];
+        this.HostName = string.IsNullOrWhiteSpace(options.HostName) ? Environment.MachineName : options.HostName;
+        this.HostId = this.HostName + "-" + Guid.NewGuid().ToString("N")[..8];
     }
 
-    /// <summary>Gets the id of this host's instance of the backend; records of jobs it runs carry it.</summary>
-    public string HostId { get; } = Environment.MachineName + "-" + Guid.NewGuid().ToString("N")[..8];
+    /// <summary>Gets the stable name of this host (<see cref="LocalSparkOptions.HostName"/>); one process per name runs jobs.</summary>
+    public string HostName { get; }
+
+    /// <summary>Gets the id of this host's instance of the backend (<c>{HostName}-{random}</c>); records of jobs it runs carry it.</summary>
+    public string HostId { get; }
 
     /// <inheritdoc/>
     public string Name => SparkBackendNames.Local;
@@ -135,16 +140,22 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDispos
             return status;
         }
 
-        // Not running here: either another host runs it (fresh heartbeat) or its host stopped (stale heartbeat).
+        // Not running here. Its record says who ran it: an earlier instance of this host (same stable name, other
+        // instance id) died with the job, so the job is lost at once; another host's job is lost only when its
+        // heartbeat is stale.
+        bool restarted = record.Owner is { } owner && owner.StartsWith(this.HostName + "-", StringComparison.Ordinal) && !string.Equals(owner, this.HostId, StringComparison.Ordinal)
+            && owner.Length == this.HostId.Length;
         bool stale = record.HeartbeatAt is null || DateTimeOffset.UtcNow - record.HeartbeatAt.Value > this.options.LostAfter;
-        if (!stale && !string.Equals(record.Owner, this.HostId, StringComparison.Ordinal))
+        if (!restarted && !stale && !string.Equals(record.Owner, this.HostId, StringComparison.Ordinal))
         {
             return status with { Message = $"Running on host {record.Owner}." };
         }
 
         Logs.JobLost(this.logger, handle.JobId, record.Owner, record.HeartbeatAt);
         record.State = nameof(SparkJobState.Lost);
-        record.Message = $"The host that ran the job ({record.Owner}) stopped; last heartbeat {record.HeartbeatAt:O}.";
+        record.Message = restarted
+            ? $"lost: host restarted (the job ran in {record.Owner}, which is no longer running; this host is {this.HostId})."
+            : $"The host that ran the job ({record.Owner}) stopped; last heartbeat {record.HeartbeatAt:O}.";
         record.CompletedAt = DateTimeOffset.UtcNow;
         await this.records.TryReplaceAsync(record, cancellationToken).ConfigureAwait(false);
         return ToStatus(record);
