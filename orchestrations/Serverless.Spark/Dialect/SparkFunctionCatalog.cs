@@ -161,7 +161,8 @@ internal static class SparkFunctionCatalog
         M("div", 2, 2, "(a, b) AS CASE WHEN typeof(a) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT') AND typeof(b) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT') THEN CAST(a // b AS BIGINT) ELSE CAST(trunc(a / b) AS BIGINT) END");
         M("try_divide", 2, 2, "(a, b) AS a / b");
         N("bit_count", 1, 1);
-        M("bitwise_xor", 2, 2, "(a, b) AS xor(a, b)");
+        // The ^ operator (bitwise xor) becomes this call; "^" is no name a user can write, so it is not a function.
+        M("^", 2, 2, "(a, b) AS xor(a, b)", "spark_bitwise_xor");
         M("rand", 0, 0, "() AS random()");
         M("random", 0, 0, "() AS random()", "spark_rand");
 

@@ -21,7 +21,7 @@ public static class SparkSqlDialect
 
     /// <summary>Gets the Spark function names the dialect supports, sorted.</summary>
     public static IReadOnlyList<string> SupportedFunctions { get; } =
-        [.. SparkFunctionCatalog.Functions.Keys.Order(StringComparer.Ordinal)];
+        [.. SparkFunctionCatalog.Functions.Keys.Where(k => char.IsAsciiLetter(k[0])).Order(StringComparer.Ordinal)];
 
     /// <summary>Checks a Spark SQL script and returns what the local dialect refuses, each with its line.</summary>
     /// <param name="sql">The script: statements separated by <c>;</c>.</param>

@@ -2,7 +2,7 @@ namespace Serverless.Spark.Dialect;
 
 /// <summary>
 /// Turns Spark's infix forms DuckDB lacks into calls over their operands: <c>a DIV b</c> into <c>div(a, b)</c>,
-/// <c>a ^ b</c> (bitwise xor; DuckDB's <c>^</c> is a power) into <c>bitwise_xor(a, b)</c>, <c>a RLIKE b</c> and
+/// <c>a ^ b</c> (bitwise xor; DuckDB's <c>^</c> is a power) into a call to the xor macro, <c>a RLIKE b</c> and
 /// <c>a REGEXP b</c> into <c>rlike(a, b)</c> (with <c>NOT</c> kept in front) and <c>a &lt;=&gt; b</c> into
 /// <c>equal_null(a, b)</c>. Operands are found by Spark's precedence: an operand extends over operators that bind
 /// tighter than the one rewritten.
@@ -17,7 +17,7 @@ internal sealed partial class SparkSqlRewriter
     {
         // Left-associative: the left operand spans operators of the same level, the right one only tighter ones.
         this.RewriteInfix(t => t.IsWord("div"), "div", Multiplicative, []);
-        this.RewriteInfix(t => t.IsSymbol("^"), "bitwise_xor", Additive, Additive);
+        this.RewriteInfix(t => t.IsSymbol("^"), "^", Additive, Additive);
         this.RewriteInfix(t => t.IsWord("rlike") || t.IsWord("regexp"), "rlike", BelowComparison, BelowComparison);
         this.RewriteInfix(t => t.IsSymbol("<=>"), "equal_null", BelowComparison, BelowComparison);
     }

@@ -51,10 +51,15 @@ internal sealed partial class SparkSqlRewriter
     /// <returns>The DuckDB SQL.</returns>
     public static string Rewrite(IReadOnlyList<SqlToken> statement, List<SparkSqlProblem> problems)
     {
-        var rewriter = new SparkSqlRewriter([.. statement], problems);
+        // A refused statement is named once; what its text would also trip over is noise.
+        var own = new List<SparkSqlProblem>();
+        var rewriter = new SparkSqlRewriter([.. statement], own);
         rewriter.CheckStatement();
+        int statementProblems = own.Count;
         rewriter.RewriteInfixOperators();
-        return rewriter.Emit(0, rewriter.tokens.Count).Trim();
+        string sql = rewriter.Emit(0, rewriter.tokens.Count).Trim();
+        problems.AddRange(statementProblems > 0 ? own.Take(statementProblems) : own);
+        return sql;
     }
 
     private static bool IsValue(SqlToken t) =>
@@ -169,7 +174,7 @@ internal sealed partial class SparkSqlRewriter
         {
             SqlToken t = this.tokens[i];
             SqlToken? next = i + 1 < end ? this.tokens[i + 1] : null;
-            SqlToken? previous = i > start ? this.tokens[i - 1] : (i > 0 ? this.tokens[i - 1] : null);
+            SqlToken? previous = i > 0 ? this.tokens[i - 1] : null;
             switch (t.Kind)
             {
                 case SqlTokenKind.String:

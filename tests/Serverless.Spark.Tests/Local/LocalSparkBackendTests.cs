@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Serverless.Spark.Backends.Local;
+using Serverless.Spark.Dialect;
 using Serverless.Spark.Hosting;
 using Serverless.Spark.Jobs;
 using Serverless.Spark.Records;
@@ -163,7 +164,8 @@ public sealed class LocalSparkBackendTests : IAsyncLifetime
     [InlineData("ATTACH '/tmp/other.duckdb'; SELECT 1 AS one")]
     public async Task StartJobAsync_SqlReachingOutsideItsFolder_FailsWithoutTouchingTheHost(string sql)
     {
-        SparkJobSpec spec = FlightsSpec("escape", sql, $"data/tests/{AzuriteFixture.UniqueName("escape")}/", SparkDataFormat.Csv);
+        // DuckDB SQL on purpose: the Spark dialect refuses these at validation, so the sandbox is tested behind it.
+        SparkJobSpec spec = FlightsSpec("escape", sql, $"data/tests/{AzuriteFixture.UniqueName("escape")}/", SparkDataFormat.Csv) with { Dialect = SqlDialect.DuckDb };
 
         SparkJobStatus status = await this.RunToEndAsync(spec);
 
