@@ -10,7 +10,8 @@ public sealed class DagDocumentLimitsTests
     // Well above what the refusals cost (a few MB) and far below what the unguarded parse of the bombs took (GBs).
     private const long MaxAllocatedBytes = 200L * 1024 * 1024;
 
-    private static readonly TimeSpan MaxElapsed = TimeSpan.FromSeconds(2);
+    // The parse budget is 2 s; the margin is for a shared, loaded build machine (the bound is 5 s).
+    private static readonly TimeSpan MaxElapsed = TimeSpan.FromSeconds(5);
 
     public static TheoryData<string, string, string> Hostile() => new()
     {
@@ -248,7 +249,10 @@ public sealed class DagDocumentLimitsTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         Assert.Null(result.Dag);
         var problem = Assert.Single(result.Problems);
-        Assert.True(problem.Message.Contains(expected, StringComparison.Ordinal), $"{name}: expected '{expected}' in: {problem}");
+        // On a loaded machine a document just past MaxNodes can reach the time budget first; either limit refuses it.
+        var refusedByTime = expected == nameof(DagDocumentLimits.MaxNodes)
+            && problem.Message.Contains(nameof(DagDocumentLimits.ParseTimeBudgetMilliseconds), StringComparison.Ordinal);
+        Assert.True(refusedByTime || problem.Message.Contains(expected, StringComparison.Ordinal), $"{name}: expected '{expected}' in: {problem}");
         Assert.True(clock.Elapsed < MaxElapsed, $"{name}: took {clock.Elapsed}");
         Assert.True(allocated < MaxAllocatedBytes, $"{name}: allocated {allocated:N0} bytes");
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
+using Serverless.Spark.Dialect;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Scheduling;
 using Serverless.Pipelines.Templating;
@@ -49,7 +50,10 @@ internal sealed class DuckDbSampleRunner : IDisposable
                     Execute($"CREATE OR REPLACE VIEW {input.Name} AS {Source(input)}");
                 }
 
-                var sql = TemplateRenderer.Render(task.Sql!, instance);
+                // The task SQL is Spark SQL: translated the way the local backend runs it.
+                var statements = SparkSqlDialect.Translate(TemplateRenderer.Render(task.Sql!, instance));
+                SparkSqlDialect.Register(connection, statements);
+                var sql = statements[^1];
                 Execute(index == 0 ? $"CREATE TABLE {table} AS {sql}" : $"INSERT INTO {table} {sql}");
             }
         }
