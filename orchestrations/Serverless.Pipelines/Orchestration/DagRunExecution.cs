@@ -22,6 +22,7 @@ internal sealed class DagRunExecution
     private readonly TaskOrchestrationContext context;
     private readonly DagRunInput input;
     private readonly DagDefinition dag;
+    private IReadOnlyDictionary<string, string>? taskHashes;
     private readonly DagGraph graph;
     private readonly Dictionary<string, TaskNode> nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DataSize> sizes = new(StringComparer.Ordinal);
@@ -1010,6 +1011,7 @@ internal sealed class DagRunExecution
 
     private JsonObject BuildManifest()
     {
+        this.taskHashes ??= DagDefinitionHash.OfTasks(this.input.DagJson);
         var tasks = new JsonArray();
         foreach (var node in this.nodes.Values)
         {
@@ -1021,6 +1023,7 @@ internal sealed class DagRunExecution
                     ["kind"] = WireNames.Of(node.Task.Kind),
                     ["state"] = WireNames.Of(record.State),
                     ["attempts"] = record.Attempts,
+                    ["definitionHash"] = this.taskHashes.GetValueOrDefault(record.TaskId),
                 };
                 if (record.MapIndex is { } index)
                 {
@@ -1096,6 +1099,7 @@ internal sealed class DagRunExecution
             ["dataIntervalEnd"] = TemplateRenderer.FormatDateTime(this.input.DataIntervalEnd),
             ["params"] = this.input.Params.DeepClone(),
             ["rerunOf"] = this.input.RerunOf,
+            ["definitionHash"] = DagDefinitionHash.Of(this.input.DagJson),
             ["error"] = this.runError,
             ["writtenAt"] = Format(this.context.CurrentUtcDateTime),
             ["tasks"] = tasks,

@@ -55,6 +55,9 @@ public sealed record DagRunInfo
 
     public IReadOnlyList<TaskInstanceInfo> Tasks { get; init; } = [];
 
+    /// <summary>Gets the SHA-256 of the DAG definition the run pinned (its canonical JSON), or null for a run without one.</summary>
+    public string? DefinitionHash { get; init; }
+
     /// <summary>Gets the run-level error (a failed task's message, termination reason, or engine failure).</summary>
     public string? Error { get; init; }
 
@@ -89,4 +92,7 @@ public sealed record TaskInstanceInfo
 
     /// <summary>Gets a value indicating whether the outputs were reused from an earlier run (rerun).</summary>
     public bool Reused { get; init; }
+
+    /// <summary>Gets the SHA-256 of the task's part of the pinned definition.</summary>
+    public string? DefinitionHash { get; init; }
 }

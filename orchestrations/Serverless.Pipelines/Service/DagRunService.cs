@@ -486,6 +486,7 @@ public sealed class DagRunService : IDagRunService
         }
 
         var input = metadata.ReadInputAs<DagRunInput>();
+        var taskHashes = input?.DagJson is { } json ? DagDefinitionHash.OfTasks(json) : new Dictionary<string, string>();
         var result = metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed
             ? metadata.ReadOutputAs<DagRunResult>() ?? metadata.ReadCustomStatusAs<DagRunResult>()
             : metadata.ReadCustomStatusAs<DagRunResult>();
@@ -528,7 +529,9 @@ public sealed class DagRunService : IDagRunService
                 Outputs = t.Outputs ?? [],
                 Error = t.Error,
                 Reused = t.Reused,
+                DefinitionHash = taskHashes.GetValueOrDefault(t.TaskId),
             }).ToList(),
+            DefinitionHash = input?.DagJson is { } pinned ? DagDefinitionHash.Of(pinned) : null,
         };
     }
 
