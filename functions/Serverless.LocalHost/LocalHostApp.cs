@@ -98,6 +98,8 @@ public sealed class LocalHostApp : IAsyncDisposable
         services.AddSingleton(FunctionMethod.Discover(typeof(RunFunctions).Assembly));
         services.AddHostedService<TimerFunctionRunner>();
         services.AddHostedService<SampleDataUpload>();
+        services.AddSingleton(durable);
+        services.AddHostedService<TaskHubWatchdog>();
         services.AddDurableTaskWorker(b =>
         {
             b.UseGrpc(durable.Channel);

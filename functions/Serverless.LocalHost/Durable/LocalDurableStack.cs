@@ -19,13 +19,18 @@ namespace Serverless.LocalHost.Durable;
 /// </summary>
 public sealed class LocalDurableStack : IAsyncDisposable
 {
-    private readonly WebApplication sidecar;
+    private readonly AzureStorageOrchestrationServiceSettings settings;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly SemaphoreSlim restartGate = new(1, 1);
+    private WebApplication sidecar;
 
-    private LocalDurableStack(WebApplication sidecar, GrpcChannel channel, string address)
+    private LocalDurableStack(WebApplication sidecar, GrpcChannel channel, string address, AzureStorageOrchestrationServiceSettings settings, ILoggerFactory loggerFactory)
     {
         this.sidecar = sidecar;
         this.Channel = channel;
         this.Address = address;
+        this.settings = settings;
+        this.loggerFactory = loggerFactory;
     }
 
     /// <summary>Gets the channel to the sidecar.</summary>
@@ -81,6 +86,38 @@ public sealed class LocalDurableStack : IAsyncDisposable
     /// <returns>The running stack.</returns>
     public static async Task<LocalDurableStack> StartAsync(AzureStorageOrchestrationServiceSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        var sidecar = await StartSidecarAsync(settings, loggerFactory, port: 0, cancellationToken).ConfigureAwait(false);
+        var address = sidecar.Urls.First();
+        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        return new LocalDurableStack(sidecar, channel, address, settings, loggerFactory);
+    }
+
+    /// <summary>
+    /// Starts the provider and the sidecar again on the same address, so the worker and client reconnect by
+    /// themselves. For storage that lost the task hub (an emulator restarted empty): a new provider creates the
+    /// task hub's tables, queues, containers and leases again, which a running one never does.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the restart.</param>
+    /// <returns>A task.</returns>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await this.restartGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await this.sidecar.StopAsync(cancellationToken).ConfigureAwait(false);
+            await this.sidecar.DisposeAsync().ConfigureAwait(false);
+            var port = new Uri(this.Address).Port;
+            this.sidecar = await StartSidecarAsync(this.settings, this.loggerFactory, port, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            this.restartGate.Release();
+        }
+    }
+
+    private static async Task<WebApplication> StartSidecarAsync(AzureStorageOrchestrationServiceSettings settings, ILoggerFactory loggerFactory, int port, CancellationToken cancellationToken)
+    {
         var provider = new AzureStorageOrchestrationService(settings);
         await provider.CreateIfNotExistsAsync().ConfigureAwait(false);
         var service = new SidecarOrchestrationService(provider);
@@ -88,7 +125,7 @@ public sealed class LocalDurableStack : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 64 * 1024 * 1024);
         builder.Services.AddSingleton<IOrchestrationService>(service);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
@@ -96,9 +133,7 @@ public sealed class LocalDurableStack : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Urls.First();
-        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
-        return new LocalDurableStack(app, channel, address);
+        return app;
     }
 
     /// <inheritdoc/>
@@ -108,5 +143,6 @@ public sealed class LocalDurableStack : IAsyncDisposable
         this.Channel.Dispose();
         await this.sidecar.StopAsync().ConfigureAwait(false);
         await this.sidecar.DisposeAsync().ConfigureAwait(false);
+        this.restartGate.Dispose();
     }
 }

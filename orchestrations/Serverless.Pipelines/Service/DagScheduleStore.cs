@@ -12,7 +12,7 @@ namespace Serverless.Pipelines.Service;
 internal sealed class DagScheduleStore
 {
     /// <summary>The table name.</summary>
-    public const string TableName = "DagSchedules";
+    public const string TableName = PipelineResourceNames.ScheduleTable;
 
     private readonly TableClient table;
     private volatile bool created;

@@ -76,7 +76,17 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The running emulator.</returns>
     /// <exception cref="InvalidOperationException">Azurite is not installed or did not start.</exception>
-    public static async Task<AzuriteProcess> StartAsync(string? azuriteScript = null, CancellationToken cancellationToken = default)
+    public static Task<AzuriteProcess> StartAsync(string? azuriteScript = null, CancellationToken cancellationToken = default) =>
+        StartOnPortsAsync(0, 0, 0, azuriteScript, cancellationToken);
+
+    /// <summary>Starts an in-memory Azurite on the given ports (0 picks a free one), for example again on the ports of one that stopped.</summary>
+    /// <param name="blobPort">The blob port.</param>
+    /// <param name="queuePort">The queue port.</param>
+    /// <param name="tablePort">The table port.</param>
+    /// <param name="azuriteScript">Path to <c>azurite.js</c>; found from the current directory upward when null.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The running emulator.</returns>
+    public static async Task<AzuriteProcess> StartOnPortsAsync(int blobPort, int queuePort, int tablePort, string? azuriteScript = null, CancellationToken cancellationToken = default)
     {
         azuriteScript ??= FindAzuriteScript() ?? FindAzuriteScript(AppContext.BaseDirectory)
             ?? throw new InvalidOperationException("Azurite is not installed: run 'npm ci' in the repository root (node_modules/azurite was not found).");
@@ -90,7 +100,10 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         };
         foreach (string arg in new[]
         {
-            azuriteScript, "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
+            azuriteScript,
+            "--blobPort", blobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--queuePort", queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--silent",
         })
         {
