@@ -180,8 +180,18 @@ internal sealed class EngineScenario : IBenchmarkScenario
         {
             Engine? engine = null;
 
-            // The local host's defaults (LocalDurableOptions), so the figures are the ones ./run.sh gets.
+            // The local host's defaults (LocalDurableOptions), so the figures are the ones ./run.sh gets; the same
+            // environment variables as the local host's (Serverless__Durable__*) try other settings.
             var options = new LocalDurableOptions();
+            if (Environment.GetEnvironmentVariable("Serverless__Durable__ExtendedSessions") is { } extended)
+            {
+                options.ExtendedSessions = bool.Parse(extended);
+            }
+
+            if (Environment.GetEnvironmentVariable("Serverless__Durable__PartitionCount") is { } partitions)
+            {
+                options.PartitionCount = int.Parse(partitions, System.Globalization.CultureInfo.InvariantCulture);
+            }
             var settings = LocalDurableStack.CreateSettings(connectionString, "bench" + Guid.NewGuid().ToString("N")[..8], options, NullLoggerFactory.Instance, counter);
             var durable = await LocalDurableStack.StartAsync(settings, NullLoggerFactory.Instance);
             var collection = new ServiceCollection();
