@@ -7,4 +7,5 @@ namespace Serverless.Pipelines.Orchestration;
 /// <param name="Spec">Its rendered spec (as if its upstreams had succeeded).</param>
 /// <param name="IdempotencyKey">The key of its first attempt, the same key the orchestrator would use.</param>
 /// <param name="After">The task ids of the jobs in this activity that must succeed first.</param>
-public sealed record ChainedTaskJob(string TaskId, SparkJobSpec Spec, string IdempotencyKey, IReadOnlyList<string> After);
+/// <param name="Backend">The backend the task names, or null for the default.</param>
+public sealed record ChainedTaskJob(string TaskId, SparkJobSpec Spec, string IdempotencyKey, IReadOnlyList<string> After, string? Backend = null);

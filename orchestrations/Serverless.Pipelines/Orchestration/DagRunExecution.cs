@@ -456,6 +456,7 @@ internal sealed class DagRunExecution
             started = await this.context.CallActivityAsync<StartedTaskJob>(nameof(StartTaskJob), new StartTaskJobInput(spec, key)
             {
                 TaskId = node.Task.Id,
+                Backend = node.Settings.Backend,
                 Chained = chained,
                 MaxRunning = Math.Max(0, Math.Max(1, this.dag.MaxActiveTasks) - this.activeTasks - this.presubmitted.Values.Count(j => !j.Status.IsTerminal)),
             });
@@ -855,7 +856,7 @@ internal sealed class DagRunExecution
                     }
 
                     var after = upstream.Where(this.assumedOutputs.ContainsKey).Order(StringComparer.Ordinal).ToList();
-                    chained.Add(new ChainedTaskJob(id, nextSpec, this.IdempotencyKey(id, null, 1), after));
+                    chained.Add(new ChainedTaskJob(id, nextSpec, this.IdempotencyKey(id, null, 1), after, next.Settings.Backend));
                     this.assumedOutputs[id] = nextSpec.Outputs.ToDictionary(o => o.Name, o => o.Location, StringComparer.Ordinal);
                     frontier.Enqueue(id);
                 }

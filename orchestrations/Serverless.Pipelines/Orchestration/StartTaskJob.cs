@@ -35,7 +35,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = CancellationToken.None;
-        var first = await this.StartAsync(input.Spec, input.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        var first = await this.StartAsync(input.Spec, input.IdempotencyKey, input.Backend, cancellationToken).ConfigureAwait(false);
         if (first.Status.State != SparkJobState.Succeeded || input.Chained.Count == 0)
         {
             return first with { TaskId = input.TaskId };
@@ -64,7 +64,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    return (await this.StartAsync(job.Spec, job.IdempotencyKey, cancellationToken).ConfigureAwait(false)) with { TaskId = job.TaskId };
+                    return (await this.StartAsync(job.Spec, job.IdempotencyKey, job.Backend, cancellationToken).ConfigureAwait(false)) with { TaskId = job.TaskId };
                 }
 #pragma warning disable CA1031 // See above: the orchestrator submits it again and reports its error.
                 catch (Exception)
@@ -90,9 +90,9 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         return first with { TaskId = input.TaskId, Chained = started };
     }
 
-    private async Task<StartedTaskJob> StartAsync(SparkJobSpec spec, string key, CancellationToken cancellationToken)
+    private async Task<StartedTaskJob> StartAsync(SparkJobSpec spec, string key, string? backend, CancellationToken cancellationToken)
     {
-        var handle = await this.client.StartJobAsync(spec, key, cancellationToken).ConfigureAwait(false);
+        var handle = await this.client.StartJobAsync(spec, key, backend, cancellationToken).ConfigureAwait(false);
         var status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
         if (!status.IsTerminal && string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase) && this.options.LocalJobStartWait > TimeSpan.Zero)
         {

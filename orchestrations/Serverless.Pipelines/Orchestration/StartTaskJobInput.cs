@@ -20,4 +20,7 @@ public sealed record StartTaskJobInput(SparkJobSpec Spec, string IdempotencyKey)
 
     /// <summary>Gets the most chained jobs left running (not finished at submit) by this activity: the run's free task slots.</summary>
     public int MaxRunning { get; init; } = 1;
+
+    /// <summary>Gets the backend the task names (<c>backend:</c> in the DAG file), or null for <c>Spark__Backend</c>.</summary>
+    public string? Backend { get; init; }
 }
