@@ -29,6 +29,9 @@ public sealed record DagRunInput
     /// <summary>Gets the data container outputs are written to.</summary>
     public string DataContainer { get; init; } = Spark.SparkResourceNames.DataContainer;
 
+    /// <summary>Gets how the run was started (schedule, backfill, manual, rerun); null for runs started before it was recorded.</summary>
+    public Runs.DagRunTriggeredBy? TriggeredBy { get; init; }
+
     /// <summary>Gets the run this one reruns, or <see langword="null"/>.</summary>
     public string? RerunOf { get; init; }
 

@@ -55,6 +55,9 @@ public sealed record DagRunInfo
 
     public IReadOnlyList<TaskInstanceInfo> Tasks { get; init; } = [];
 
+    /// <summary>Gets how the run was started: <c>schedule</c>, <c>backfill</c>, <c>manual</c> or <c>rerun</c>.</summary>
+    public DagRunTriggeredBy? TriggeredBy { get; init; }
+
     /// <summary>Gets the SHA-256 of the DAG definition the run pinned (its canonical JSON), or null for a run without one.</summary>
     public string? DefinitionHash { get; init; }
 

@@ -109,7 +109,7 @@ public sealed class DagRunService : IDagRunService
             return new DagRunStartResult(runId, this.RequireSameDag(existing, dag.Id), Created: false);
         }
 
-        var input = this.starter.CreateInput(dag.Id, DagJsonExporter.Export(dag), runId, logicalDate, interval.Start, interval.End, parameters);
+        var input = this.starter.CreateInput(dag.Id, DagJsonExporter.Export(dag), runId, logicalDate, interval.Start, interval.End, parameters) with { TriggeredBy = DagRunTriggeredBy.Manual };
         var created = await DagRunStarter.StartIfAbsentAsync(this.client, input, cancellationToken).ConfigureAwait(false);
         return new DagRunStartResult(runId, dag.Id, created);
     }
@@ -277,6 +277,7 @@ public sealed class DagRunService : IDagRunService
         {
             RunId = newId,
             RerunOf = runId,
+            TriggeredBy = DagRunTriggeredBy.Rerun,
             Reused = reused,
             FirstPollInterval = this.options.FirstPollInterval,
             MaxPollInterval = this.options.MaxPollInterval,
@@ -372,7 +373,7 @@ public sealed class DagRunService : IDagRunService
             {
                 DagId = dag.Id,
                 MaxActiveRuns = limit,
-                Template = this.starter.CreateInput(dag.Id, DagJsonExporter.Export(dag), first.RunId, first.LogicalDate, first.DataIntervalStart, first.DataIntervalEnd, parameters),
+                Template = this.starter.CreateInput(dag.Id, DagJsonExporter.Export(dag), first.RunId, first.LogicalDate, first.DataIntervalStart, first.DataIntervalEnd, parameters) with { TriggeredBy = DagRunTriggeredBy.Backfill },
                 Remaining = remaining,
             };
             try
@@ -427,7 +428,7 @@ public sealed class DagRunService : IDagRunService
                 var runId = DagRunStarter.RunIdPrefix(dag.Id) + DagRunIds.ForLogicalDate(point);
                 var interval = schedule.DataIntervalOf(point);
                 dagJson ??= DagJsonExporter.Export(dag);
-                var input = this.starter.CreateInput(dag.Id, dagJson, runId, interval.Start, interval.Start, interval.End, parameters);
+                var input = this.starter.CreateInput(dag.Id, dagJson, runId, interval.Start, interval.Start, interval.End, parameters) with { TriggeredBy = DagRunTriggeredBy.Schedule };
                 if (await DagRunStarter.StartIfAbsentAsync(this.client, input, cancellationToken).ConfigureAwait(false))
                 {
                     started.Add(runId);
@@ -532,6 +533,7 @@ public sealed class DagRunService : IDagRunService
                 DefinitionHash = taskHashes.GetValueOrDefault(t.TaskId),
             }).ToList(),
             DefinitionHash = input?.DagJson is { } pinned ? DagDefinitionHash.Of(pinned) : null,
+            TriggeredBy = input?.TriggeredBy,
         };
     }
 

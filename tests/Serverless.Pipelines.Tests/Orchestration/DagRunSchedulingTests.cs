@@ -31,6 +31,7 @@ public sealed class DagRunSchedulingTests(AzuriteFixture azurite)
         Assert.Equal(expectedIds, first.Select(r => r.RunId));
         Assert.All(first, r => Assert.True(r.Created));
         await Poll.UntilAsync(async () => (await CompletedRunsAsync(host)).Count == 5, TimeSpan.FromSeconds(60), "five backfill runs to finish");
+        Assert.Equal(Serverless.Pipelines.Runs.DagRunTriggeredBy.Backfill, (await host.Runs.GetRunAsync(first[0].RunId))!.TriggeredBy);
 
         var again = await host.Runs.BackfillAsync("daily", from, to, 2);
 

@@ -37,6 +37,7 @@ public sealed class DefinitionPinningTests(AzuriteFixture azurite)
             var firstAfterEdit = await host.Runs.GetRunAsync(first.RunId);
 
             Assert.Matches("^[0-9a-f]{64}$", first.DefinitionHash!);
+            Assert.Equal(Serverless.Pipelines.Runs.DagRunTriggeredBy.Manual, first.TriggeredBy);
             Assert.Equal(first.DefinitionHash, again.DefinitionHash);
             Assert.NotEqual(first.DefinitionHash, edited.DefinitionHash);
             Assert.Equal(first.DefinitionHash, firstAfterEdit!.DefinitionHash);
