@@ -2,6 +2,7 @@ using System.Globalization;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Scheduling;
 using Serverless.Pipelines.Templating;
+using Serverless.Spark.Dialect;
 
 namespace Serverless.Pipelines.Validation;
 
@@ -562,6 +563,18 @@ internal sealed class DagCheck
         }
 
         Check(task.Sql, path + ".sql");
+        // Task SQL is Spark SQL on every backend: what the local engine cannot run with Spark's meaning is refused
+        // here, with the construct and its line in the SQL, not at run time. SQL with template statements
+        // ({% %}, {# #}) is checked when rendered, since its text before rendering is not SQL.
+        if (task.Kind == DagTaskKind.Sql && task.Sql is { } sql
+            && !sql.Contains("{%", StringComparison.Ordinal) && !sql.Contains("{#", StringComparison.Ordinal))
+        {
+            foreach (var problem in SparkSqlDialect.Check(sql))
+            {
+                Add(path + ".sql", $"Spark SQL line {problem.Line}: {problem.Message}");
+            }
+        }
+
         Check(task.File, path + ".file");
         for (var i = 0; i < task.Args.Count; i++)
         {
