@@ -32,6 +32,8 @@ internal sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
+    public int ProcessId => this.process.Id;
+
     public static string HostDll => Path.Combine(RepositoryPaths.Functions, "Serverless.LocalHost", "bin", "Release", "net10.0", "Serverless.LocalHost.dll");
 
     public static int FreePort()
