@@ -18,6 +18,7 @@ public sealed class HostileRequestFuzzTests(AzuriteFixture azurite, ITestOutputH
 {
     private const string Key = "fuzz-key-0123456789";
     private const int Seed = 20261201;
+    private const int HandPickedCount = 17;
     private static readonly TimeSpan MaxAnswer = TimeSpan.FromSeconds(5);
 
     [Fact]
@@ -42,6 +43,7 @@ public sealed class HostileRequestFuzzTests(AzuriteFixture azurite, ITestOutputH
         using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var failures = new List<string>();
         var count = 0;
+        var handPicked = HandPickedCount;
         try
         {
             foreach (var (method, path, body, contentType, withKey) in Requests())
@@ -82,6 +84,12 @@ public sealed class HostileRequestFuzzTests(AzuriteFixture azurite, ITestOutputH
                     else if (status >= 400 && type != "application/problem+json")
                     {
                         failures.Add($"{method} {Short(path)} → {status} with content type '{type}', not problem+json");
+                    }
+
+                    // The probe's own cases must each be refused, not accepted.
+                    if (count <= handPicked && status is not (400 or 404 or 413))
+                    {
+                        failures.Add($"{method} {Short(path)} → {status}, expected a 400, 404 or 413 refusal");
                     }
 
                     if (clock.Elapsed > MaxAnswer)
@@ -151,6 +159,11 @@ public sealed class HostileRequestFuzzTests(AzuriteFixture azurite, ITestOutputH
             ("GET", "api/runs/%2e%2e%2f%2e%2e", null, null, true),
             ("POST", "api/dags/hello/runs", new byte[(1024 * 1024) + 10], null, true),
         };
+        if (cases.Count != HandPickedCount)
+        {
+            throw new InvalidOperationException("HandPickedCount must match the hand-picked cases.");
+        }
+
         foreach (var c in cases)
         {
             yield return c;
