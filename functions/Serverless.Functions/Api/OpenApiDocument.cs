@@ -90,6 +90,7 @@ public static class OpenApiDocument
     {
         var schema = Schema(("onlyFailed", "boolean"));
         schema["properties"]!["tasks"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } };
+        schema["properties"]!["definition"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("current", "original") };
         schema["additionalProperties"] = false;
         return schema;
     }

@@ -10,7 +10,7 @@ namespace Serverless.Functions.Api;
 public static class RunEndpoints
 {
     private static readonly string[] TriggerMembers = ["params", "logicalDate", "runId"];
-    private static readonly string[] RerunMembers = ["tasks", "onlyFailed"];
+    private static readonly string[] RerunMembers = ["tasks", "onlyFailed", "definition"];
 
     internal static async Task<IResult> TriggerAsync(HttpContext context, IDagRunService runs, string dagId)
     {
@@ -156,7 +156,13 @@ public static class RunEndpoints
             tasks = array.Select(t => t!.GetValue<string>()).ToList();
         }
 
-        var started = await runs.RerunAsync(runId, new DagRerunRequest(tasks, ApiJson.Bool(body, "onlyFailed") ?? true), context.RequestAborted).ConfigureAwait(false);
+        var useOriginal = ApiJson.String(body, "definition") switch
+        {
+            null or "current" => false,
+            "original" => true,
+            var other => throw new ApiProblemException($"'definition' must be \"current\" (the DAG file as it is now, the default) or \"original\" (the definition run '{runId}' pinned), not \"{other}\"."),
+        };
+        var started = await runs.RerunAsync(runId, new DagRerunRequest(tasks, ApiJson.Bool(body, "onlyFailed") ?? true, useOriginal), context.RequestAborted).ConfigureAwait(false);
         return RunLinks.Accepted(context, started.RunId, started.Created);
     }
 

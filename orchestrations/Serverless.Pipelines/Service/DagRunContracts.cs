@@ -18,7 +18,11 @@ public sealed record DagRunStartResult(string RunId, string DagId, bool Created)
 /// <summary>Which tasks a rerun re-executes.</summary>
 /// <param name="Tasks">Task ids to clear (with everything downstream); null means decided by <paramref name="OnlyFailed"/>.</param>
 /// <param name="OnlyFailed">When no tasks are named: re-execute failed and upstream_failed tasks. The default is true.</param>
-public sealed record DagRerunRequest(IReadOnlyList<string>? Tasks = null, bool OnlyFailed = true);
+/// <param name="UseOriginalDefinition">
+/// False (the default, as Airflow's clear after a fix): the new run pins the DAG file as it is now, and a task whose
+/// definition changed runs again with everything downstream. True: the new run pins the definition the old run had.
+/// </param>
+public sealed record DagRerunRequest(IReadOnlyList<string>? Tasks = null, bool OnlyFailed = true, bool UseOriginalDefinition = false);
 
 /// <summary>A filter over runs.</summary>
 /// <param name="DagId">Only this DAG.</param>

@@ -220,7 +220,17 @@ public sealed class DagRunService : IDagRunService
 
         var input = metadata.ReadInputAs<DagRunInput>() ?? throw new DagRunConflictException($"Run '{runId}' has no input to rerun from.");
         var previous = metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? metadata.ReadOutputAs<DagRunResult>() : metadata.ReadCustomStatusAs<DagRunResult>();
-        var dag = DagFileLoader.Load(input.DagJson, input.DagId + ".json").Dag ?? throw new DagRunConflictException($"The DAG of run '{runId}' can no longer be read.");
+        var original = DagFileLoader.Load(input.DagJson, input.DagId + ".json").Dag ?? throw new DagRunConflictException($"The DAG of run '{runId}' can no longer be read.");
+        var dag = original;
+        var dagJson = input.DagJson;
+        if (!request.UseOriginalDefinition)
+        {
+            // As Airflow's clear: the file as it is now, so a fix to the SQL is what runs.
+            dag = await this.catalog.FindAsync(input.DagId, cancellationToken).ConfigureAwait(false)
+                ?? throw new DagNotFoundException($"DAG '{input.DagId}' is not loaded now (or its file has problems); rerun with \"definition\": \"original\" to use the definition run '{runId}' pinned.");
+            dagJson = DagJsonExporter.Export(dag);
+        }
+
         var graph = new DagGraph(dag);
         var records = previous?.Tasks ?? [];
         IEnumerable<string> clear;
@@ -247,13 +257,17 @@ public sealed class DagRunService : IDagRunService
             clear = dag.Tasks.Select(t => t.Id);
         }
 
-        var cleared = graph.DownstreamClosure(clear).ToHashSet(StringComparer.Ordinal);
+        // A task whose definition changed (or is new) is not reused: it runs again, with everything downstream.
+        var before = DagDefinitionHash.OfTasks(input.DagJson);
+        var now = DagDefinitionHash.OfTasks(dagJson);
+        var changed = now.Where(t => before.GetValueOrDefault(t.Key) != t.Value).Select(t => t.Key);
+        var cleared = graph.DownstreamClosure(clear.Concat(changed)).ToHashSet(StringComparer.Ordinal);
         if (cleared.Count == 0)
         {
             throw new DagRunRequestException($"Run '{runId}' has no failed tasks to rerun; name the tasks to rerun.");
         }
 
-        var reused = records.Where(r => !cleared.Contains(r.TaskId)).ToList();
+        var reused = records.Where(r => !cleared.Contains(r.TaskId) && now.ContainsKey(r.TaskId)).ToList();
         var baseId = RerunBase(runId);
         string newId;
         var n = 1;
@@ -275,6 +289,7 @@ public sealed class DagRunService : IDagRunService
 
         var rerun = input with
         {
+            DagJson = dagJson,
             RunId = newId,
             RerunOf = runId,
             TriggeredBy = DagRunTriggeredBy.Rerun,

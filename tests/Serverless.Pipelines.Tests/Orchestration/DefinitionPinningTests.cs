@@ -52,4 +52,48 @@ public sealed class DefinitionPinningTests(AzuriteFixture azurite)
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Rerun_SqlFixedInTheFileAfterAFailedRun_NewRunTakesTheCurrentFileAndSucceeds()
+    {
+        var folder = Directory.CreateTempSubdirectory("fix-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "fixme.yaml");
+            const string Broken = """
+                id: fixme
+                tasks:
+                  - id: good
+                    kind: sql
+                    sql: SELECT 1 AS one
+                    outputs: [rows]
+                  - id: bad
+                    kind: sql
+                    dependsOn: [good]
+                    sql: SELECT * FROM no_such_table
+                    outputs: [rows]
+                """;
+            await File.WriteAllTextAsync(file, Broken);
+            await using var host = await PipelineTestHost.StartAsync(azurite, [], configure: o => o.DagFolder = folder.FullName);
+            var failed = await host.RunAsync("fixme");
+            Assert.Equal(Serverless.Pipelines.Runs.DagRunState.Failed, failed.State);
+
+            await File.WriteAllTextAsync(file, Broken.Replace("SELECT * FROM no_such_table", "SELECT 2 AS two", StringComparison.Ordinal));
+            await host.Runs.RefreshDagsAsync();
+            var rerun = await host.Runs.RerunAsync(failed.RunId, new Service.DagRerunRequest());
+            var fixedRun = await host.WaitAsync(rerun.RunId);
+
+            Assert.Equal(Serverless.Pipelines.Runs.DagRunState.Success, fixedRun.State);
+            Assert.Equal(failed.RunId, fixedRun.RerunOf);
+            Assert.Equal(Serverless.Pipelines.Runs.DagRunTriggeredBy.Rerun, fixedRun.TriggeredBy);
+            Assert.NotEqual(failed.DefinitionHash, fixedRun.DefinitionHash);
+            Assert.True(fixedRun.Tasks.Single(t => t.Id == "good").Reused);
+            Assert.False(fixedRun.Tasks.Single(t => t.Id == "bad").Reused);
+            Assert.Equal(failed.DefinitionHash, (await host.Runs.GetRunAsync(failed.RunId))!.DefinitionHash);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }
