@@ -21,14 +21,25 @@ public static class RerunCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var all = new Option<bool>("--all") { Description = "Rerun the selected tasks (or every task) whatever their state, not only failed ones." };
+        var definition = new Option<string>("--definition")
+        {
+            Description = "Which definition the new run pins: current (the DAG file as it is now, the default) or original (the old run's).",
+            HelpName = "current|original",
+        };
+        definition.AcceptOnlyFromAmong("current", "original");
         var follow = CommonOptions.Follow();
         var rows = CommonOptions.Rows();
         var json = CommonOptions.Json();
-        var command = new Command("rerun", "Rerun a run's failed (or chosen) tasks as a new run, Airflow's \"clear\".") { runId, tasks, all, follow, rows, json };
+        var command = new Command("rerun", "Rerun a run's failed (or chosen) tasks as a new run, Airflow's \"clear\".") { runId, tasks, all, definition, follow, rows, json };
         command.SetAction((parse, cancellationToken) => runner.RunAsync(parse, parse.GetValue(json), async (session, output, ct) =>
         {
             var id = parse.GetRequiredValue(runId);
             var body = new JsonObject { ["onlyFailed"] = !parse.GetValue(all) };
+            if (parse.GetValue(definition) is { } chosenDefinition)
+            {
+                body["definition"] = chosenDefinition;
+            }
+
             if (parse.GetValue(tasks) is { Length: > 0 } chosen)
             {
                 body["tasks"] = new JsonArray(chosen.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());

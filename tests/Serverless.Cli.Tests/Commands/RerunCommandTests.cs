@@ -37,6 +37,30 @@ public sealed class RerunCommandTests
     }
 
     [Fact]
+    public async Task Rerun_DefinitionOriginal_IsSent()
+    {
+        await using var host = await FakeHost.StartAsync();
+        host.Respond("POST", "/api/runs/r1/rerun", (202, RunDocuments.Accepted("r1-rerun-1")));
+
+        var result = await InProcessCli.RunAsync(host, "rerun", "r1", "--definition", "original");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        var body = JsonNode.Parse(host.RequestsTo("POST", "/api/runs/r1/rerun")[0].Body)!;
+        Assert.Equal("original", body["definition"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Rerun_DefinitionNeitherCurrentNorOriginal_IsAUsageError()
+    {
+        await using var host = await FakeHost.StartAsync();
+
+        var result = await InProcessCli.RunAsync(host, "rerun", "r1", "--definition", "latest");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Empty(host.RequestsTo("POST", "/api/runs/r1/rerun"));
+    }
+
+    [Fact]
     public async Task Rerun_Follow_ExitsByTheNewRunsState()
     {
         await using var host = await FakeHost.StartAsync();
