@@ -6,17 +6,8 @@ internal static partial class Logs
     [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
     public static partial void RequestFailed(this ILogger logger, string method, string path, Exception error);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Invocation of {Function} rejected: {Reason}")]
-    public static partial void InvocationRejected(this ILogger logger, string function, string reason);
-
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Invocation of {Function} failed; the host will retry it")]
-    public static partial void InvocationFailed(this ILogger logger, string function, Exception error);
-
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Scheduler tick started {Count} run(s)")]
     public static partial void SchedulerTick(this ILogger logger, int count);
-
-    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Scheduler tick failed; the next tick retries")]
-    public static partial void SchedulerTickFailed(this ILogger logger, Exception error);
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Maintenance purged {Count} run(s) finished before {Cutoff}")]
     public static partial void MaintenancePurged(this ILogger logger, int count, DateTimeOffset cutoff);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Serverless.Functions;
 using Serverless.Functions.Hosting;
 using Serverless.Spark.Hosting;
 using Serverless.Storage.Connection;
@@ -29,7 +30,7 @@ internal sealed class SampleDataUpload(StorageAccount account, IOptions<Serverle
         }
         else
         {
-            logger.LogWarning("Sample data not found at node_modules/vega-datasets/data; run 'npm ci' to install vega-datasets");
+            logger.SampleDataMissing("node_modules/vega-datasets/data");
         }
     }
 

@@ -4,25 +4,11 @@ using Serverless.Pipelines.Service;
 namespace Serverless.Functions.Api;
 
 /// <summary>
-/// Turns every failure of an API request into an RFC 9457 <c>application/problem+json</c> response: refused input
-/// becomes 4xx with a message the caller can act on; only genuine server faults become 500, without internals.
+/// Maps the failures of an API request to RFC 9457 problems (written by <see cref="ApiGate"/>): refused input becomes
+/// 4xx with a message the caller can act on; only genuine server faults become 500, without internals.
 /// </summary>
 public static class ProblemResponses
 {
-    /// <summary>Writes a problem response.</summary>
-    /// <param name="context">The request.</param>
-    /// <param name="status">The status code.</param>
-    /// <param name="title">The title.</param>
-    /// <param name="detail">The detail.</param>
-    /// <param name="extensions">Extension members.</param>
-    /// <returns>A task.</returns>
-    public static Task WriteAsync(HttpContext context, int status, string title, string detail, IDictionary<string, object?>? extensions = null)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        context.Response.Clear();
-        return Results.Problem(detail: detail, instance: context.Request.Path, statusCode: status, title: title, extensions: extensions).ExecuteAsync(context);
-    }
-
     /// <summary>Maps an exception to a problem, or returns null when it is a server fault.</summary>
     /// <param name="error">The exception.</param>
     /// <returns>Status, title, detail and extensions; null for a server fault.</returns>

@@ -38,7 +38,4 @@ public sealed class PipelineOptions
     /// round per task for fast jobs. The default is true.
     /// </summary>
     public bool ChainFastJobs { get; set; } = true;
-
-    /// <summary>Gets or sets how often a backfill checks whether it may start more runs. The default is 2 seconds.</summary>
-    public TimeSpan BackfillCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
