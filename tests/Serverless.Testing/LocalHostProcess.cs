@@ -2,15 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Serverless.Testing;
-
-namespace Serverless.Functions.Tests.Support;
+namespace Serverless.Testing;
 
 /// <summary>
 /// The real local host (<c>Serverless.LocalHost.dll</c>) as a child process on a loopback port, so a test can
 /// SIGKILL it and start it again with the same settings.
 /// </summary>
-internal sealed class LocalHostProcess : IAsyncDisposable
+public sealed class LocalHostProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output;
@@ -21,6 +19,7 @@ internal sealed class LocalHostProcess : IAsyncDisposable
         this.output = output;
     }
 
+    /// <summary>Gets what the process wrote so far (for failure messages).</summary>
     public string Output
     {
         get
@@ -32,10 +31,11 @@ internal sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Gets the process id (for /proc readings such as peak memory).</summary>
     public int ProcessId => this.process.Id;
 
-    public static string HostDll => Path.Combine(RepositoryPaths.Functions, "Serverless.LocalHost", "bin", "Release", "net10.0", "Serverless.LocalHost.dll");
-
+    /// <summary>Gets a free loopback port.</summary>
+    /// <returns>The port.</returns>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -43,7 +43,14 @@ internal sealed class LocalHostProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<LocalHostProcess> StartAsync(Uri baseAddress, IReadOnlyDictionary<string, string> settings, string workingDirectory, StringBuilder? log = null)
+    /// <summary>Starts the host and waits until /api/health answers 200.</summary>
+    /// <param name="hostDll">The local host's dll.</param>
+    /// <param name="baseAddress">The address it listens on.</param>
+    /// <param name="settings">Its settings (environment variables).</param>
+    /// <param name="workingDirectory">Its working directory: a folder of the test's own, so no developer's local.settings.json is read.</param>
+    /// <param name="log">Where its output goes; shared across restarts when given.</param>
+    /// <returns>The running host.</returns>
+    public static async Task<LocalHostProcess> StartAsync(string hostDll, Uri baseAddress, IReadOnlyDictionary<string, string> settings, string workingDirectory, StringBuilder? log = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -52,7 +59,7 @@ internal sealed class LocalHostProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(HostDll);
+        start.ArgumentList.Add(hostDll);
         start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings)
@@ -110,6 +117,7 @@ internal sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         await this.KillAsync();

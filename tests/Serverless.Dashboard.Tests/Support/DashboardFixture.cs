@@ -24,7 +24,8 @@ public sealed class DashboardFixture : IAsyncLifetime
     private readonly Lock startLock = new();
     private Task? starting;
     private readonly DirectoryInfo dags = Directory.CreateTempSubdirectory("dash-dags-");
-    private FunctionsProcess? host;
+    private LocalHostProcess? host;
+    private Uri? baseAddress;
     private IPlaywright? playwright;
     private IBrowser? browser;
 
@@ -32,7 +33,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     public string DataContainer { get; } = AzuriteFixture.UniqueName("dashdata");
 
     /// <summary>Gets the host's base address.</summary>
-    public Uri BaseAddress => this.host?.BaseAddress ?? throw new InvalidOperationException("Call StartAsync first.");
+    public Uri BaseAddress => this.baseAddress ?? throw new InvalidOperationException("Call StartAsync first.");
 
     /// <summary>Gets the browser.</summary>
     public IBrowser Browser => this.browser ?? throw new InvalidOperationException("Call StartAsync first.");
@@ -76,7 +77,21 @@ public sealed class DashboardFixture : IAsyncLifetime
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: scripts/test-prepare.d/chromium.sh installs it.");
         await this.WriteDagsAsync();
-        this.host = await FunctionsProcess.StartAsync(azurite.ConnectionString, Key, this.dags.FullName, this.DataContainer);
+        this.baseAddress = new Uri($"http://127.0.0.1:{LocalHostProcess.FreePort()}/");
+        this.host = await LocalHostProcess.StartAsync(
+            RepositoryPaths.LocalHostDll,
+            this.baseAddress,
+            new Dictionary<string, string>
+            {
+                ["AzureWebJobsStorage"] = azurite.ConnectionString,
+                ["Serverless__ApiKey"] = Key,
+                ["Serverless__TaskHub"] = AzuriteFixture.UniqueName("dash"),
+                ["Serverless__DagFolder"] = this.dags.FullName,
+                ["Serverless__Durable__MaxQueuePollingInterval"] = "00:00:00.200",
+                ["Serverless__Durable__PartitionCount"] = "1",
+                ["Spark__DataContainer"] = this.DataContainer,
+            },
+            this.dags.FullName);
         this.playwright = await Playwright.CreateAsync();
         this.browser = await this.playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

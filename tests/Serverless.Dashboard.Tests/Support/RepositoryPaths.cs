@@ -22,14 +22,14 @@ internal static class RepositoryPaths
     /// <summary>Gets the folder screenshots are saved to (a test artifact).</summary>
     public static string Screenshots => Path.Combine(Root, "artifacts", "screenshots");
 
-    /// <summary>Gets the Functions executable built in the same configuration as the tests.</summary>
-    public static string FunctionsAssembly
+    /// <summary>Gets the local host built in the same configuration as the tests.</summary>
+    public static string LocalHostDll
     {
         get
         {
             var configuration = typeof(RepositoryPaths).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
             var path = Path.Combine(Root, "functions", "Serverless.LocalHost", "bin", configuration, "net10.0", "Serverless.LocalHost.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"Build the Functions app first ({configuration}).", path);
+            return File.Exists(path) ? path : throw new FileNotFoundException($"Build functions/Serverless.LocalHost first ({configuration}).", path);
         }
     }
 }

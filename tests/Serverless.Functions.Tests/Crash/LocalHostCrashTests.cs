@@ -87,7 +87,7 @@ public sealed class LocalHostCrashTests(AzuriteFixture azurite, ITestOutputHelpe
         var log = new StringBuilder();
         using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
         client.DefaultRequestHeaders.Add("x-functions-key", Key);
-        var host = await LocalHostProcess.StartAsync(baseAddress, settings, folder.FullName, log);
+        var host = await LocalHostProcess.StartAsync(RepositoryPaths.LocalHostDll, baseAddress, settings, folder.FullName, log);
         var recoveries = new List<double>();
         try
         {
@@ -114,7 +114,7 @@ public sealed class LocalHostCrashTests(AzuriteFixture azurite, ITestOutputHelpe
 
                 await host.KillAsync();
                 var clock = Stopwatch.StartNew();
-                host = await LocalHostProcess.StartAsync(baseAddress, settings, folder.FullName, log);
+                host = await LocalHostProcess.StartAsync(RepositoryPaths.LocalHostDll, baseAddress, settings, folder.FullName, log);
 
                 // Resumed: some task moved past where the kill left it (more attempts, or more tasks ended).
                 await Poll.UntilAsync(

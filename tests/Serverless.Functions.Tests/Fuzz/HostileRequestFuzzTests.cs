@@ -28,6 +28,7 @@ public sealed class HostileRequestFuzzTests(AzuriteFixture azurite, ITestOutputH
         File.Copy(Path.Combine(RepositoryPaths.Root, "orchestrations", "dags", "hello.yaml"), Path.Combine(folder.FullName, "hello.yaml"));
         var baseAddress = new Uri($"http://127.0.0.1:{LocalHostProcess.FreePort()}/");
         await using var host = await LocalHostProcess.StartAsync(
+            RepositoryPaths.LocalHostDll,
             baseAddress,
             new Dictionary<string, string>
             {

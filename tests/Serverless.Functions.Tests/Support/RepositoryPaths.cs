@@ -17,4 +17,7 @@ internal static class RepositoryPaths
     }
 
     public static string Functions => Path.Combine(Root, "functions");
+
+    /// <summary>Gets the local host's Release build, which ./test.sh builds before the tests run.</summary>
+    public static string LocalHostDll => Path.Combine(Functions, "Serverless.LocalHost", "bin", "Release", "net10.0", "Serverless.LocalHost.dll");
 }
