@@ -90,6 +90,16 @@ public sealed class SparkJobClient
         return this.Resolve(handle.Backend).CancelJobAsync(handle, cancellationToken);
     }
 
+    /// <summary>Asks the job's backend to tell when the job ends, where it can (see <see cref="ISparkJobCompletionSource"/>).</summary>
+    /// <param name="handle">The handle.</param>
+    /// <param name="ended">Called once with the final status.</param>
+    /// <returns>True when <paramref name="ended"/> will be called; false when the job's end must be polled.</returns>
+    public bool WatchCompletion(SparkJobHandle handle, Func<SparkJobStatus, Task> ended)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return this.Resolve(handle.Backend) is ISparkJobCompletionSource source && source.WatchCompletion(handle, ended);
+    }
+
     private ISparkBackend Resolve(string? name)
     {
         if (string.IsNullOrWhiteSpace(name))

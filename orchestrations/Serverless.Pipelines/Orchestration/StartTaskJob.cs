@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Pipelines.Service;
 using Serverless.Spark;
 using Serverless.Spark.Hosting;
@@ -18,15 +20,19 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
     private const int ChainParallelism = 16;
     private readonly SparkJobClient client;
     private readonly PipelineOptions options;
+    private readonly DurableTaskClient? durableClient;
 
     /// <summary>Initializes a new instance of the <see cref="StartTaskJob"/> class.</summary>
     /// <param name="client">The Spark job client.</param>
     /// <param name="options">The pipeline options.</param>
-    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options)
+    /// <param name="services">The services; a <see cref="DurableTaskClient"/> among them lets job ends be pushed to the run (<see cref="PipelineOptions.PushJobCompletion"/>).</param>
+    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
         this.client = client;
         this.options = options.Value;
+        this.durableClient = this.options.PushJobCompletion ? services.GetService<DurableTaskClient>() : null;
     }
 
     /// <inheritdoc/>
@@ -35,7 +41,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = CancellationToken.None;
-        var first = await this.StartAsync(input.Spec, input.IdempotencyKey, input.Backend, cancellationToken).ConfigureAwait(false);
+        var first = await this.StartAsync(context.InstanceId, input.Spec, input.IdempotencyKey, input.Backend, cancellationToken).ConfigureAwait(false);
         if (first.Status.State != SparkJobState.Succeeded || input.Chained.Count == 0)
         {
             return first with { TaskId = input.TaskId };
@@ -64,7 +70,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    return (await this.StartAsync(job.Spec, job.IdempotencyKey, job.Backend, cancellationToken).ConfigureAwait(false)) with { TaskId = job.TaskId };
+                    return (await this.StartAsync(context.InstanceId, job.Spec, job.IdempotencyKey, job.Backend, cancellationToken).ConfigureAwait(false)) with { TaskId = job.TaskId };
                 }
 #pragma warning disable CA1031 // See above: the orchestrator submits it again and reports its error.
                 catch (Exception)
@@ -90,10 +96,22 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         return first with { TaskId = input.TaskId, Chained = started };
     }
 
-    private async Task<StartedTaskJob> StartAsync(SparkJobSpec spec, string key, string? backend, CancellationToken cancellationToken)
+    private async Task<StartedTaskJob> StartAsync(string runInstanceId, SparkJobSpec spec, string key, string? backend, CancellationToken cancellationToken)
     {
         var handle = await this.client.StartJobAsync(spec, key, backend, cancellationToken).ConfigureAwait(false);
         var status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
+        if (!status.IsTerminal && this.durableClient is { } durable)
+        {
+            // Push: the backend tells the run the moment the job ends, which saves the run a poll round (and the
+            // wait for it). Watched before the status is read again, so an end in between is never missed.
+            var pushed = this.client.WatchCompletion(handle, ended => durable.RaiseEventAsync(runInstanceId, DagRunEvents.JobEnded(handle.IdempotencyKey), ended with { LogTail = [] }));
+            var now = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
+            if (pushed || now.IsTerminal)
+            {
+                return new StartedTaskJob(handle, now) { Pushed = pushed && !now.IsTerminal };
+            }
+        }
+
         if (!status.IsTerminal && string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase) && this.options.LocalJobStartWait > TimeSpan.Zero)
         {
             // The local backend answers status from memory, so a short wait here is cheap and spares the run a

@@ -65,6 +65,7 @@ public sealed class DagRunStarter
         DataContainer = this.dataContainer,
         FirstPollInterval = this.options.FirstPollInterval,
         MaxPollInterval = this.options.MaxPollInterval,
+        PollBackoffFactor = this.options.PollBackoffFactor,
         ChainFastJobs = this.options.ChainFastJobs,
     };
 
