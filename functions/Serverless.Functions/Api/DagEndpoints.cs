@@ -7,7 +7,7 @@ using Serverless.Pipelines.Validation;
 
 namespace Serverless.Functions.Api;
 
-/// <summary>The DAG routes: list, show, validate, backfill.</summary>
+/// <summary>The DAG routes: list, show, validate, backfill, pause.</summary>
 public static class DagEndpoints
 {
     private static readonly string[] BackfillMembers = ["from", "to", "maxActiveRuns"];
@@ -32,13 +32,21 @@ public static class DagEndpoints
         return times;
     }
 
-    internal static IResult List(IDagRunService runs)
+    internal static async Task<IResult> ListAsync(HttpContext context, IDagRunService runs)
     {
-        var dags = runs.ListDags().Select(r => new
+        var results = runs.ListDags();
+        var paused = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var dag in results.Where(r => r.IsValid).Select(r => r.Dag!))
+        {
+            paused[dag.Id] = await runs.IsPausedAsync(dag.Id, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var dags = results.Select(r => new
         {
             id = r.Dag?.Id,
             file = r.FileName,
             valid = r.IsValid,
+            paused = r.IsValid ? paused.GetValueOrDefault(r.Dag!.Id) : (bool?)null,
             description = r.Dag?.Description,
             schedule = r.Dag?.Schedule,
             tags = r.Dag?.Tags ?? [],
@@ -61,6 +69,7 @@ public static class DagEndpoints
                 schedule = dag.Schedule,
                 catchup = dag.Catchup,
                 maxActiveRuns = dag.MaxActiveRuns,
+                paused = await runs.IsPausedAsync(dag.Id, context.RequestAborted).ConfigureAwait(false),
                 nextScheduleTimes = NextScheduleTimes(dag, time.GetUtcNow(), 5),
                 mermaid = DagMermaid.Render(dag),
                 definition = JsonNode.Parse(DagJsonExporter.Export(dag)),
@@ -108,6 +117,13 @@ public static class DagEndpoints
         var started = await runs.BackfillAsync(dagId, from, to, maxActiveRuns, context.RequestAborted).ConfigureAwait(false);
         var result = started.Select(s => new { id = s.RunId, created = s.Created, statusQueryGetUri = RunLinks.For(context.Request, s.RunId).StatusQueryGetUri }).ToList();
         return Results.Json(new { dagId, runs = result }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    internal static async Task<IResult> SetPausedAsync(HttpContext context, IDagRunService runs, string dagId, bool paused)
+    {
+        RouteValues.DagId(dagId);
+        await runs.SetPausedAsync(dagId, paused, ApiGate.Caller(context), context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new { dagId, paused }, ApiJson.Options);
     }
 
     private static DagNotFoundException NotFound(IDagRunService runs, string dagId)
