@@ -72,8 +72,37 @@ internal sealed partial class DagRunExecution
             }
         }
 
-        this.PublishIfDirty();
         var cancel = this.context.WaitForExternalEvent<string?>(DagRunEvents.Cancel);
+        if (!this.input.UsesRunSlot)
+        {
+            this.PublishIfDirty();
+            await this.RunTasksAsync(cancel);
+            return await this.EndAsync();
+        }
+
+        var slot = new RunSlotRequest(this.dag.Id, this.dag.MaxActiveRuns, this.input.RunId);
+        try
+        {
+            if (await this.WaitForRunSlotAsync(slot, cancel))
+            {
+                await this.RunTasksAsync(cancel);
+            }
+            else
+            {
+                await this.CancelAsync(cancel.Result);
+            }
+
+            return await this.EndAsync();
+        }
+        finally
+        {
+            // Also when the run fails; a terminated run never gets here, and its slot is taken over once it has ended.
+            await this.context.CallActivityAsync<int>(nameof(ReleaseRunSlot), slot);
+        }
+    }
+
+    private async Task RunTasksAsync(Task<string?> cancel)
+    {
         var running = new Dictionary<Task, string>();
         while (true)
         {
@@ -124,7 +153,10 @@ internal sealed partial class DagRunExecution
 
             this.manifestDirty |= this.input.WriteManifestAsTasksFinish;
         }
+    }
 
+    private async Task<DagRunResult> EndAsync()
+    {
         this.Finish();
         if (this.manifestWrite is not null)
         {

@@ -63,6 +63,13 @@ public sealed record DagRunInput
     /// </summary>
     public string? StartToken { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the run waits in state queued for one of its DAG's <c>maxActiveRuns</c> run
+    /// slots (<see cref="AcquireRunSlot"/>) and gives it back when it ends. Runs started before slots existed have it
+    /// false, so their replay does not change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.
+    /// </summary>
+    public bool UsesRunSlot { get; init; }
+
     /// <summary>Gets how run-triggered state changes are reported: <see langword="true"/> writes the manifest as tasks finish, not only at the end. The default is true.</summary>
     public bool WriteManifestAsTasksFinish { get; init; } = true;
 }

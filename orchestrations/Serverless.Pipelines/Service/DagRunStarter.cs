@@ -67,6 +67,7 @@ public sealed class DagRunStarter
         MaxPollInterval = this.options.MaxPollInterval,
         PollBackoffFactor = this.options.PollBackoffFactor,
         ChainFastJobs = this.options.ChainFastJobs,
+        UsesRunSlot = true,
     };
 
     /// <summary>

@@ -71,6 +71,8 @@ public static class PipelineServiceCollectionExtensions
             .AddActivity<CheckBlobExists>()
             .AddActivity<ReadTaskRows>()
             .AddActivity<WriteRunManifest>()
+            .AddActivity<AcquireRunSlot>()
+            .AddActivity<ReleaseRunSlot>()
             .AddSparkActivities();
     }
 }

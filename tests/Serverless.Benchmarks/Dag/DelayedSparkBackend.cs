@@ -33,10 +33,14 @@ public sealed class DelayedSparkBackend : ISparkBackend, ISparkJobCompletionSour
     /// <summary>Gets the time each job became finished, by job name.</summary>
     public ConcurrentDictionary<string, long> Finishes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Gets the submit and finish time of every job by idempotency key (which starts with the run id); finish 0 while it runs.</summary>
+    public ConcurrentDictionary<string, (long Submitted, long Finished)> ByKey { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Forgets every job.</summary>
     public void Clear()
     {
         this.jobs.Clear();
+        this.ByKey.Clear();
         this.Submits.Clear();
         this.Finishes.Clear();
     }
@@ -52,7 +56,9 @@ public sealed class DelayedSparkBackend : ISparkBackend, ISparkJobCompletionSour
             return Task.FromResult(handle);
         }
 
-        this.Submits.TryAdd(spec.Name, Stopwatch.GetTimestamp());
+        var now = Stopwatch.GetTimestamp();
+        this.Submits.TryAdd(spec.Name, now);
+        this.ByKey[idempotencyKey] = (now, 0);
         if (this.Delay <= TimeSpan.Zero)
         {
             this.Finish(job, idempotencyKey);
@@ -107,7 +113,9 @@ public sealed class DelayedSparkBackend : ISparkBackend, ISparkJobCompletionSour
         List<Func<SparkJobStatus, Task>> watchers;
         lock (job)
         {
-            this.Finishes.TryAdd(job.Name, Stopwatch.GetTimestamp());
+            var now = Stopwatch.GetTimestamp();
+            this.Finishes.TryAdd(job.Name, now);
+            this.ByKey[key] = (this.ByKey[key].Submitted, now);
             job.Finished = true;
             watchers = [.. job.Watchers];
             job.Watchers.Clear();
@@ -118,6 +126,23 @@ public sealed class DelayedSparkBackend : ISparkBackend, ISparkJobCompletionSour
         {
             _ = watcher(status);
         }
+    }
+
+    /// <summary>Gets the most runs that had a job running at one time: each run spans its first job's submit to its last job's finish.</summary>
+    /// <returns>The peak.</returns>
+    public int PeakOverlappingRuns()
+    {
+        var spans = this.ByKey.GroupBy(j => j.Key.Split(':')[0], StringComparer.Ordinal)
+            .Select(g => (Start: g.Min(j => j.Value.Submitted), End: g.Max(j => j.Value.Finished == 0 ? long.MaxValue : j.Value.Finished)));
+        var events = spans.SelectMany(s => new[] { (At: s.Start, Delta: 1), (At: s.End, Delta: -1) }).OrderBy(e => e.At).ThenBy(e => e.Delta);
+        int current = 0, peak = 0;
+        foreach (var (_, delta) in events)
+        {
+            current += delta;
+            peak = Math.Max(peak, current);
+        }
+
+        return peak;
     }
 
     private sealed class Job(string name)
