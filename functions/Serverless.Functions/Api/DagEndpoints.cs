@@ -10,7 +10,7 @@ using Serverless.Spark.Hosting;
 
 namespace Serverless.Functions.Api;
 
-/// <summary>The DAG routes: list, refresh, show, validate, backfill.</summary>
+/// <summary>The DAG routes: list, refresh, show, validate, backfill, pause.</summary>
 public static partial class DagEndpoints
 {
     /// <summary>The longest file name the validate route accepts to name a posted file (<c>?file=</c>).</summary>
@@ -38,12 +38,13 @@ public static partial class DagEndpoints
         return times;
     }
 
-    internal static IResult List(IDagRunService runs) => Results.Json(new { dags = Summaries(runs) }, ApiJson.Options);
+    internal static async Task<IResult> ListAsync(HttpContext context, IDagRunService runs) =>
+        Results.Json(new { dags = await SummariesAsync(runs, context.RequestAborted).ConfigureAwait(false) }, ApiJson.Options);
 
     internal static async Task<IResult> RefreshAsync(HttpContext context, IDagRunService runs)
     {
         await runs.RefreshDagsAsync(context.RequestAborted).ConfigureAwait(false);
-        var dags = Summaries(runs);
+        var dags = await SummariesAsync(runs, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(
             new
             {
@@ -70,6 +71,7 @@ public static partial class DagEndpoints
                 schedule = dag.Schedule,
                 catchup = dag.Catchup,
                 maxActiveRuns = dag.MaxActiveRuns,
+                paused = await runs.IsPausedAsync(dag.Id, context.RequestAborted).ConfigureAwait(false),
                 nextScheduleTimes = NextScheduleTimes(dag, time.GetUtcNow(), 5),
                 mermaid = DagMermaid.Render(dag),
                 definition = JsonNode.Parse(DagJsonExporter.Export(dag)),
@@ -120,6 +122,13 @@ public static partial class DagEndpoints
         return Results.Json(new { dagId, runs = result }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
+    internal static async Task<IResult> SetPausedAsync(HttpContext context, IDagRunService runs, string dagId, bool paused)
+    {
+        RouteValues.DagId(dagId);
+        await runs.SetPausedAsync(dagId, paused, ApiGate.Caller(context), context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new { dagId, paused }, ApiJson.Options);
+    }
+
     private static DagNotFoundException NotFound(IDagRunService runs, string dagId)
     {
         var known = runs.ListDags().Where(r => r.Dag is not null).Select(r => r.Dag!.Id).Order(StringComparer.Ordinal).ToList();
@@ -167,18 +176,29 @@ public static partial class DagEndpoints
     private static SparkOptions SparkSettings(HttpContext context) =>
         context.RequestServices.GetService<IOptions<SparkOptions>>()?.Value ?? new SparkOptions();
 
-    private static List<DagSummary> Summaries(IDagRunService runs) => runs.ListDags().Select(r => new DagSummary(
-        r.Dag?.Id ?? r.PreviousVersion?.Id,
-        r.FileName,
-        r.IsValid,
-        r.ActiveDag is not null,
-        r.PreviousVersion is not null,
-        r.Dag?.Description,
-        r.Dag?.Schedule,
-        r.Dag?.Tags ?? [],
-        r.Dag?.Tasks.Count ?? 0,
-        r.Problems.Select(ProblemJson).ToList(),
-        r.Warnings.Select(ProblemJson).ToList())).ToList();
+    private static async Task<List<DagSummary>> SummariesAsync(IDagRunService runs, CancellationToken cancellationToken)
+    {
+        var summaries = new List<DagSummary>();
+        foreach (var r in runs.ListDags())
+        {
+            bool? paused = r.ActiveDag is { } active ? await runs.IsPausedAsync(active.Id, cancellationToken).ConfigureAwait(false) : null;
+            summaries.Add(new DagSummary(
+                r.Dag?.Id ?? r.PreviousVersion?.Id,
+                r.FileName,
+                r.IsValid,
+                r.ActiveDag is not null,
+                paused,
+                r.PreviousVersion is not null,
+                r.Dag?.Description,
+                r.Dag?.Schedule,
+                r.Dag?.Tags ?? [],
+                r.Dag?.Tasks.Count ?? 0,
+                r.Problems.Select(ProblemJson).ToList(),
+                r.Warnings.Select(ProblemJson).ToList()));
+        }
+
+        return summaries;
+    }
 
     // Any printable text but control and format characters and what could read as markup or a shell or path pattern.
     [GeneratedRegex(@"^[^\p{C}<>""'`{}|*?$]+$", RegexOptions.CultureInvariant)]

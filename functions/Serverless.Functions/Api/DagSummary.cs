@@ -5,6 +5,7 @@ namespace Serverless.Functions.Api;
 /// <param name="File">The file or blob name.</param>
 /// <param name="Valid">Whether the file as it is now loads without problems.</param>
 /// <param name="Active">Whether a version of the DAG serves its schedule and triggers: the file, or its last valid version.</param>
+/// <param name="Paused">Whether the scheduler skips the DAG (see <c>POST /api/dags/{id}/pause</c>); <see langword="null"/> when no version of it is active.</param>
 /// <param name="ServingPreviousVersion">Whether the file has problems and its last valid version is the one that runs.</param>
 /// <param name="Description">The description.</param>
 /// <param name="Schedule">The schedule.</param>
@@ -17,6 +18,7 @@ internal sealed record DagSummary(
     string File,
     bool Valid,
     bool Active,
+    bool? Paused,
     bool ServingPreviousVersion,
     string? Description,
     string? Schedule,

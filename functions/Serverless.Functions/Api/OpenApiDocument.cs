@@ -32,6 +32,8 @@ public static class OpenApiDocument
             {
                 ["post"] = Op("BackfillDag", "Starts one run per schedule point in [from, to]; repeating it creates no duplicates.", [Path("dagId")], JsonBody(Schema(("from", "string"), ("to", "string"), ("maxActiveRuns", "integer"))), Status("202", "The runs"), Problem("400", "Invalid range"), Problem("404", "Unknown DAG")),
             },
+            ["/api/dags/{dagId}/pause"] = new JsonObject { ["post"] = Op("PauseDag", "Pauses a DAG: the scheduler starts none of its runs; manual triggers and backfills still run.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },
+            ["/api/dags/{dagId}/unpause"] = new JsonObject { ["post"] = Op("UnpauseDag", "Unpauses a DAG: the next tick starts what catchup says is due.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },
             ["/api/runs"] = new JsonObject
             {
                 ["get"] = Op("ListRuns", "A page of runs, newest first.", [Query("dag", "DAG id"), Query("state", "queued, running, success or failed"), Query("from", "created at or after (ISO 8601)"), Query("to", "created before (ISO 8601)"), Query("pageSize", "1–1000, default 50"), Query("continuation", "token from the previous page")], null, Ok("One page")),

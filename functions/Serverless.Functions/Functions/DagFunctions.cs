@@ -31,7 +31,7 @@ public sealed class DagFunctions
     public Task<IResult> ListDags(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dags")] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
-        this.gate.RunAsync(request, () => Task.FromResult(DagEndpoints.List(this.runs.Create(client))));
+        this.gate.RunAsync(request, () => DagEndpoints.ListAsync(request.HttpContext, this.runs.Create(client)));
 
     /// <summary>Validates a posted DAG document.</summary>
     /// <param name="request">The request.</param>
@@ -74,4 +74,28 @@ public sealed class DagFunctions
         [DurableClient] DurableTaskClient client,
         string dagId) =>
         this.gate.RunAsync(request, () => DagEndpoints.BackfillAsync(request.HttpContext, this.runs.Create(client), dagId));
+
+    /// <summary>Pauses a DAG: the scheduler starts no runs of it until it is unpaused.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <param name="dagId">The DAG id.</param>
+    /// <returns>The new state.</returns>
+    [Function(FunctionNames.PauseDag)]
+    public Task<IResult> PauseDag(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/dags/{dagId}/pause")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string dagId) =>
+        this.gate.RunAsync(request, () => DagEndpoints.SetPausedAsync(request.HttpContext, this.runs.Create(client), dagId, paused: true));
+
+    /// <summary>Unpauses a DAG.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <param name="dagId">The DAG id.</param>
+    /// <returns>The new state.</returns>
+    [Function(FunctionNames.UnpauseDag)]
+    public Task<IResult> UnpauseDag(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/dags/{dagId}/unpause")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string dagId) =>
+        this.gate.RunAsync(request, () => DagEndpoints.SetPausedAsync(request.HttpContext, this.runs.Create(client), dagId, paused: false));
 }

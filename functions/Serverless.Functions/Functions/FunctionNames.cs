@@ -42,6 +42,12 @@ public static class FunctionNames
     /// <summary>POST api/dags/{dagId}/backfill.</summary>
     public const string BackfillDag = nameof(BackfillDag);
 
+    /// <summary>POST api/dags/{dagId}/pause.</summary>
+    public const string PauseDag = nameof(PauseDag);
+
+    /// <summary>POST api/dags/{dagId}/unpause.</summary>
+    public const string UnpauseDag = nameof(UnpauseDag);
+
     /// <summary>GET api/health (anonymous).</summary>
     public const string Health = nameof(Health);
 

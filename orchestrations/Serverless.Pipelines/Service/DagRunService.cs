@@ -32,6 +32,7 @@ public sealed class DagRunService : IDagRunService
     private readonly PipelineOptions options;
     private readonly string dataContainer;
     private readonly DagScheduleStore schedules;
+    private readonly DagStateStore dagStates;
     private readonly TimeProvider time;
 
     /// <summary>Initializes a new instance of the <see cref="DagRunService"/> class.</summary>
@@ -54,6 +55,7 @@ public sealed class DagRunService : IDagRunService
         this.options = options.Value;
         this.dataContainer = sparkOptions.Value.DataContainer;
         this.schedules = new DagScheduleStore(account);
+        this.dagStates = new DagStateStore(account);
         this.time = time ?? TimeProvider.System;
     }
 
@@ -420,6 +422,12 @@ public sealed class DagRunService : IDagRunService
                 continue;
             }
 
+            if (await this.dagStates.IsPausedAsync(dag, this.options.DagsArePausedAtCreation, cancellationToken).ConfigureAwait(false))
+            {
+                // Paused: nothing is due and the schedule marker stays, so unpausing runs what catchup says.
+                continue;
+            }
+
             var last = await this.schedules.GetLastLogicalDateAsync(dag.Id, cancellationToken).ConfigureAwait(false);
             var due = schedule.DueLogicalDates(last, now);
             if (due.Count == 0)
@@ -458,6 +466,20 @@ public sealed class DagRunService : IDagRunService
         }
 
         return started;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> IsPausedAsync(string dagId, CancellationToken cancellationToken = default)
+    {
+        var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
+        return await this.dagStates.IsPausedAsync(dag, this.options.DagsArePausedAtCreation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task SetPausedAsync(string dagId, bool paused, string changedBy, CancellationToken cancellationToken = default)
+    {
+        var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
+        await this.dagStates.SetPausedAsync(dag.Id, paused, changedBy, this.time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

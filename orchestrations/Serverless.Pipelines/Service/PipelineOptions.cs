@@ -54,4 +54,14 @@ public sealed class PipelineOptions
     /// round per task for fast jobs. The default is true.
     /// </summary>
     public bool ChainFastJobs { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a DAG the scheduler has not seen before starts paused (setting
+    /// <c>Serverless__DagsArePausedAtCreation</c>, Airflow's <c>dags_are_paused_at_creation</c>); a DAG's own
+    /// <c>isPausedUponCreation</c> wins. The default is true. Manual triggers and backfills run on paused DAGs.
+    /// </summary>
+    public bool DagsArePausedAtCreation { get; set; } = true;
+
+    /// <summary>Gets or sets the runs index table (<see cref="PipelineResourceNames.RunIndexTable"/> by default); tests give each host its own.</summary>
+    public string RunIndexTable { get; set; } = PipelineResourceNames.RunIndexTable;
 }

@@ -25,6 +25,8 @@ public sealed class FunctionsMetadataTests
         { FunctionNames.RefreshDags, "api/dags/refresh", "post", "Anonymous" },
         { FunctionNames.GetDag, "api/dags/{dagId}", "get", "Anonymous" },
         { FunctionNames.BackfillDag, "api/dags/{dagId}/backfill", "post", "Anonymous" },
+        { FunctionNames.PauseDag, "api/dags/{dagId}/pause", "post", "Anonymous" },
+        { FunctionNames.UnpauseDag, "api/dags/{dagId}/unpause", "post", "Anonymous" },
         { FunctionNames.Health, "api/health", "get", "Anonymous" },
         { FunctionNames.OpenApi, "api/openapi.json", "get", "Anonymous" },
         { FunctionNames.ApiNotFound, "api/{*path}", "get,post,put,patch,delete", "Anonymous" },
