@@ -73,7 +73,7 @@ public static class DagsCommand
             JsonNode? body;
             try
             {
-                (_, body) = await session.Api.SendAsync(HttpMethod.Post, $"api/dags/validate?format={format}", content, ct).ConfigureAwait(false);
+                (_, body) = await session.Api.SendAsync(HttpMethod.Post, $"api/dags/validate?format={format}&file={Uri.EscapeDataString(path)}", content, ct).ConfigureAwait(false);
             }
             catch (CliException e) when (e.Problem is JsonObject problem)
             {

@@ -37,6 +37,9 @@ public sealed class DagHotReloadTests(AzuriteFixture azurite) : IAsyncLifetime
 
             // The test calls the scheduler function itself; its own minute timer may tick too, which starts nothing more.
             ["Serverless:Scheduler"] = "true",
+
+            // New DAGs start paused by default; the broken-edit test needs the scheduler to run the DAG.
+            ["Serverless:DagsArePausedAtCreation"] = "false",
         });
     }
 
