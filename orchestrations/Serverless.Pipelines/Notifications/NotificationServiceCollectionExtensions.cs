@@ -15,7 +15,10 @@ public static class NotificationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<NotificationOptions>();
         services.TryAddSingleton<NotificationDeadLetterStore>();
+        // The factory's default loggers write every request URI at Information: a webhook's path and query are its
+        // secret, so they go. Redirects are not followed: a redirect could lead past the URL check.
         services.AddHttpClient(DeliverNotification.HttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         return services;
     }
