@@ -52,6 +52,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddNotifications();
         services.TryAddSingleton<DagCatalog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DagCatalogWatcher>());
         services.TryAddSingleton<DagRunStarter>();
         services.TryAddSingleton<IDagRunServiceFactory, DagRunServiceFactory>();
         return services;
