@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Serverless.Cli.Commands;
 
-/// <summary><c>dags list</c>, <c>dags validate &lt;file&gt;</c>, <c>dags show &lt;dagId&gt;</c>.</summary>
+/// <summary><c>dags list</c>, <c>dags validate &lt;file&gt;</c>, <c>dags show &lt;dagId&gt;</c>, <c>dags test &lt;dagId&gt;</c>.</summary>
 public static class DagsCommand
 {
     /// <summary>Creates the command.</summary>
@@ -13,11 +13,12 @@ public static class DagsCommand
     public static Command Create(CommandRunner runner)
     {
         ArgumentNullException.ThrowIfNull(runner);
-        return new Command("dags", "List, validate and show DAGs.")
+        return new Command("dags", "List, validate, show and test DAGs.")
         {
             List(runner),
             Validate(runner),
             Show(runner),
+            DagTestCommand.Create(runner),
         };
     }
 
