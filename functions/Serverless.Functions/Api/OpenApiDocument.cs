@@ -17,10 +17,11 @@ public static class OpenApiDocument
         var paths = new JsonObject
         {
             ["/api/health"] = new JsonObject { ["get"] = Op("Health", "Liveness; needs no key.", [], null, Ok("Healthy")) },
-            ["/api/dags"] = new JsonObject { ["get"] = Op("ListDags", "Every loaded DAG file, valid or not, with its problems.", [], null, Ok("The DAGs")) },
+            ["/api/dags"] = new JsonObject { ["get"] = Op("ListDags", "Every loaded DAG file, valid or not, with its problems and warnings; a broken file whose last valid version still runs says servingPreviousVersion.", [], null, Ok("The DAGs")) },
+            ["/api/dags/refresh"] = new JsonObject { ["post"] = Op("RefreshDags", "Re-reads the DAG folder or container now (the hot reload otherwise checks every Serverless__DagReloadInterval) and lists the loaded files with counts.", [], null, Ok("The loaded DAGs")) },
             ["/api/dags/validate"] = new JsonObject
             {
-                ["post"] = Op("ValidateDag", "Validates a posted YAML or JSON DAG definition (?format=yaml|json, else from the content type or the first character).", [Query("format", "yaml or json")], TextBody(), Ok("The model"), Problem("400", "Every problem with line and column")),
+                ["post"] = Op("ValidateDag", "Validates a posted YAML or JSON DAG definition (?format=yaml|json, else from the content type or the first character).", [Query("format", "yaml or json"), Query("file", "the file's name or path, shown on every problem (default posted.yaml)")], TextBody(), Ok("The model"), Problem("400", "Every problem with line and column")),
             },
             ["/api/dags/{dagId}"] = new JsonObject { ["get"] = Op("GetDag", "A DAG's definition, Mermaid graph, next schedule times and recent runs.", [Path("dagId")], null, Ok("The DAG"), Problem("404", "Unknown DAG")) },
             ["/api/dags/{dagId}/runs"] = new JsonObject

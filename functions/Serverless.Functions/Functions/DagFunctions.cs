@@ -5,7 +5,7 @@ using Serverless.Pipelines.Service;
 
 namespace Serverless.Functions.Functions;
 
-/// <summary>The DAG routes: list, show, validate, backfill.</summary>
+/// <summary>The DAG routes: list, refresh, show, validate, backfill.</summary>
 public sealed class DagFunctions
 {
     private readonly ApiGate gate;
@@ -40,6 +40,16 @@ public sealed class DagFunctions
     public Task<IResult> ValidateDag(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/dags/validate")] HttpRequest request) =>
         this.gate.RunAsync(request, () => DagEndpoints.ValidateAsync(request.HttpContext));
+
+    /// <summary>Re-reads the DAG folder or container now, rather than at the next hot reload check, and lists what it loaded.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The loaded DAG files with counts.</returns>
+    [Function(FunctionNames.RefreshDags)]
+    public Task<IResult> RefreshDags(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/dags/refresh")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) =>
+        this.gate.RunAsync(request, () => DagEndpoints.RefreshAsync(request.HttpContext, this.runs.Create(client)));
 
     /// <summary>Shows a DAG: definition, graph, next schedule times, recent runs.</summary>
     /// <param name="request">The request.</param>

@@ -33,6 +33,9 @@ public static class FunctionNames
     /// <summary>POST api/dags/validate.</summary>
     public const string ValidateDag = nameof(ValidateDag);
 
+    /// <summary>POST api/dags/refresh.</summary>
+    public const string RefreshDags = nameof(RefreshDags);
+
     /// <summary>GET api/dags/{dagId}.</summary>
     public const string GetDag = nameof(GetDag);
 

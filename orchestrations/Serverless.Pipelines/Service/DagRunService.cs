@@ -61,8 +61,7 @@ public sealed class DagRunService : IDagRunService
     public IReadOnlyList<DagLoadResult> ListDags() => this.catalog.GetAll();
 
     /// <inheritdoc/>
-    public DagDefinition? FindDag(string dagId) =>
-        this.catalog.GetAll().FirstOrDefault(r => r.IsValid && string.Equals(r.Dag!.Id, dagId, StringComparison.Ordinal))?.Dag;
+    public DagDefinition? FindDag(string dagId) => this.catalog.Find(dagId);
 
     /// <inheritdoc/>
     public Task RefreshDagsAsync(CancellationToken cancellationToken = default) => this.catalog.RefreshAsync(cancellationToken);
@@ -410,12 +409,11 @@ public sealed class DagRunService : IDagRunService
         var started = new List<string>();
         foreach (var result in await this.catalog.GetAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!result.IsValid || result.Dag!.Schedule is null)
+            if (result.ActiveDag is not { Schedule: not null } dag)
             {
                 continue;
             }
 
-            var dag = result.Dag;
             var schedule = DagSchedule.For(dag);
             if (schedule.IsManual)
             {

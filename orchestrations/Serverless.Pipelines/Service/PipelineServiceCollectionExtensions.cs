@@ -49,6 +49,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddOptions<SparkOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DagCatalog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DagCatalogWatcher>());
         services.TryAddSingleton<DagRunStarter>();
         services.TryAddSingleton<IDagRunServiceFactory, DagRunServiceFactory>();
         return services;

@@ -22,6 +22,7 @@ public sealed class FunctionsMetadataTests
         { FunctionNames.GetRunManifest, "api/runs/{runId}/manifest", "get", "Anonymous" },
         { FunctionNames.ListDags, "api/dags", "get", "Anonymous" },
         { FunctionNames.ValidateDag, "api/dags/validate", "post", "Anonymous" },
+        { FunctionNames.RefreshDags, "api/dags/refresh", "post", "Anonymous" },
         { FunctionNames.GetDag, "api/dags/{dagId}", "get", "Anonymous" },
         { FunctionNames.BackfillDag, "api/dags/{dagId}/backfill", "post", "Anonymous" },
         { FunctionNames.Health, "api/health", "get", "Anonymous" },
