@@ -72,6 +72,7 @@ internal sealed partial class DagRunExecution
             }
         }
 
+        this.StartDeadline();
         var cancel = this.context.WaitForExternalEvent<string?>(DagRunEvents.Cancel);
         if (!this.input.UsesRunSlot)
         {
@@ -170,6 +171,7 @@ internal sealed partial class DagRunExecution
             await this.CompleteManifestWriteAsync();
         }
 
+        await this.DrainNotificationsAsync();
         var result = this.BuildResult();
         this.context.SetCustomStatus(result);
         return result;
@@ -460,6 +462,7 @@ internal sealed partial class DagRunExecution
                 record.State = TaskInstanceState.Failed;
                 record.EndedAt = this.context.CurrentUtcDateTime;
                 this.Changed();
+                this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
                 return;
             }
 
@@ -474,6 +477,7 @@ internal sealed partial class DagRunExecution
                 record.Error = null;
                 record.EndedAt = this.context.CurrentUtcDateTime;
                 this.Changed();
+                this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskSuccess);
                 return;
             }
 
@@ -483,11 +487,13 @@ internal sealed partial class DagRunExecution
                 record.State = TaskInstanceState.Failed;
                 record.EndedAt = this.context.CurrentUtcDateTime;
                 this.Changed();
+                this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
                 return;
             }
 
             record.State = TaskInstanceState.UpForRetry;
             this.Changed();
+            this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskRetry);
             await this.context.CreateTimer(node.Settings.DelayBeforeRetry(attempt), CancellationToken.None);
             this.PublishIfDirty();
             if (this.cancelled)
@@ -563,6 +569,7 @@ internal sealed partial class DagRunExecution
     {
         if (this.cancelled)
         {
+            this.NotifyRunEnd();
             return;
         }
 
@@ -577,5 +584,6 @@ internal sealed partial class DagRunExecution
         }
 
         this.Changed();
+        this.NotifyRunEnd();
     }
 }

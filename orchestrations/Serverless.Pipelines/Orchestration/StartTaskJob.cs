@@ -4,6 +4,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Pipelines.Service;
 using Serverless.Spark;
+using Serverless.Spark.Diagnostics;
 using Serverless.Spark.Hosting;
 using Serverless.Spark.Jobs;
 
@@ -14,24 +15,31 @@ namespace Serverless.Pipelines.Orchestration;
 /// no-op, or a small local DuckDB job given <see cref="PipelineOptions.LocalJobStartWait"/>) saves the orchestrator a
 /// durable timer — the difference between milliseconds and a second per task.
 /// </summary>
-/// <remarks>Activities run at least once; the idempotency key makes a repeated submit return the first job.</remarks>
+/// <remarks>
+/// Activities run at least once; the idempotency key makes a repeated submit return the first job. Each job's task
+/// attempt log gets the rendered spec, the backend and job id and the first status (or the submit's failure), and
+/// the handle names the log so the status polls append to it.
+/// </remarks>
 public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJob>
 {
     private const int ChainParallelism = 16;
     private readonly SparkJobClient client;
     private readonly PipelineOptions options;
+    private readonly TaskAttemptLog log;
     private readonly DurableTaskClient? durableClient;
 
     /// <summary>Initializes a new instance of the <see cref="StartTaskJob"/> class.</summary>
     /// <param name="client">The Spark job client.</param>
     /// <param name="options">The pipeline options.</param>
+    /// <param name="log">The attempt log writer.</param>
     /// <param name="services">The services; a <see cref="DurableTaskClient"/> among them lets job ends be pushed to the run (<see cref="PipelineOptions.PushJobCompletion"/>).</param>
-    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options, IServiceProvider services)
+    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options, TaskAttemptLog log, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(services);
         this.client = client;
         this.options = options.Value;
+        this.log = log;
         this.durableClient = this.options.PushJobCompletion ? services.GetService<DurableTaskClient>() : null;
     }
 
@@ -41,7 +49,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = CancellationToken.None;
-        var first = await this.StartAsync(context.InstanceId, input.Spec, input.IdempotencyKey, input.Backend, cancellationToken).ConfigureAwait(false);
+        var first = await this.StartAsync(context.InstanceId, input.Spec, input.IdempotencyKey, input.Backend, input.Log, cancellationToken).ConfigureAwait(false);
         if (first.Status.State != SparkJobState.Succeeded || input.Chained.Count == 0)
         {
             return first with { TaskId = input.TaskId };
@@ -70,7 +78,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    return (await this.StartAsync(context.InstanceId, job.Spec, job.IdempotencyKey, job.Backend, cancellationToken).ConfigureAwait(false)) with { TaskId = job.TaskId };
+                    return (await this.StartAsync(context.InstanceId, job.Spec, job.IdempotencyKey, job.Backend, job.Log, cancellationToken).ConfigureAwait(false)) with { TaskId = job.TaskId };
                 }
 #pragma warning disable CA1031 // See above: the orchestrator submits it again and reports its error.
                 catch (Exception)
@@ -96,23 +104,34 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         return first with { TaskId = input.TaskId, Chained = started };
     }
 
-    private async Task<StartedTaskJob> StartAsync(string runInstanceId, SparkJobSpec spec, string key, string? backend, CancellationToken cancellationToken)
+    private async Task<StartedTaskJob> StartAsync(string runInstanceId, SparkJobSpec spec, string key, string? backend, TaskAttemptLogTarget? log, CancellationToken cancellationToken)
     {
-        var handle = await this.client.StartJobAsync(spec, key, backend, cancellationToken).ConfigureAwait(false);
+        using var scope = this.log.BeginScope(log);
+        SparkJobHandle handle;
+        try
+        {
+            handle = await this.client.StartJobAsync(spec, key, backend, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (log is not null)
+        {
+            await this.log.WriteFailureAsync(log, "submit", error, spec, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        handle = handle with { Log = log };
         var status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
+        var pushed = false;
         if (!status.IsTerminal && this.durableClient is { } durable)
         {
             // Push: the backend tells the run the moment the job ends, which saves the run a poll round (and the
             // wait for it). Watched before the status is read again, so an end in between is never missed.
-            var pushed = this.client.WatchCompletion(handle, ended => durable.RaiseEventAsync(runInstanceId, DagRunEvents.JobEnded(handle.IdempotencyKey), ended with { LogTail = [] }));
-            var now = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
-            if (pushed || now.IsTerminal)
-            {
-                return new StartedTaskJob(handle, now) { Pushed = pushed && !now.IsTerminal };
-            }
+            var eventName = DagRunEvents.JobEnded(handle.IdempotencyKey);
+            pushed = this.client.WatchCompletion(handle, ended => durable.RaiseEventAsync(runInstanceId, eventName, ended with { LogTail = [] }));
+            status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
+            pushed &= !status.IsTerminal;
         }
 
-        if (!status.IsTerminal && string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase) && this.options.LocalJobStartWait > TimeSpan.Zero)
+        if (!pushed && !status.IsTerminal && string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase) && this.options.LocalJobStartWait > TimeSpan.Zero)
         {
             // The local backend answers status from memory, so a short wait here is cheap and spares the run a
             // whole-second durable timer for the many jobs that finish in a few hundred milliseconds.
@@ -126,6 +145,11 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
             }
         }
 
-        return new StartedTaskJob(handle, status);
+        if (log is not null)
+        {
+            await this.log.WriteSubmittedAsync(log, spec, handle, status, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new StartedTaskJob(handle, status) { Pushed = pushed };
     }
 }
