@@ -18,15 +18,18 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
     private const int ChainParallelism = 16;
     private readonly SparkJobClient client;
     private readonly PipelineOptions options;
+    private readonly TemplateVariables variables;
 
     /// <summary>Initializes a new instance of the <see cref="StartTaskJob"/> class.</summary>
     /// <param name="client">The Spark job client.</param>
     /// <param name="options">The pipeline options.</param>
-    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options)
+    /// <param name="variables">The template variables, whose secret values replace their tokens in the spec.</param>
+    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options, TemplateVariables variables)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.client = client;
         this.options = options.Value;
+        this.variables = variables;
     }
 
     /// <inheritdoc/>
@@ -92,7 +95,17 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
 
     private async Task<StartedTaskJob> StartAsync(SparkJobSpec spec, string key, string? backend, CancellationToken cancellationToken)
     {
-        var handle = await this.client.StartJobAsync(spec, key, backend, cancellationToken).ConfigureAwait(false);
+        SparkJobHandle handle;
+        try
+        {
+            handle = await this.client.StartJobAsync(this.variables.Resolve(spec), key, backend, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SparkJobValidationException invalid) when (this.variables.Redact(invalid.Message) is { } masked && !string.Equals(masked, invalid.Message, StringComparison.Ordinal))
+        {
+            // The activity's failure message becomes the task's error: never with a secret in it.
+            throw new InvalidOperationException(masked);
+        }
+
         var status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
         if (!status.IsTerminal && string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase) && this.options.LocalJobStartWait > TimeSpan.Zero)
         {

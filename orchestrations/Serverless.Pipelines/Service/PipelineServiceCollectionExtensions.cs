@@ -5,6 +5,7 @@ using Microsoft.DurableTask;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Spark.Activities;
 using Serverless.Spark.Hosting;
+using Serverless.Spark.Jobs;
 
 namespace Serverless.Pipelines.Service;
 
@@ -26,6 +27,7 @@ public static class PipelineServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSparkJobs(configuration);
+        services.AddOptions<TemplateVariableOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName));
         return services.AddPipelines(options =>
         {
             configuration.GetSection(PipelineOptions.SectionName).Bind(options);
@@ -48,6 +50,9 @@ public static class PipelineServiceCollectionExtensions
         services.AddOptions<PipelineOptions>().Configure(configure);
         services.AddOptions<SparkOptions>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<TemplateVariableOptions>();
+        services.TryAddSingleton<TemplateVariables>();
+        services.TryAddSingleton<ISparkTextRedactor>(sp => sp.GetRequiredService<TemplateVariables>());
         services.TryAddSingleton<DagCatalog>();
         services.TryAddSingleton<DagRunStarter>();
         services.TryAddSingleton<IDagRunServiceFactory, DagRunServiceFactory>();
@@ -69,6 +74,8 @@ public static class PipelineServiceCollectionExtensions
             .AddActivity<StartTaskJob>()
             .AddActivity<CheckBlobExists>()
             .AddActivity<ReadTaskRows>()
+            .AddActivity<ReadTaskValues>()
+            .AddActivity<ReadTemplateVariables>()
             .AddActivity<WriteRunManifest>()
             .AddSparkActivities();
     }
