@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Serverless.Cli.Commands;
 
-/// <summary><c>dags list</c>, <c>dags validate &lt;file&gt;</c>, <c>dags show &lt;dagId&gt;</c>.</summary>
+/// <summary><c>dags list</c>, <c>dags validate &lt;file&gt;</c>, <c>dags show &lt;dagId&gt;</c>, <c>dags pause|unpause &lt;dagId&gt;</c>.</summary>
 public static class DagsCommand
 {
     /// <summary>Creates the command.</summary>
@@ -18,6 +18,8 @@ public static class DagsCommand
             List(runner),
             Validate(runner),
             Show(runner),
+            Pause(runner, "pause", paused: true, "Pause a DAG: the scheduler starts none of its runs (manual triggers and backfills still run)."),
+            Pause(runner, "unpause", paused: false, "Unpause a DAG: the next scheduler tick starts what catchup says is due."),
         };
     }
 
@@ -34,7 +36,7 @@ public static class DagsCommand
                 return ExitCodes.Success;
             }
 
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "file", "schedule", "tasks", "status");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "file", "schedule", "tasks", "paused", "status");
             foreach (var dag in (body?["dags"] as JsonArray ?? []).OfType<JsonNode>())
             {
                 var valid = dag["valid"]?.GetValue<bool>() ?? false;
@@ -43,6 +45,7 @@ public static class DagsCommand
                     Markup.Escape(dag["file"]?.ToString() ?? string.Empty),
                     Markup.Escape(dag["schedule"]?.ToString() ?? "manual"),
                     dag["tasks"]?.ToString() ?? "0",
+                    dag["paused"]?.GetValue<bool>() is true ? "[yellow]paused[/]" : string.Empty,
                     valid ? "[green]valid[/]" : $"[red]{(dag["problems"] as JsonArray)?.Count ?? 0} problem(s)[/]");
             }
 
@@ -119,6 +122,29 @@ public static class DagsCommand
             console.WriteLine("```mermaid");
             console.WriteLine(dag?["mermaid"]?.ToString() ?? string.Empty);
             console.WriteLine("```");
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Pause(CommandRunner runner, string name, bool paused, string description)
+    {
+        var dagId = CommonOptions.Required("dagId", "The DAG id.");
+        var json = CommonOptions.Json();
+        var command = new Command(name, description) { dagId, json };
+        command.SetAction((parse, cancellationToken) => runner.RunAsync(parse, parse.GetValue(json), async (session, output, ct) =>
+        {
+            var id = parse.GetRequiredValue(dagId);
+            var (_, body) = await session.Api.SendAsync(HttpMethod.Post, $"api/dags/{Uri.EscapeDataString(id)}/{name}", cancellationToken: ct).ConfigureAwait(false);
+            if (output.Json)
+            {
+                output.WriteJson(body);
+            }
+            else
+            {
+                output.Console.MarkupLineInterpolated($"DAG '{id}' is {(paused ? "paused" : "unpaused")}.");
+            }
+
             return ExitCodes.Success;
         }, cancellationToken));
         return command;

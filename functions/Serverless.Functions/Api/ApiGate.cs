@@ -9,6 +9,7 @@ namespace Serverless.Functions.Api;
 /// </summary>
 public sealed class ApiGate
 {
+    private const string CallerItem = "serverless.caller";
     private readonly ApiKeyCheck keys;
     private readonly ILogger logger;
 
@@ -36,7 +37,9 @@ public sealed class ApiGate
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(handler);
-        if (requireKey && this.keys.Authorize(request) is null)
+        var caller = this.keys.Authorize(request);
+        request.HttpContext.Items[CallerItem] = caller ?? "anonymous";
+        if (requireKey && caller is null)
         {
             this.logger.KeyRefused(request.Path);
             return Problem(
@@ -70,6 +73,15 @@ public sealed class ApiGate
                 "Internal error",
                 $"The server failed to handle the request; the log has the details under trace id {traceId}. Retry, and report it if it persists.");
         }
+    }
+
+    /// <summary>Gets who made a request, as <see cref="ApiKeyCheck.Authorize"/> named it: what audit trails record.</summary>
+    /// <param name="context">The request's context.</param>
+    /// <returns>The caller (<c>key:{name}</c>, <c>principal:{name}</c> or <c>anonymous</c>).</returns>
+    public static string Caller(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items[CallerItem] as string ?? "anonymous";
     }
 
     /// <summary>Builds a problem+json result.</summary>

@@ -1,15 +1,21 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
 using Serverless.Pipelines.Scheduling;
 using Serverless.Pipelines.Service;
 using Serverless.Pipelines.Validation;
+using Serverless.Spark.Hosting;
 
 namespace Serverless.Functions.Api;
 
-/// <summary>The DAG routes: list, show, validate, backfill.</summary>
-public static class DagEndpoints
+/// <summary>The DAG routes: list, refresh, show, validate, backfill, pause.</summary>
+public static partial class DagEndpoints
 {
+    /// <summary>The longest file name the validate route accepts to name a posted file (<c>?file=</c>).</summary>
+    public const int MaxFileNameLength = 260;
+
     private static readonly string[] BackfillMembers = ["from", "to", "maxActiveRuns"];
 
     /// <summary>Gets the next schedule times of a DAG after a time.</summary>
@@ -32,20 +38,24 @@ public static class DagEndpoints
         return times;
     }
 
-    internal static IResult List(IDagRunService runs)
+    internal static async Task<IResult> ListAsync(HttpContext context, IDagRunService runs) =>
+        Results.Json(new { dags = await SummariesAsync(runs, context.RequestAborted).ConfigureAwait(false) }, ApiJson.Options);
+
+    internal static async Task<IResult> RefreshAsync(HttpContext context, IDagRunService runs)
     {
-        var dags = runs.ListDags().Select(r => new
-        {
-            id = r.Dag?.Id,
-            file = r.FileName,
-            valid = r.IsValid,
-            description = r.Dag?.Description,
-            schedule = r.Dag?.Schedule,
-            tags = r.Dag?.Tags ?? [],
-            tasks = r.Dag?.Tasks.Count ?? 0,
-            problems = r.Problems.Select(ProblemJson).ToList(),
-        });
-        return Results.Json(new { dags }, ApiJson.Options);
+        await runs.RefreshDagsAsync(context.RequestAborted).ConfigureAwait(false);
+        var dags = await SummariesAsync(runs, context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(
+            new
+            {
+                refreshed = true,
+                files = dags.Count,
+                valid = dags.Count(d => d.Valid),
+                withProblems = dags.Count(d => !d.Valid),
+                servingPreviousVersion = dags.Count(d => d.ServingPreviousVersion),
+                dags,
+            },
+            ApiJson.Options);
     }
 
     internal static async Task<IResult> ShowAsync(HttpContext context, IDagRunService runs, TimeProvider time, string dagId)
@@ -61,6 +71,7 @@ public static class DagEndpoints
                 schedule = dag.Schedule,
                 catchup = dag.Catchup,
                 maxActiveRuns = dag.MaxActiveRuns,
+                paused = await runs.IsPausedAsync(dag.Id, context.RequestAborted).ConfigureAwait(false),
                 nextScheduleTimes = NextScheduleTimes(dag, time.GetUtcNow(), 5),
                 mermaid = DagMermaid.Render(dag),
                 definition = JsonNode.Parse(DagJsonExporter.Export(dag)),
@@ -80,16 +91,17 @@ public static class DagEndpoints
 
         var fileName = FileNameFor(context.Request, content);
         var result = DagFileLoader.Load(content, fileName);
+        var warnings = result.Dag is null ? [] : DagBackendCheck.Warnings(result.Dag, fileName, SparkSettings(context));
         if (!result.IsValid)
         {
             throw new ApiProblemException(
                 StatusCodes.Status400BadRequest,
                 "Invalid DAG",
                 $"The DAG has {result.Problems.Count} problem(s); each names its line, column and path.",
-                new Dictionary<string, object?> { ["problems"] = result.Problems.Select(ProblemJson).ToList() });
+                new Dictionary<string, object?> { ["problems"] = result.Problems.Select(ProblemJson).ToList(), ["warnings"] = warnings.Select(ProblemJson).ToList() });
         }
 
-        return Results.Json(new { valid = true, id = result.Dag!.Id, dag = JsonNode.Parse(DagJsonExporter.Export(result.Dag)), mermaid = DagMermaid.Render(result.Dag) }, ApiJson.Options);
+        return Results.Json(new { valid = true, id = result.Dag!.Id, file = fileName, warnings = warnings.Select(ProblemJson).ToList(), dag = JsonNode.Parse(DagJsonExporter.Export(result.Dag)), mermaid = DagMermaid.Render(result.Dag) }, ApiJson.Options);
     }
 
     internal static async Task<IResult> BackfillAsync(HttpContext context, IDagRunService runs, string dagId)
@@ -110,6 +122,13 @@ public static class DagEndpoints
         return Results.Json(new { dagId, runs = result }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
+    internal static async Task<IResult> SetPausedAsync(HttpContext context, IDagRunService runs, string dagId, bool paused)
+    {
+        RouteValues.DagId(dagId);
+        await runs.SetPausedAsync(dagId, paused, ApiGate.Caller(context), context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new { dagId, paused }, ApiJson.Options);
+    }
+
     private static DagNotFoundException NotFound(IDagRunService runs, string dagId)
     {
         var known = runs.ListDags().Where(r => r.Dag is not null).Select(r => r.Dag!.Id).Order(StringComparer.Ordinal).ToList();
@@ -119,9 +138,29 @@ public static class DagEndpoints
             : new DagNotFoundException($"DAG '{dagId}' is not deployed. Known DAGs: {(known.Count == 0 ? "none" : string.Join(", ", known))}.");
     }
 
+    // The posted file is named by ?file= (the CLI sends the user's path) so every problem names it; it is only shown,
+    // never opened, and is checked to be a plain path of a DAG file. Without it: posted.yaml or posted.json.
     private static string FileNameFor(HttpRequest request, string content)
     {
         var format = request.Query["format"].FirstOrDefault()?.ToLowerInvariant();
+        var given = request.Query["file"].FirstOrDefault();
+        if (given is not null)
+        {
+            if (given.Length is 0 or > MaxFileNameLength || !DisplayName().IsMatch(given) || !DagFileLoader.IsDagFile(given))
+            {
+                throw new ApiProblemException(
+                    $"'file' must be the name or path of a DAG file: at most {MaxFileNameLength} characters among letters, digits, space and . _ - / \\ : ~ + @ ( ), ending in .yaml, .yml or .json.");
+            }
+
+            var givenJson = given.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+            if (format is "json" or "yaml" or "yml" && string.Equals(format, "json", StringComparison.Ordinal) != givenJson)
+            {
+                throw new ApiProblemException($"'file' ({given}) and 'format' ({format}) disagree.");
+            }
+
+            return given;
+        }
+
         var contentType = request.ContentType ?? string.Empty;
         var json = format switch
         {
@@ -133,6 +172,36 @@ public static class DagEndpoints
         };
         return json ? "posted.json" : "posted.yaml";
     }
+
+    private static SparkOptions SparkSettings(HttpContext context) =>
+        context.RequestServices.GetService<IOptions<SparkOptions>>()?.Value ?? new SparkOptions();
+
+    private static async Task<List<DagSummary>> SummariesAsync(IDagRunService runs, CancellationToken cancellationToken)
+    {
+        var summaries = new List<DagSummary>();
+        foreach (var r in runs.ListDags())
+        {
+            bool? paused = r.ActiveDag is { } active ? await runs.IsPausedAsync(active.Id, cancellationToken).ConfigureAwait(false) : null;
+            summaries.Add(new DagSummary(
+                r.Dag?.Id ?? r.PreviousVersion?.Id,
+                r.FileName,
+                r.IsValid,
+                r.ActiveDag is not null,
+                paused,
+                r.PreviousVersion is not null,
+                r.Dag?.Description,
+                r.Dag?.Schedule,
+                r.Dag?.Tags ?? [],
+                r.Dag?.Tasks.Count ?? 0,
+                r.Problems.Select(ProblemJson).ToList(),
+                r.Warnings.Select(ProblemJson).ToList()));
+        }
+
+        return summaries;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9._\-/\\: ~+@()]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex DisplayName();
 
     private static object ProblemJson(DagProblem p) => new { file = p.File, line = p.Line, column = p.Column, path = p.Path, message = p.Message };
 }

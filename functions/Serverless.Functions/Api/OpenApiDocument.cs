@@ -17,10 +17,11 @@ public static class OpenApiDocument
         var paths = new JsonObject
         {
             ["/api/health"] = new JsonObject { ["get"] = Op("Health", "Liveness; needs no key.", [], null, Ok("Healthy")) },
-            ["/api/dags"] = new JsonObject { ["get"] = Op("ListDags", "Every loaded DAG file, valid or not, with its problems.", [], null, Ok("The DAGs")) },
+            ["/api/dags"] = new JsonObject { ["get"] = Op("ListDags", "Every loaded DAG file, valid or not, with its problems and warnings; a broken file whose last valid version still runs says servingPreviousVersion.", [], null, Ok("The DAGs")) },
+            ["/api/dags/refresh"] = new JsonObject { ["post"] = Op("RefreshDags", "Re-reads the DAG folder or container now (the hot reload otherwise checks every Serverless__DagReloadInterval) and lists the loaded files with counts.", [], null, Ok("The loaded DAGs")) },
             ["/api/dags/validate"] = new JsonObject
             {
-                ["post"] = Op("ValidateDag", "Validates a posted YAML or JSON DAG definition (?format=yaml|json, else from the content type or the first character).", [Query("format", "yaml or json")], TextBody(), Ok("The model"), Problem("400", "Every problem with line and column")),
+                ["post"] = Op("ValidateDag", "Validates a posted YAML or JSON DAG definition (?format=yaml|json, else from the content type or the first character).", [Query("format", "yaml or json"), Query("file", "the file's name or path, shown on every problem (default posted.yaml)")], TextBody(), Ok("The model"), Problem("400", "Every problem with line and column")),
             },
             ["/api/dags/{dagId}"] = new JsonObject { ["get"] = Op("GetDag", "A DAG's definition, Mermaid graph, next schedule times and recent runs.", [Path("dagId")], null, Ok("The DAG"), Problem("404", "Unknown DAG")) },
             ["/api/dags/{dagId}/runs"] = new JsonObject
@@ -31,6 +32,8 @@ public static class OpenApiDocument
             {
                 ["post"] = Op("BackfillDag", "Starts one run per schedule point in [from, to]; repeating it creates no duplicates.", [Path("dagId")], JsonBody(Schema(("from", "string"), ("to", "string"), ("maxActiveRuns", "integer"))), Status("202", "The runs"), Problem("400", "Invalid range"), Problem("404", "Unknown DAG")),
             },
+            ["/api/dags/{dagId}/pause"] = new JsonObject { ["post"] = Op("PauseDag", "Pauses a DAG: the scheduler starts none of its runs; manual triggers and backfills still run.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },
+            ["/api/dags/{dagId}/unpause"] = new JsonObject { ["post"] = Op("UnpauseDag", "Unpauses a DAG: the next tick starts what catchup says is due.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },
             ["/api/runs"] = new JsonObject
             {
                 ["get"] = Op("ListRuns", "A page of runs, newest first.", [Query("dag", "DAG id"), Query("state", "queued, running, success or failed"), Query("from", "created at or after (ISO 8601)"), Query("to", "created before (ISO 8601)"), Query("pageSize", "1–1000, default 50"), Query("continuation", "token from the previous page")], null, Ok("One page")),

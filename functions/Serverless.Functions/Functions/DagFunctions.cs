@@ -5,7 +5,7 @@ using Serverless.Pipelines.Service;
 
 namespace Serverless.Functions.Functions;
 
-/// <summary>The DAG routes: list, show, validate, backfill.</summary>
+/// <summary>The DAG routes: list, refresh, show, validate, backfill.</summary>
 public sealed class DagFunctions
 {
     private readonly ApiGate gate;
@@ -31,7 +31,7 @@ public sealed class DagFunctions
     public Task<IResult> ListDags(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dags")] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
-        this.gate.RunAsync(request, () => Task.FromResult(DagEndpoints.List(this.runs.Create(client))));
+        this.gate.RunAsync(request, () => DagEndpoints.ListAsync(request.HttpContext, this.runs.Create(client)));
 
     /// <summary>Validates a posted DAG document.</summary>
     /// <param name="request">The request.</param>
@@ -40,6 +40,16 @@ public sealed class DagFunctions
     public Task<IResult> ValidateDag(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/dags/validate")] HttpRequest request) =>
         this.gate.RunAsync(request, () => DagEndpoints.ValidateAsync(request.HttpContext));
+
+    /// <summary>Re-reads the DAG folder or container now, rather than at the next hot reload check, and lists what it loaded.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The loaded DAG files with counts.</returns>
+    [Function(FunctionNames.RefreshDags)]
+    public Task<IResult> RefreshDags(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/dags/refresh")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) =>
+        this.gate.RunAsync(request, () => DagEndpoints.RefreshAsync(request.HttpContext, this.runs.Create(client)));
 
     /// <summary>Shows a DAG: definition, graph, next schedule times, recent runs.</summary>
     /// <param name="request">The request.</param>
@@ -64,4 +74,28 @@ public sealed class DagFunctions
         [DurableClient] DurableTaskClient client,
         string dagId) =>
         this.gate.RunAsync(request, () => DagEndpoints.BackfillAsync(request.HttpContext, this.runs.Create(client), dagId));
+
+    /// <summary>Pauses a DAG: the scheduler starts no runs of it until it is unpaused.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <param name="dagId">The DAG id.</param>
+    /// <returns>The new state.</returns>
+    [Function(FunctionNames.PauseDag)]
+    public Task<IResult> PauseDag(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/dags/{dagId}/pause")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string dagId) =>
+        this.gate.RunAsync(request, () => DagEndpoints.SetPausedAsync(request.HttpContext, this.runs.Create(client), dagId, paused: true));
+
+    /// <summary>Unpauses a DAG.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <param name="dagId">The DAG id.</param>
+    /// <returns>The new state.</returns>
+    [Function(FunctionNames.UnpauseDag)]
+    public Task<IResult> UnpauseDag(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/dags/{dagId}/unpause")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string dagId) =>
+        this.gate.RunAsync(request, () => DagEndpoints.SetPausedAsync(request.HttpContext, this.runs.Create(client), dagId, paused: false));
 }

@@ -33,11 +33,20 @@ public static class FunctionNames
     /// <summary>POST api/dags/validate.</summary>
     public const string ValidateDag = nameof(ValidateDag);
 
+    /// <summary>POST api/dags/refresh.</summary>
+    public const string RefreshDags = nameof(RefreshDags);
+
     /// <summary>GET api/dags/{dagId}.</summary>
     public const string GetDag = nameof(GetDag);
 
     /// <summary>POST api/dags/{dagId}/backfill.</summary>
     public const string BackfillDag = nameof(BackfillDag);
+
+    /// <summary>POST api/dags/{dagId}/pause.</summary>
+    public const string PauseDag = nameof(PauseDag);
+
+    /// <summary>POST api/dags/{dagId}/unpause.</summary>
+    public const string UnpauseDag = nameof(UnpauseDag);
 
     /// <summary>GET api/health (anonymous).</summary>
     public const string Health = nameof(Health);

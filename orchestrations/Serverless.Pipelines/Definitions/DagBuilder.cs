@@ -58,6 +58,11 @@ public sealed class DagBuilder
     /// <returns>This builder.</returns>
     public DagBuilder Catchup(bool catchup = true) => With(dag with { Catchup = catchup });
 
+    /// <summary>Sets whether the DAG starts paused when the scheduler first sees it.</summary>
+    /// <param name="paused"><see langword="true"/> to start paused.</param>
+    /// <returns>The builder.</returns>
+    public DagBuilder PausedUponCreation(bool paused = true) => With(dag with { IsPausedUponCreation = paused });
+
     /// <summary>Sets the most active runs.</summary>
     /// <param name="maxActiveRuns">The limit.</param>
     /// <returns>This builder.</returns>

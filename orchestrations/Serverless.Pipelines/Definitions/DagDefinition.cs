@@ -27,6 +27,13 @@ public sealed record DagDefinition
     /// <summary>Gets a value indicating whether the scheduler runs every missed interval (<see langword="true"/>) or only the latest one. The default is <see langword="false"/>.</summary>
     public bool Catchup { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the DAG starts paused the first time the scheduler sees it (Airflow's
+    /// <c>is_paused_upon_creation</c>); <see langword="null"/> takes the host's default
+    /// (setting <c>Serverless__DagsArePausedAtCreation</c>). Later edits do not change a stored pause state.
+    /// </summary>
+    public bool? IsPausedUponCreation { get; init; }
+
     /// <summary>Gets the most runs of this DAG active at once. The default is 16, as in Airflow.</summary>
     public int MaxActiveRuns { get; init; } = 16;
 

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -85,6 +87,39 @@ public sealed class DagBlobSource
                 : DagFileLoader.Load(contents[name], name, relative => contents.GetValueOrDefault(Resolve(name, relative))))
             .ToList();
         return DuplicateDagIds.Report(results);
+    }
+
+    /// <summary>
+    /// Gets a fingerprint of what a load reads, from one listing (no downloads): the name and ETag of every DAG and
+    /// <c>.sql</c> blob. It changes when a blob is added, overwritten or deleted, so a reload is needed only then. At most
+    /// <see cref="DagDocumentLimits.MaxWatchedFiles"/> blobs are looked at; a missing container has a fingerprint of its own.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The fingerprint.</returns>
+    public async Task<string> FingerprintAsync(CancellationToken cancellationToken = default)
+    {
+        var entries = new List<string>();
+        try
+        {
+            await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
+            {
+                if (DagFileLoader.IsDagFile(blob.Name) || blob.Name.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
+                {
+                    entries.Add(blob.Name + "|" + blob.Properties.ETag);
+                    if (entries.Count >= DagDocumentLimits.MaxWatchedFiles)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (RequestFailedException error) when (error.Status == 404)
+        {
+            return "absent";
+        }
+
+        // The listing is in name order already; the hash keeps the fingerprint small whatever the count.
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', entries))));
     }
 
     private static string Resolve(string dagBlobName, string relative)

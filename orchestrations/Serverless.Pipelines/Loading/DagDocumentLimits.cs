@@ -39,6 +39,12 @@ public static class DagDocumentLimits
     public const int MaxTasks = 1_000;
 
     /// <summary>
+    /// The most files (or blobs) of a DAG folder or container the hot reload's change check looks at: 10,000. It runs
+    /// every few seconds, so its cost is bounded whatever lands in the folder.
+    /// </summary>
+    public const int MaxWatchedFiles = 10_000;
+
+    /// <summary>
     /// The time reading one document's syntax may take, in milliseconds: 2,000. Within the other limits a document
     /// reads in well under 100 ms; the budget is the backstop that keeps a parser pathology from holding a thread.
     /// </summary>

@@ -13,7 +13,7 @@ namespace Serverless.Pipelines.Loading;
 internal sealed class DagDocumentReader
 {
     private static readonly string[] DagKeys =
-        ["id", "description", "schedule", "timeZone", "startDate", "endDate", "catchup", "maxActiveRuns", "maxActiveTasks", "defaults", "params", "tags", "tasks"];
+        ["id", "description", "schedule", "timeZone", "startDate", "endDate", "catchup", "isPausedUponCreation", "maxActiveRuns", "maxActiveTasks", "defaults", "params", "tags", "tasks"];
 
     private static readonly string[] DefaultsKeys =
         ["triggerRule", "retries", "retryDelay", "retryExponentialBackoff", "maxRetryDelay", "executionTimeout", "backend"];
@@ -72,6 +72,7 @@ internal sealed class DagDocumentReader
             StartDate = Date(fields, "startDate", "startDate", zone),
             EndDate = Date(fields, "endDate", "endDate", zone),
             Catchup = Bool(fields, "catchup", "catchup") ?? false,
+            IsPausedUponCreation = Bool(fields, "isPausedUponCreation", "isPausedUponCreation"),
             MaxActiveRuns = Int(fields, "maxActiveRuns", "maxActiveRuns") ?? 16,
             MaxActiveTasks = Int(fields, "maxActiveTasks", "maxActiveTasks") ?? 16,
             Defaults = fields.TryGetValue("defaults", out var defaults) ? ReadDefaults(defaults, "defaults") : new DagTaskDefaults(),

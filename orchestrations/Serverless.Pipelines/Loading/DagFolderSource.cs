@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Serverless.Pipelines.Validation;
 
 namespace Serverless.Pipelines.Loading;
@@ -43,5 +46,27 @@ public sealed class DagFolderSource
         }
 
         return DuplicateDagIds.Report(results);
+    }
+
+    /// <summary>
+    /// Gets a fingerprint of what a load reads: the name, length and last write time of every DAG and <c>.sql</c> file
+    /// under the folder. It changes when a file is added, edited or removed, so a reload is needed only then. At most
+    /// <see cref="DagDocumentLimits.MaxWatchedFiles"/> files are looked at; a missing folder has a fingerprint of its own.
+    /// </summary>
+    /// <returns>The fingerprint.</returns>
+    public string Fingerprint()
+    {
+        if (!Directory.Exists(Folder))
+        {
+            return "absent";
+        }
+
+        var entries = new DirectoryInfo(Folder)
+            .EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint })
+            .Where(f => DagFileLoader.IsDagFile(f.Name) || f.Name.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
+            .Take(DagDocumentLimits.MaxWatchedFiles)
+            .Select(f => string.Create(CultureInfo.InvariantCulture, $"{Path.GetRelativePath(Folder, f.FullName)}|{f.Length}|{f.LastWriteTimeUtc.Ticks}"))
+            .Order(StringComparer.Ordinal);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', entries))));
     }
 }

@@ -53,6 +53,11 @@ public static class DagJsonExporter
             w.WriteBoolean("catchup", true);
         }
 
+        if (dag.IsPausedUponCreation is { } paused)
+        {
+            w.WriteBoolean("isPausedUponCreation", paused);
+        }
+
         w.WriteNumber("maxActiveRuns", dag.MaxActiveRuns);
         w.WriteNumber("maxActiveTasks", dag.MaxActiveTasks);
         WriteDefaults(w, dag.Defaults);

@@ -32,6 +32,7 @@ public sealed class DagRunService : IDagRunService
     private readonly PipelineOptions options;
     private readonly string dataContainer;
     private readonly DagScheduleStore schedules;
+    private readonly DagStateStore dagStates;
     private readonly TimeProvider time;
 
     /// <summary>Initializes a new instance of the <see cref="DagRunService"/> class.</summary>
@@ -54,6 +55,7 @@ public sealed class DagRunService : IDagRunService
         this.options = options.Value;
         this.dataContainer = sparkOptions.Value.DataContainer;
         this.schedules = new DagScheduleStore(account);
+        this.dagStates = new DagStateStore(account);
         this.time = time ?? TimeProvider.System;
     }
 
@@ -61,8 +63,7 @@ public sealed class DagRunService : IDagRunService
     public IReadOnlyList<DagLoadResult> ListDags() => this.catalog.GetAll();
 
     /// <inheritdoc/>
-    public DagDefinition? FindDag(string dagId) =>
-        this.catalog.GetAll().FirstOrDefault(r => r.IsValid && string.Equals(r.Dag!.Id, dagId, StringComparison.Ordinal))?.Dag;
+    public DagDefinition? FindDag(string dagId) => this.catalog.Find(dagId);
 
     /// <inheritdoc/>
     public Task RefreshDagsAsync(CancellationToken cancellationToken = default) => this.catalog.RefreshAsync(cancellationToken);
@@ -410,15 +411,20 @@ public sealed class DagRunService : IDagRunService
         var started = new List<string>();
         foreach (var result in await this.catalog.GetAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!result.IsValid || result.Dag!.Schedule is null)
+            if (result.ActiveDag is not { Schedule: not null } dag)
             {
                 continue;
             }
 
-            var dag = result.Dag;
             var schedule = DagSchedule.For(dag);
             if (schedule.IsManual)
             {
+                continue;
+            }
+
+            if (await this.dagStates.IsPausedAsync(dag, this.options.DagsArePausedAtCreation, cancellationToken).ConfigureAwait(false))
+            {
+                // Paused: nothing is due and the schedule marker stays, so unpausing runs what catchup says.
                 continue;
             }
 
@@ -460,6 +466,20 @@ public sealed class DagRunService : IDagRunService
         }
 
         return started;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> IsPausedAsync(string dagId, CancellationToken cancellationToken = default)
+    {
+        var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
+        return await this.dagStates.IsPausedAsync(dag, this.options.DagsArePausedAtCreation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task SetPausedAsync(string dagId, bool paused, string changedBy, CancellationToken cancellationToken = default)
+    {
+        var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
+        await this.dagStates.SetPausedAsync(dag.Id, paused, changedBy, this.time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

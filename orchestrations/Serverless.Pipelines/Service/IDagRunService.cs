@@ -96,4 +96,18 @@ public interface IDagRunService
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many runs were purged.</returns>
     Task<int> PurgeFinishedRunsAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets whether a DAG is paused (the scheduler skips it; manual triggers and backfills still run).</summary>
+    /// <param name="dagId">The DAG id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when paused.</returns>
+    Task<bool> IsPausedAsync(string dagId, CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses or unpauses a DAG.</summary>
+    /// <param name="dagId">The DAG id.</param>
+    /// <param name="paused">The new state.</param>
+    /// <param name="changedBy">Who asked (recorded with the state).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task SetPausedAsync(string dagId, bool paused, string changedBy, CancellationToken cancellationToken = default);
 }

@@ -14,8 +14,24 @@ public sealed class PipelineOptions
     /// <summary>Gets or sets the blob container of deployed DAG files (setting <c>Serverless__DagContainer</c>). The default is <c>dags</c>.</summary>
     public string DagContainer { get; set; } = "dags";
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the catalog reads the DAG container as well as <see cref="DagFolder"/>
+    /// when a folder is set (setting <c>Serverless__AlsoReadDagContainer</c>): a local host that also serves the files a
+    /// deploy uploaded to Azurite. The container's files are then named <c>{container}/{blob}</c>; a DAG id declared on
+    /// both sides is a problem of both. The default is false.
+    /// </summary>
+    public bool AlsoReadDagContainer { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the catalog reads the DAG container at all. The default is true; turn off for catalogs made only of <see cref="Dags"/>.</summary>
     public bool ReadDagContainer { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how often the DAG folder or container is checked for changes (setting
+    /// <c>Serverless__DagReloadInterval</c>), so a file added, edited or removed is picked up without a restart. The
+    /// default is 2 seconds. A check of the container is one listing compared by ETag; of the folder, a look at names,
+    /// lengths and write times, besides a file system watcher that reloads at once. Zero or less turns the hot reload off.
+    /// </summary>
+    public TimeSpan DagReloadInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Gets the DAGs defined in code (<see cref="DagBuilder"/>); they are listed next to the loaded files.</summary>
     public IList<DagDefinition> Dags { get; } = [];
@@ -38,4 +54,14 @@ public sealed class PipelineOptions
     /// round per task for fast jobs. The default is true.
     /// </summary>
     public bool ChainFastJobs { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a DAG the scheduler has not seen before starts paused (setting
+    /// <c>Serverless__DagsArePausedAtCreation</c>, Airflow's <c>dags_are_paused_at_creation</c>); a DAG's own
+    /// <c>isPausedUponCreation</c> wins. The default is true. Manual triggers and backfills run on paused DAGs.
+    /// </summary>
+    public bool DagsArePausedAtCreation { get; set; } = true;
+
+    /// <summary>Gets or sets the runs index table (<see cref="PipelineResourceNames.RunIndexTable"/> by default); tests give each host its own.</summary>
+    public string RunIndexTable { get; set; } = PipelineResourceNames.RunIndexTable;
 }

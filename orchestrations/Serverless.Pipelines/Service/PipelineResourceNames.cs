@@ -5,4 +5,13 @@ public static class PipelineResourceNames
 {
     /// <summary>The scheduler's table: the logical date of the latest scheduled run per DAG.</summary>
     public const string ScheduleTable = "DagSchedules";
+
+    /// <summary>The per-DAG operator state: one row per DAG (partition key = DAG id) holding whether it is paused.</summary>
+    public const string DagStateTable = "DagStates";
+
+    /// <summary>
+    /// The runs index: one row per run in partition <c>all</c> and one in <c>dag-{dagId}</c>, row keys newest first;
+    /// plus each run's marks and audit trail in partition <c>run-{runId}</c>.
+    /// </summary>
+    public const string RunIndexTable = "DagRunIndex";
 }

@@ -54,6 +54,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<TemplateVariables>();
         services.TryAddSingleton<ISparkTextRedactor>(sp => sp.GetRequiredService<TemplateVariables>());
         services.TryAddSingleton<DagCatalog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DagCatalogWatcher>());
         services.TryAddSingleton<DagRunStarter>();
         services.TryAddSingleton<IDagRunServiceFactory, DagRunServiceFactory>();
         return services;

@@ -52,6 +52,21 @@ public sealed class DagsCommandTests
         Assert.Contains(result.Output.ReplaceLineEndings("\n").Split('\n'), line => line.Contains(file, StringComparison.Ordinal) && line.Contains("valid", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("pause", true)]
+    [InlineData("unpause", false)]
+    public async Task Pause_PostsToTheDagsRouteAndSaysTheNewState(string verb, bool paused)
+    {
+        await using var host = await FakeHost.StartAsync();
+        host.Respond("POST", $"/api/dags/flights-daily/{verb}", (200, $$"""{"dagId":"flights-daily","paused":{{(paused ? "true" : "false")}}}"""));
+
+        var result = await InProcessCli.RunAsync(host, "dags", verb, "flights-daily");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Single(host.RequestsTo("POST", $"/api/dags/flights-daily/{verb}"));
+        Assert.Contains(paused ? "is paused" : "is unpaused", result.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Validate_PostsTheFileAndReportsItValid()
     {

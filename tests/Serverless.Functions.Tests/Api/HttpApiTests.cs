@@ -25,6 +25,8 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         { "POST", "/api/dags/validate" },
         { "POST", "/api/dags/hello/runs" },
         { "POST", "/api/dags/hello/backfill" },
+        { "POST", "/api/dags/hello/pause" },
+        { "POST", "/api/dags/hello/unpause" },
         { "GET", "/api/runs" },
         { "GET", "/api/runs/r1" },
         { "POST", "/api/runs/r1/terminate" },
@@ -242,6 +244,23 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PauseUnpause_KnownDag_RecordsCallerAndListShowsState()
+    {
+        var paused = await this.host.Client.PostAsync("/api/dags/hello/pause", null);
+        Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+        Assert.True(JsonNode.Parse(await paused.Content.ReadAsStringAsync())!["paused"]!.GetValue<bool>());
+        Assert.True(this.DagInList("hello")["paused"]!.GetValue<bool>());
+
+        Assert.Equal(HttpStatusCode.OK, (await this.host.Client.PostAsync("/api/dags/hello/unpause", null)).StatusCode);
+
+        Assert.False(this.DagInList("hello")["paused"]!.GetValue<bool>());
+        Assert.Contains("pause hello by key:default", this.runs.Calls);
+        Assert.Contains("unpause hello by key:default", this.runs.Calls);
+        Assert.Equal(HttpStatusCode.NotFound, (await this.host.Client.PostAsync("/api/dags/nope/pause", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.host.Client.PostAsync("/api/dags/Bad%20Id/pause", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task ValidateDag_ValidYamlAndInvalidJson_Return200ModelAnd400EveryProblem()
     {
         var ok = await this.host.Client.PostAsync("/api/dags/validate", new StringContent("id: tiny\ntasks:\n  - id: a\n    kind: sql\n    sql: SELECT 1 AS one\n    outputs: [result]\n", Encoding.UTF8, "application/yaml"));
@@ -294,4 +313,7 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private Task<HttpResponseMessage> PostJsonAsync(string path, string body) =>
         this.host.Client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+    private JsonNode DagInList(string id) =>
+        JsonNode.Parse(this.host.Client.GetStringAsync("/api/dags").GetAwaiter().GetResult())!["dags"]!.AsArray().Single(d => d!["id"]?.GetValue<string>() == id)!;
 }

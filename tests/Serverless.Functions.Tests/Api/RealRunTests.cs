@@ -31,6 +31,9 @@ public sealed class RealRunTests(AzuriteFixture azurite) : IAsyncLifetime
 
             // The test calls the scheduler function itself; its own minute timer may tick too, which is one more racer.
             ["Serverless:Scheduler"] = "true",
+
+            // New DAGs start paused by default; these test the scheduler, so the host setting turns that off.
+            ["Serverless:DagsArePausedAtCreation"] = "false",
         });
     }
 

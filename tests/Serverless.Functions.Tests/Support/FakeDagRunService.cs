@@ -119,6 +119,22 @@ internal sealed class FakeDagRunService : IDagRunService
         return Task.FromResult(3);
     }
 
+    public ConcurrentDictionary<string, bool> Paused { get; } = new(StringComparer.Ordinal);
+
+    public Task<bool> IsPausedAsync(string dagId, CancellationToken cancellationToken = default)
+    {
+        _ = this.FindDag(dagId) ?? throw new DagNotFoundException($"DAG '{dagId}' is not deployed.");
+        return Task.FromResult(this.Paused.GetValueOrDefault(dagId, true));
+    }
+
+    public Task SetPausedAsync(string dagId, bool paused, string changedBy, CancellationToken cancellationToken = default)
+    {
+        _ = this.FindDag(dagId) ?? throw new DagNotFoundException($"DAG '{dagId}' is not deployed.");
+        this.Calls.Enqueue($"{(paused ? "pause" : "unpause")} {dagId} by {changedBy}");
+        this.Paused[dagId] = paused;
+        return Task.CompletedTask;
+    }
+
     private DagRunInfo Require(string runId) =>
         this.Runs.TryGetValue(runId, out var run) ? run : throw new DagRunNotFoundException($"Run '{runId}' does not exist.");
 }

@@ -13,6 +13,7 @@ public sealed class DagRunSchedulingTests(AzuriteFixture azurite)
         schedule: "@daily"
         startDate: 2024-01-01
         catchup: true
+        isPausedUponCreation: false
         maxActiveRuns: 2
         tasks:
           - { id: work, kind: sql, sql: "SELECT '{{ ds }}'", outputs: [rows] }
@@ -60,6 +61,32 @@ public sealed class DagRunSchedulingTests(AzuriteFixture azurite)
         await Poll.UntilAsync(async () => (await CompletedRunsAsync(host)).Count == 3, TimeSpan.FromSeconds(60), "three runs to finish");
         Assert.Empty(await host.Runs.StartDueRunsAsync(now.AddHours(1)));
         Assert.Equal(["daily__scheduled-20240104T000000Z"], await host.Runs.StartDueRunsAsync(now.AddDays(1)));
+    }
+
+    [Fact]
+    public async Task StartDueRunsAsync_PausedUponCreation_NoRunsAcrossThreeTicksThenOnlyTheLatestAfterUnpause()
+    {
+        // No isPausedUponCreation: the host default (paused) applies.
+        var dagId = AzuriteFixture.UniqueName("paused");
+        var yaml = $"id: {dagId}\nschedule: \"@daily\"\nstartDate: 2024-01-01\ncatchup: false\ntasks:\n  - {{ id: work, kind: sql, sql: \"SELECT 1\", outputs: [rows] }}\n";
+        var backend = new FakeSparkBackend();
+        await using var host = await PipelineTestHost.StartAsync(azurite, [PipelineTestHost.Dag(yaml)], backend);
+        var tick = new DateTimeOffset(2024, 1, 4, 0, 0, 1, TimeSpan.Zero);
+
+        for (var day = 0; day < 3; day++)
+        {
+            Assert.Empty(await host.Runs.StartDueRunsAsync(tick.AddDays(day)));
+        }
+
+        Assert.True(await host.Runs.IsPausedAsync(dagId));
+        Assert.Empty(await AllRunsAsync(host));
+        await host.Runs.SetPausedAsync(dagId, paused: false, "test");
+        var started = await host.Runs.StartDueRunsAsync(tick.AddDays(2));
+
+        // At 6 Jan 00:00:01 the latest ended interval is [5 Jan, 6 Jan): without catchup only its run starts.
+        Assert.Equal([$"{dagId}__scheduled-20240105T000000Z"], started);
+        Assert.Single(await AllRunsAsync(host));
+        Assert.False(await host.Runs.IsPausedAsync(dagId));
     }
 
     private static async Task<List<OrchestrationMetadata>> AllRunsAsync(PipelineTestHost host)
