@@ -26,20 +26,23 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
     private readonly SparkJobClient client;
     private readonly PipelineOptions options;
     private readonly TaskAttemptLog log;
+    private readonly TemplateVariables variables;
     private readonly DurableTaskClient? durableClient;
 
     /// <summary>Initializes a new instance of the <see cref="StartTaskJob"/> class.</summary>
     /// <param name="client">The Spark job client.</param>
     /// <param name="options">The pipeline options.</param>
     /// <param name="log">The attempt log writer.</param>
+    /// <param name="variables">The template variables, whose secret values replace their tokens in the spec.</param>
     /// <param name="services">The services; a <see cref="DurableTaskClient"/> among them lets job ends be pushed to the run (<see cref="PipelineOptions.PushJobCompletion"/>).</param>
-    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options, TaskAttemptLog log, IServiceProvider services)
+    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options, TaskAttemptLog log, TemplateVariables variables, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(services);
         this.client = client;
         this.options = options.Value;
         this.log = log;
+        this.variables = variables;
         this.durableClient = this.options.PushJobCompletion ? services.GetService<DurableTaskClient>() : null;
     }
 
@@ -110,11 +113,24 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         SparkJobHandle handle;
         try
         {
-            handle = await this.client.StartJobAsync(spec, key, backend, cancellationToken).ConfigureAwait(false);
+            // Secret variables enter the spec only here, never the orchestration's history or the log.
+            handle = await this.client.StartJobAsync(this.variables.Resolve(spec), key, backend, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception error) when (log is not null)
+        catch (Exception error)
         {
-            await this.log.WriteFailureAsync(log, "submit", error, spec, cancellationToken).ConfigureAwait(false);
+            // The activity's failure message becomes the task's error and its log line: never with a secret in it.
+            var masked = this.variables.Redact(error.Message);
+            var safe = masked is not null && !string.Equals(masked, error.Message, StringComparison.Ordinal) ? new InvalidOperationException(masked) : error;
+            if (log is not null)
+            {
+                await this.log.WriteFailureAsync(log, "submit", safe, spec, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!ReferenceEquals(safe, error))
+            {
+                throw safe;
+            }
+
             throw;
         }
 
