@@ -18,7 +18,7 @@ internal sealed partial class DagRunExecution
     private void PublishIfDirty()
     {
         // Serializing the status during replay would be thrown away; the first live step after a replay publishes.
-        if (!this.statusDirty || this.context.IsReplaying)
+        if (!this.statusDirty || this.context.IsReplaying || this.chunk)
         {
             return;
         }

@@ -44,8 +44,13 @@ internal sealed partial class DagRunExecution
     private readonly SortedSet<int> ready = [];
     private readonly List<TaskNode> byOrder = [];
 
-    public DagRunExecution(TaskOrchestrationContext context, DagRunInput input, CompiledDag compiled)
+    // A chunk of a mapped task (MappedTaskOrchestrator) reports through its output only: no status, no manifest.
+    private readonly bool chunk;
+    private readonly List<string> mapChunks = [];
+
+    public DagRunExecution(TaskOrchestrationContext context, DagRunInput input, CompiledDag compiled, bool chunk = false)
     {
+        this.chunk = chunk;
         this.context = context;
         this.input = input;
         this.compiled = compiled;
@@ -342,90 +347,6 @@ internal sealed partial class DagRunExecution
         this.Changed();
     }
 
-    private async Task RunMappedAsync(TaskNode node)
-    {
-        var expand = node.Task.Expand!;
-        var placeholder = node.Instances[0];
-        placeholder.State = TaskInstanceState.Running;
-        placeholder.StartedAt = this.context.CurrentUtcDateTime;
-        this.Changed();
-        List<JsonNode?> items;
-        if (expand.Param is { } param)
-        {
-            items = this.parameters.TryGetValue(param, out var value) && value is JsonArray array ? array.Select(i => i?.DeepClone()).ToList() : [];
-        }
-        else
-        {
-            var upstream = this.nodes[expand.FromTask!];
-            var location = this.TaskOutputLocation(upstream, expand.FromOutput!)
-                ?? throw new InvalidOperationException($"the output '{expand.From}' to expand over is not available (task {upstream.State})");
-            var format = WireFormat(upstream.Task.FindOutput(expand.FromOutput!)?.Format ?? DataFormat.Parquet);
-            var rows = await this.context.CallActivityAsync<List<JsonObject>>(nameof(ReadTaskRows), new ReadTaskRowsInput(location, format.ToString(), MaxMapItems));
-            this.PublishIfDirty();
-            items = rows.Select(r => expand.Column is { } column ? r[column]?.DeepClone() : r).ToList();
-        }
-
-        if (this.cancelled)
-        {
-            return;
-        }
-
-        if (items.Count == 0)
-        {
-            placeholder.State = TaskInstanceState.Skipped;
-            placeholder.EndedAt = this.context.CurrentUtcDateTime;
-            node.State = TaskInstanceState.Skipped;
-            return;
-        }
-
-        node.Instances.Clear();
-        for (var i = 0; i < items.Count; i++)
-        {
-            node.Instances.Add(new TaskInstanceRecord { TaskId = node.Task.Id, MapIndex = i, State = TaskInstanceState.Queued });
-        }
-
-        node.Expanded = true;
-        this.Changed();
-        var limit = Math.Max(1, expand.MaxParallelism);
-        var active = new List<Task>();
-        var next = 0;
-        while (next < items.Count || active.Count > 0)
-        {
-            while (next < items.Count && active.Count < limit)
-            {
-                var index = next++;
-                active.Add(this.RunInstanceSafeAsync(node, node.Instances[index], items[index]));
-            }
-
-            var done = await Task.WhenAny(active);
-            active.Remove(done);
-            this.PublishIfDirty();
-            if (this.cancelled)
-            {
-                return;
-            }
-        }
-
-        node.State = Aggregate(node.Instances);
-    }
-
-    private async Task RunInstanceSafeAsync(TaskNode node, TaskInstanceRecord record, JsonNode? item)
-    {
-        try
-        {
-            await this.RunInstanceAsync(node, record, item);
-        }
-#pragma warning disable CA1031 // One mapped instance failing must not stop its siblings.
-        catch (Exception error)
-#pragma warning restore CA1031
-        {
-            record.State = TaskInstanceState.Failed;
-            record.Error = error is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : error.Message;
-            record.EndedAt = this.context.CurrentUtcDateTime;
-            this.Changed();
-        }
-    }
-
     private Task RunInstanceAsync(TaskNode node, TaskInstanceRecord record, JsonNode? item) => node.Task.Kind switch
     {
         DagTaskKind.Sensor => this.RunSensorAsync(node, record),
@@ -507,6 +428,11 @@ internal sealed partial class DagRunExecution
     private async Task CancelAsync(string? reason)
     {
         this.cancelled = true;
+        foreach (var id in this.mapChunks)
+        {
+            this.context.SendEvent(id, DagRunEvents.Cancel, reason ?? string.Empty);
+        }
+
         foreach (var early in this.presubmitted.Values.Where(j => !j.Status.IsTerminal))
         {
             try

@@ -64,6 +64,13 @@ public sealed record DagRunInput
     public string? StartToken { get; init; }
 
     /// <summary>
+    /// Gets the most instances of a mapped task that run in the run's own orchestration; a task mapped over more runs
+    /// its instances in chunks of this size, each in a <see cref="MappedTaskOrchestrator"/>. Zero (the default, and
+    /// what runs started before chunks existed have) never splits. Set from <see cref="Service.PipelineOptions.MapChunkSize"/>.
+    /// </summary>
+    public int MapChunkSize { get; init; }
+
+    /// <summary>
     /// Gets a value indicating whether the run waits in state queued for one of its DAG's <c>maxActiveRuns</c> run
     /// slots (<see cref="AcquireRunSlot"/>) and gives it back when it ends. Runs started before slots existed have it
     /// false, so their replay does not change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.

@@ -52,6 +52,13 @@ public sealed class PipelineOptions
     public double PollBackoffFactor { get; set; } = Orchestration.DagRunInput.DefaultPollBackoffFactor;
 
     /// <summary>
+    /// Gets or sets the most instances of a mapped task run in the run's own orchestration. A task mapped over more
+    /// items runs them in chunks of this many, each in a sub-orchestration, so that no orchestration history grows
+    /// with the item count. The default is 500; 0 never splits.
+    /// </summary>
+    public int MapChunkSize { get; set; } = 500;
+
+    /// <summary>
     /// Gets or sets a value indicating whether a backend that knows when a job ends (the local backend) tells the run
     /// at once by an event instead of waiting for the next poll. Needs a <c>DurableTaskClient</c> in the service
     /// container (the local host has one); without it jobs are polled. The default is true.

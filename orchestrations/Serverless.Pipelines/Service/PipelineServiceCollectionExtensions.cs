@@ -75,6 +75,7 @@ public static class PipelineServiceCollectionExtensions
         return registry
             .AddOrchestrator<DagRunOrchestrator>()
             .AddOrchestrator<DagBackfillOrchestrator>()
+            .AddOrchestrator<MappedTaskOrchestrator>()
             .AddActivity<StartTaskJob>()
             .AddActivity<CheckBlobExists>()
             .AddActivity<ReadTaskRows>()
