@@ -156,10 +156,66 @@ public sealed class DagBenchmark : IAsyncDisposable
                     var items = new JsonArray(Enumerable.Range(0, this.options.Size(10_000)).Select(i => (JsonNode)i).ToArray());
                     await this.MeasureShapeAsync(family, null, new JsonObject { ["items"] = items }, cancellationToken);
                     break;
+                case "runs":
+                    this.backend.Delay = TimeSpan.FromMilliseconds(100);
+                    await this.MeasureRunsAsync(this.options.Size(200), cancellationToken);
+                    break;
                 default:
                     break;
             }
         }
+    }
+
+    /// <summary>Starts many runs of the 5-task DAG at once (manual triggers, one logical date each) and waits for all of them.</summary>
+    private async Task MeasureRunsAsync(int count, CancellationToken cancellationToken)
+    {
+        var dag = this.Dags["runs"];
+        this.backend.Clear();
+        this.counter.Reset();
+        var clock = Stopwatch.StartNew();
+        var day = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var started = await Task.WhenAll(Enumerable.Range(0, count).Select(i => this.runs.TriggerAsync(dag.Id, new DagRunTrigger(LogicalDate: day.AddDays(i)), cancellationToken)));
+        var completed = 0;
+        foreach (var run in started)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromMinutes(20));
+            await this.client.WaitForInstanceCompletionAsync(run.RunId, false, timeout.Token);
+            completed += (await this.runs.GetRunAsync(run.RunId, cancellationToken))?.State == Pipelines.Runs.DagRunState.Success ? 1 : 0;
+        }
+
+        var runMs = clock.Elapsed.TotalMilliseconds;
+        var transactions = this.counter.Total;
+        var tasks = this.backend.ByKey.Count;
+        var hops = this.RunHops(dag);
+        hops.Sort();
+        var fanOut = await PlainBaseline.FanOutPerSecondAsync(this.client, tasks, cancellationToken);
+        var line = this.Line($"runs-{count}x{dag.Tasks.Count}", null, tasks, hops, runMs, fanOut, transactions);
+        line["runs"] = count;
+        line["runs_completed"] = completed;
+        line["max_active_seen"] = this.backend.PeakOverlappingRuns();
+        this.emit(line);
+    }
+
+    /// <summary>Per run and task with upstreams: its job's submit minus its last upstream's finish, in the same run.</summary>
+    private List<double> RunHops(DagDefinition dag)
+    {
+        var graph = new DagGraph(dag);
+        var hops = new List<double>();
+        foreach (var run in this.backend.ByKey.GroupBy(j => j.Key.Split(':')[0], StringComparer.Ordinal))
+        {
+            var byTask = run.ToDictionary(j => j.Key.Split(':')[1], j => j.Value, StringComparer.Ordinal);
+            foreach (var (task, times) in byTask)
+            {
+                var upstream = graph.UpstreamOf(task);
+                if (upstream.Count > 0 && upstream.All(byTask.ContainsKey))
+                {
+                    hops.Add(Stopwatch.GetElapsedTime(upstream.Max(u => byTask[u].Finished), times.Submitted).TotalMilliseconds);
+                }
+            }
+        }
+
+        return hops;
     }
 
     /// <inheritdoc/>
@@ -204,13 +260,19 @@ public sealed class DagBenchmark : IAsyncDisposable
         hops.Sort();
         var tasks = this.backend.Submits.Count;
         var fanOut = await PlainBaseline.FanOutPerSecondAsync(this.client, tasks, cancellationToken);
+        var line = this.Line(ShapeName(family, dag, tasks), mode, tasks, hops, runMs, fanOut, transactions);
+        this.emit(line);
+    }
+
+    private JsonObject Line(string shape, string? mode, int tasks, List<double> hops, double runMs, double fanOut, long transactions)
+    {
         var median = Percentile(hops, 0.5);
         var p99 = Percentile(hops, 0.99);
         var tasksPerSecond = tasks / (runMs / 1000);
         var line = new JsonObject
         {
             ["scenario"] = "dag",
-            ["shape"] = ShapeName(family, dag, tasks),
+            ["shape"] = shape,
         };
         if (mode is not null)
         {
@@ -229,7 +291,7 @@ public sealed class DagBenchmark : IAsyncDisposable
         line["fanout_ratio"] = Math.Round(tasksPerSecond / fanOut, 2);
         line["storage_tx_per_task"] = Math.Round((double)transactions / tasks, 1);
         line["peak_rss_mb"] = BenchmarkContext.PeakRssMb();
-        this.emit(line);
+        return line;
     }
 
     /// <summary>Per task with upstreams (per mapped instance): its job's submit minus the time its last upstream's job became finished.</summary>
