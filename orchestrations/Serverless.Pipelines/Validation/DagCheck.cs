@@ -113,6 +113,7 @@ internal sealed class DagCheck
 
         var d = dag.Defaults;
         CheckRetrySettings("defaults", d.Retries, d.RetryDelay, d.MaxRetryDelay, d.ExecutionTimeout, d.Backend);
+        DagNotificationCheck.CheckDag(dag, Add);
         for (var i = 0; i < dag.Tags.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(dag.Tags[i]))
@@ -185,6 +186,7 @@ internal sealed class DagCheck
     {
         CheckKindFields(task, path);
         CheckRetrySettings(path, task.Retries, task.RetryDelay, task.MaxRetryDelay, task.ExecutionTimeout, task.Backend);
+        DagNotificationCheck.CheckTask(task, path, Add);
 
         var deps = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < task.DependsOn.Count; i++)
