@@ -111,8 +111,16 @@ internal sealed partial class DagRunExecution
             if (taskInput.FromTask is { } fromTask)
             {
                 var upstream = this.nodes[fromTask];
-                location = this.TaskOutputLocation(upstream, taskInput.FromOutput!)
-                    ?? throw new TemplateException($"input '{taskInput.Name}': the output '{taskInput.From}' is not available (task {upstream.State})");
+                var available = this.TaskOutputLocation(upstream, taskInput.FromOutput!);
+                if (available is null && taskInput.Optional)
+                {
+                    // An optional input of an upstream that did not succeed (a skipped branch arm): no view; the SQL
+                    // tests for it with {% if outputs['task'] is defined %}.
+                    continue;
+                }
+
+                location = available
+                    ?? throw new TemplateException($"input '{taskInput.Name}': the output '{taskInput.From}' is not available (task {upstream.State}); mark the input 'optional: true' to run without it");
                 format = taskInput.Format ?? upstream.Task.FindOutput(taskInput.FromOutput!)?.Format ?? DataFormat.Parquet;
             }
             else
@@ -217,8 +225,13 @@ internal sealed partial class DagRunExecution
             LogicalDate = this.input.LogicalDate,
             DataIntervalStart = this.input.DataIntervalStart,
             DataIntervalEnd = this.input.DataIntervalEnd,
+            PreviousLogicalDate = this.ScheduleNeighbours.Previous,
+            NextLogicalDate = this.ScheduleNeighbours.Next,
             Params = this.parameters,
             Outputs = outputs,
+            TaskValues = this.PublishedValues(),
+            Variables = this.TemplateVariables(),
+            SecretVariables = this.variables.Secrets.ToHashSet(StringComparer.Ordinal),
             MapIndex = record.MapIndex,
             Item = item,
         };
@@ -290,6 +303,7 @@ internal sealed partial class DagRunExecution
                         || next.Task.Expand is not null
                         || next.Settings.TriggerRule != TriggerRule.AllSuccess
                         || this.presubmitted.ContainsKey(id)
+                        || upstream.Any(u => this.nodes[u].Task.Values.Count > 0)
                         || upstream.Any(u => this.nodes[u].Task.Kind == DagTaskKind.Branch
                             || (this.nodes[u].State != TaskInstanceState.Success && !this.assumedOutputs.ContainsKey(u))))
                     {

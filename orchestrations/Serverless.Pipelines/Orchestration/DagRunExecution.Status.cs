@@ -130,6 +130,11 @@ internal sealed partial class DagRunExecution
                     entry["rowsWritten"] = rows;
                 }
 
+                if (record.Values is { Count: > 0 } values)
+                {
+                    entry["values"] = new JsonObject([.. values.Select(v => KeyValuePair.Create(v.Key, v.Value?.DeepClone()))]);
+                }
+
                 if (record.Followed is { } followed)
                 {
                     entry["followed"] = new JsonArray([.. followed.Select(f => (JsonNode)f)]);

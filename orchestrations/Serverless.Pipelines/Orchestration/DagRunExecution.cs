@@ -55,6 +55,7 @@ internal sealed partial class DagRunExecution
 
     public async Task<DagRunResult> RunAsync()
     {
+        await this.LoadVariablesAsync();
         this.ApplyReused();
         this.StartDeadline();
         this.PublishIfDirty();
@@ -369,7 +370,7 @@ internal sealed partial class DagRunExecution
     {
         DagTaskKind.Sensor => this.RunSensorAsync(node, record),
         DagTaskKind.Branch => this.RunBranchAsync(node, record, item),
-        _ => this.RunWithAttemptsAsync(node, record, attempt => this.RunJobAttemptAsync(node, record, item, attempt, this.BuildSpec(node, record, item))),
+        _ => this.RunWithAttemptsAsync(node, record, attempt => this.RunJobAndValuesAsync(node, record, item, attempt)),
     };
 
     private async Task RunWithAttemptsAsync(TaskNode node, TaskInstanceRecord record, Func<int, Task<string?>> attemptBody)

@@ -24,17 +24,20 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
     private readonly SparkJobClient client;
     private readonly PipelineOptions options;
     private readonly TaskAttemptLog log;
+    private readonly TemplateVariables variables;
 
     /// <summary>Initializes a new instance of the <see cref="StartTaskJob"/> class.</summary>
     /// <param name="client">The Spark job client.</param>
     /// <param name="options">The pipeline options.</param>
     /// <param name="log">The attempt log writer.</param>
-    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options, TaskAttemptLog log)
+    /// <param name="variables">The template variables, whose secret values replace their tokens in the spec.</param>
+    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options, TaskAttemptLog log, TemplateVariables variables)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.client = client;
         this.options = options.Value;
         this.log = log;
+        this.variables = variables;
     }
 
     /// <inheritdoc/>
@@ -104,11 +107,24 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         SparkJobHandle handle;
         try
         {
-            handle = await this.client.StartJobAsync(spec, key, backend, cancellationToken).ConfigureAwait(false);
+            // Secret variables enter the spec only here, never the orchestration's history or the log.
+            handle = await this.client.StartJobAsync(this.variables.Resolve(spec), key, backend, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception error) when (log is not null)
+        catch (Exception error)
         {
-            await this.log.WriteFailureAsync(log, "submit", error, spec, cancellationToken).ConfigureAwait(false);
+            // The activity's failure message becomes the task's error and its log line: never with a secret in it.
+            var masked = this.variables.Redact(error.Message);
+            var safe = masked is not null && !string.Equals(masked, error.Message, StringComparison.Ordinal) ? new InvalidOperationException(masked) : error;
+            if (log is not null)
+            {
+                await this.log.WriteFailureAsync(log, "submit", safe, spec, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!ReferenceEquals(safe, error))
+            {
+                throw safe;
+            }
+
             throw;
         }
 

@@ -567,6 +567,7 @@ public sealed class DagRunService : IDagRunService
                 Outputs = t.Outputs ?? [],
                 Error = t.Error,
                 Reused = t.Reused,
+                Values = t.Values,
                 DefinitionHash = taskHashes.GetValueOrDefault(t.TaskId),
             }).ToList(),
             DefinitionHash = input?.DagJson is { } pinned ? DagDefinitionHash.Of(pinned) : null,

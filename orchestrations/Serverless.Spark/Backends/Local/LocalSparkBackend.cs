@@ -23,6 +23,7 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDispos
     private readonly StorageAccount account;
     private readonly LocalSparkOptions options;
     private readonly ILogger logger;
+    private readonly ISparkTextRedactor? redactor;
     private readonly SparkJobRecordStore records;
     private readonly SemaphoreSlim pool;
     private readonly ConcurrentDictionary<string, LocalJob> jobs = new(StringComparer.Ordinal);
@@ -34,13 +35,15 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDispos
     /// <param name="account">The storage account holding data and the jobs table.</param>
     /// <param name="options">The local backend settings.</param>
     /// <param name="logger">The logger.</param>
-    public LocalSparkBackend(StorageAccount account, LocalSparkOptions options, ILogger<LocalSparkBackend>? logger = null)
+    /// <param name="redactor">Masks secrets in job errors before they are kept or logged, or <see langword="null"/>.</param>
+    public LocalSparkBackend(StorageAccount account, LocalSparkOptions options, ILogger<LocalSparkBackend>? logger = null, ISparkTextRedactor? redactor = null)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(options);
         this.account = account;
         this.options = options;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        this.redactor = redactor;
         this.records = new SparkJobRecordStore(account);
         int slots = options.MaxConcurrentJobs > 0 ? options.MaxConcurrentJobs : Environment.ProcessorCount;
         this.pool = new SemaphoreSlim(slots, slots);
@@ -254,9 +257,11 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDispos
         catch (Exception e)
         {
             final = SparkJobState.Failed;
-            job.Message = e.Message;
-            job.Log("error: " + e.Message);
-            Logs.JobFailed(this.logger, job.Key, e.Message);
+            // The error may quote the job's SQL, secrets included: mask it before it is kept or logged.
+            string message = this.redactor?.Redact(e.Message) ?? e.Message;
+            job.Message = message;
+            job.Log("error: " + message);
+            Logs.JobFailed(this.logger, job.Key, message);
         }
         finally
         {
