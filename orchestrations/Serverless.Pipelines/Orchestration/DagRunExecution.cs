@@ -57,6 +57,7 @@ internal sealed partial class DagRunExecution
     {
         await this.LoadVariablesAsync();
         this.ApplyReused();
+        this.StartDeadline();
         this.PublishIfDirty();
         var cancel = this.context.WaitForExternalEvent<string?>(DagRunEvents.Cancel);
         var running = new Dictionary<Task, string>();
@@ -121,6 +122,7 @@ internal sealed partial class DagRunExecution
             await this.CompleteManifestWriteAsync();
         }
 
+        await this.DrainNotificationsAsync();
         var result = this.BuildResult();
         this.context.SetCustomStatus(result);
         return result;
@@ -401,6 +403,7 @@ internal sealed partial class DagRunExecution
                 record.State = TaskInstanceState.Failed;
                 record.EndedAt = this.context.CurrentUtcDateTime;
                 this.Changed();
+                this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
                 return;
             }
 
@@ -415,6 +418,7 @@ internal sealed partial class DagRunExecution
                 record.Error = null;
                 record.EndedAt = this.context.CurrentUtcDateTime;
                 this.Changed();
+                this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskSuccess);
                 return;
             }
 
@@ -424,11 +428,13 @@ internal sealed partial class DagRunExecution
                 record.State = TaskInstanceState.Failed;
                 record.EndedAt = this.context.CurrentUtcDateTime;
                 this.Changed();
+                this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
                 return;
             }
 
             record.State = TaskInstanceState.UpForRetry;
             this.Changed();
+            this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskRetry);
             await this.context.CreateTimer(node.Settings.DelayBeforeRetry(attempt), CancellationToken.None);
             this.PublishIfDirty();
             if (this.cancelled)
@@ -504,6 +510,7 @@ internal sealed partial class DagRunExecution
     {
         if (this.cancelled)
         {
+            this.NotifyRunEnd();
             return;
         }
 
@@ -518,5 +525,6 @@ internal sealed partial class DagRunExecution
         }
 
         this.Changed();
+        this.NotifyRunEnd();
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.DurableTask;
+using Serverless.Pipelines.Notifications;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Spark.Activities;
 using Serverless.Spark.Hosting;
@@ -27,6 +28,7 @@ public static class PipelineServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSparkJobs(configuration);
+        services.AddNotificationSettings(configuration);
         services.AddOptions<TemplateVariableOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName));
         return services.AddPipelines(options =>
         {
@@ -50,6 +52,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddOptions<PipelineOptions>().Configure(configure);
         services.AddOptions<SparkOptions>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddNotifications();
         services.AddOptions<TemplateVariableOptions>();
         services.TryAddSingleton<TemplateVariables>();
         services.TryAddSingleton<ISparkTextRedactor>(sp => sp.GetRequiredService<TemplateVariables>());
@@ -78,6 +81,8 @@ public static class PipelineServiceCollectionExtensions
             .AddActivity<ReadTaskValues>()
             .AddActivity<ReadTemplateVariables>()
             .AddActivity<WriteRunManifest>()
+            .AddActivity<DeliverNotification>()
+            .AddActivity<RecordNotificationDeadLetter>()
             .AddSparkActivities();
     }
 }

@@ -58,6 +58,7 @@ public static class SparkServiceCollectionExtensions
         });
         services.TryAddSingleton(new SparkConnections(null, configure));
         services.TryAddSingleton<OtherSparkBackends>();
+        services.TryAddSingleton<Diagnostics.TaskAttemptLog>();
         services.TryAddSingleton(sp => new SparkJobClient(
             sp.GetRequiredService<ISparkBackend>(),
             sp.GetRequiredService<SparkJobSpecValidator>(),
