@@ -71,8 +71,22 @@ public sealed class SecretVariableRunTests(AzuriteFixture azurite)
         var runJson = JsonSerializer.Serialize(run);
         var instance = await host.Client.GetInstanceAsync(run.RunId, getInputsAndOutputs: true);
         var stored = string.Join("\n", instance!.SerializedInput, instance.SerializedOutput, instance.SerializedCustomStatus);
+        // Attempt logs (…/attempt-N.log) show the rendered SQL with *** where the secrets were.
+        var container = host.Account.Blobs.GetBlobContainerClient(host.DataContainer);
+        var attemptLogs = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "secrets/" + run.RunId + "/", default))
+        {
+            if (blob.Name.EndsWith(".log", StringComparison.Ordinal))
+            {
+                attemptLogs.Add((await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString());
+            }
+        }
+
+        Assert.NotEmpty(attemptLogs);
+        Assert.Contains(attemptLogs, text => text.Contains("'***' AS pw", StringComparison.Ordinal));
         foreach (var secret in new[] { Password, ListedSecret })
         {
+            Assert.DoesNotContain(attemptLogs, text => text.Contains(secret, StringComparison.Ordinal));
             Assert.DoesNotContain(secret, manifest, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, runJson, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
