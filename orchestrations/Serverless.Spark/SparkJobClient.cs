@@ -102,6 +102,16 @@ public sealed class SparkJobClient
         return this.Redact(await this.Resolve(handle.Backend).CancelJobAsync(handle, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>Asks the job's backend to tell when the job ends, where it can (see <see cref="ISparkJobCompletionSource"/>).</summary>
+    /// <param name="handle">The handle.</param>
+    /// <param name="ended">Called once with the final status.</param>
+    /// <returns>True when <paramref name="ended"/> will be called; false when the job's end must be polled.</returns>
+    public bool WatchCompletion(SparkJobHandle handle, Func<SparkJobStatus, Task> ended)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return this.Resolve(handle.Backend) is ISparkJobCompletionSource source && source.WatchCompletion(handle, status => ended(this.Redact(status)));
+    }
+
     private SparkJobStatus Redact(SparkJobStatus status) =>
         this.redactor is null || status.Message is null ? status : status with { Message = this.redactor.Redact(status.Message) };
 

@@ -83,6 +83,8 @@ public static class PipelineServiceCollectionExtensions
             .AddActivity<WriteRunManifest>()
             .AddActivity<DeliverNotification>()
             .AddActivity<RecordNotificationDeadLetter>()
+            .AddActivity<AcquireRunSlot>()
+            .AddActivity<ReleaseRunSlot>()
             .AddSparkActivities();
     }
 }
