@@ -96,6 +96,22 @@ public sealed class NotificationDefinitionTests
     }
 
     [Fact]
+    public void Readme_NotificationExample_LoadsValid()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var section = readme[readme.IndexOf("### Notifications and deadlines", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var yaml = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var loaded = DagFileLoader.Load(yaml, "readme.yaml");
+
+        Assert.True(loaded.IsValid, string.Join("\n", loaded.Problems));
+        Assert.Equal(NotificationShape.Teams, Assert.Single(loaded.Dag!.OnFailure).Shape);
+        Assert.Equal(TimeSpan.FromMinutes(30), loaded.Dag.Deadline!.Duration);
+        Assert.Equal("opsslack", Assert.Single(loaded.Dag.Tasks[0].OnFailure).Setting);
+    }
+
+    [Fact]
     public void Describe_UrlTarget_KeepsOnlySchemeAndHost()
     {
         var target = new NotificationTarget { Url = "https://hooks.slack.com/services/T000/B000/secret?token=abc" };
