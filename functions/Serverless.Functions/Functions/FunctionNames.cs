@@ -27,6 +27,9 @@ public static class FunctionNames
     /// <summary>GET api/runs/{runId}/manifest.</summary>
     public const string GetRunManifest = nameof(GetRunManifest);
 
+    /// <summary>GET api/runs/{runId}/tasks/{taskId}/logs.</summary>
+    public const string GetTaskLog = nameof(GetTaskLog);
+
     /// <summary>GET api/dags.</summary>
     public const string ListDags = nameof(ListDags);
 

@@ -3,12 +3,13 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Api;
 using Serverless.Pipelines.Service;
+using Serverless.Spark.Diagnostics;
 using Serverless.Spark.Hosting;
 using Serverless.Storage.Connection;
 
 namespace Serverless.Functions.Functions;
 
-/// <summary>The run routes: trigger, status, list, terminate, events, rerun, purge, manifest.</summary>
+/// <summary>The run routes: trigger, status, list, terminate, events, rerun, purge, manifest, task logs.</summary>
 /// <remarks>
 /// Anonymous at the host: <see cref="ApiGate"/> checks the app's named keys, the same way in Azure and locally.
 /// </remarks>
@@ -18,18 +19,21 @@ public sealed class RunFunctions
     private readonly IDagRunServiceFactory runs;
     private readonly StorageAccount account;
     private readonly IOptions<SparkOptions> spark;
+    private readonly TaskAttemptLog logs;
 
     /// <summary>Initializes a new instance of the <see cref="RunFunctions"/> class.</summary>
     /// <param name="gate">The API gate.</param>
     /// <param name="runs">Creates the run service.</param>
     /// <param name="account">The storage account.</param>
     /// <param name="spark">The Spark settings.</param>
-    public RunFunctions(ApiGate gate, IDagRunServiceFactory runs, StorageAccount account, IOptions<SparkOptions> spark)
+    /// <param name="logs">The task attempt logs.</param>
+    public RunFunctions(ApiGate gate, IDagRunServiceFactory runs, StorageAccount account, IOptions<SparkOptions> spark, TaskAttemptLog logs)
     {
         this.gate = gate;
         this.runs = runs;
         this.account = account;
         this.spark = spark;
+        this.logs = logs;
     }
 
     /// <summary>Starts a run.</summary>
@@ -127,4 +131,18 @@ public sealed class RunFunctions
         [DurableClient] DurableTaskClient client,
         string runId) =>
         this.gate.RunAsync(request, () => ManifestEndpoints.GetAsync(request.HttpContext, this.runs.Create(client), this.account, this.spark, runId));
+
+    /// <summary>Gets a task attempt's log.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <param name="runId">The run id.</param>
+    /// <param name="taskId">The task id.</param>
+    /// <returns>The log text.</returns>
+    [Function(FunctionNames.GetTaskLog)]
+    public Task<IResult> GetTaskLog(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/runs/{runId}/tasks/{taskId}/logs")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string runId,
+        string taskId) =>
+        this.gate.RunAsync(request, () => LogEndpoints.GetAsync(request.HttpContext, this.runs.Create(client), this.logs, this.spark, runId, taskId));
 }

@@ -496,7 +496,7 @@ internal sealed class DagDocumentReader
             map.Add(fieldPath, value is SourceScalar ? key.Line : value.Line, value is SourceScalar ? key.Column : value.Column);
             if (!allowed.Contains(name, StringComparer.Ordinal))
             {
-                var near = allowed.FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
+                var near = NearestName.Find(name, allowed);
                 problems.Add(new DagProblem(
                     map.File,
                     key.Line,

@@ -5,6 +5,7 @@ using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Runs;
 using Serverless.Pipelines.Templating;
 using Serverless.Spark.Activities;
+using Serverless.Spark.Diagnostics;
 using Serverless.Spark.Jobs;
 
 namespace Serverless.Pipelines.Orchestration;
@@ -33,6 +34,7 @@ internal sealed partial class DagRunExecution
                 TaskId = node.Task.Id,
                 Backend = node.Settings.Backend,
                 Chained = chained,
+                Log = this.AttemptLog(node.Task.Id, record.MapIndex, attempt),
                 MaxRunning = Math.Max(0, Math.Max(1, this.dag.MaxActiveTasks) - this.activeTasks - this.presubmitted.Values.Count(j => !j.Status.IsTerminal)),
             });
             foreach (var job in started.Chained)
@@ -247,6 +249,9 @@ internal sealed partial class DagRunExecution
         return null;
     }
 
+    private TaskAttemptLogTarget AttemptLog(string taskId, int? mapIndex, int attempt) =>
+        new(this.input.DataContainer, this.dag.Id, this.input.RunId, taskId, mapIndex, attempt);
+
     private string IdempotencyKey(string taskId, int? mapIndex, int attempt)
     {
         var key = string.Create(CultureInfo.InvariantCulture, $"{this.input.RunId}:{taskId}:{(mapIndex is { } i ? i.ToString(CultureInfo.InvariantCulture) : "x")}:{attempt}");
@@ -302,7 +307,7 @@ internal sealed partial class DagRunExecution
                     }
 
                     var after = upstream.Where(this.assumedOutputs.ContainsKey).Order(StringComparer.Ordinal).ToList();
-                    chained.Add(new ChainedTaskJob(id, nextSpec, this.IdempotencyKey(id, null, 1), after, next.Settings.Backend));
+                    chained.Add(new ChainedTaskJob(id, nextSpec, this.IdempotencyKey(id, null, 1), after, next.Settings.Backend) { Log = this.AttemptLog(id, null, 1) });
                     this.assumedOutputs[id] = nextSpec.Outputs.ToDictionary(o => o.Name, o => o.Location, StringComparer.Ordinal);
                     frontier.Enqueue(id);
                 }

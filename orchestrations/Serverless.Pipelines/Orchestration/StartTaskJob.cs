@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.DurableTask;
 using Serverless.Pipelines.Service;
 using Serverless.Spark;
+using Serverless.Spark.Diagnostics;
 using Serverless.Spark.Hosting;
 using Serverless.Spark.Jobs;
 
@@ -12,21 +13,28 @@ namespace Serverless.Pipelines.Orchestration;
 /// no-op, or a small local DuckDB job given <see cref="PipelineOptions.LocalJobStartWait"/>) saves the orchestrator a
 /// durable timer — the difference between milliseconds and a second per task.
 /// </summary>
-/// <remarks>Activities run at least once; the idempotency key makes a repeated submit return the first job.</remarks>
+/// <remarks>
+/// Activities run at least once; the idempotency key makes a repeated submit return the first job. Each job's task
+/// attempt log gets the rendered spec, the backend and job id and the first status (or the submit's failure), and
+/// the handle names the log so the status polls append to it.
+/// </remarks>
 public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJob>
 {
     private const int ChainParallelism = 16;
     private readonly SparkJobClient client;
     private readonly PipelineOptions options;
+    private readonly TaskAttemptLog log;
 
     /// <summary>Initializes a new instance of the <see cref="StartTaskJob"/> class.</summary>
     /// <param name="client">The Spark job client.</param>
     /// <param name="options">The pipeline options.</param>
-    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options)
+    /// <param name="log">The attempt log writer.</param>
+    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options, TaskAttemptLog log)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.client = client;
         this.options = options.Value;
+        this.log = log;
     }
 
     /// <inheritdoc/>
@@ -35,7 +43,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = CancellationToken.None;
-        var first = await this.StartAsync(input.Spec, input.IdempotencyKey, input.Backend, cancellationToken).ConfigureAwait(false);
+        var first = await this.StartAsync(input.Spec, input.IdempotencyKey, input.Backend, input.Log, cancellationToken).ConfigureAwait(false);
         if (first.Status.State != SparkJobState.Succeeded || input.Chained.Count == 0)
         {
             return first with { TaskId = input.TaskId };
@@ -64,7 +72,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    return (await this.StartAsync(job.Spec, job.IdempotencyKey, job.Backend, cancellationToken).ConfigureAwait(false)) with { TaskId = job.TaskId };
+                    return (await this.StartAsync(job.Spec, job.IdempotencyKey, job.Backend, job.Log, cancellationToken).ConfigureAwait(false)) with { TaskId = job.TaskId };
                 }
 #pragma warning disable CA1031 // See above: the orchestrator submits it again and reports its error.
                 catch (Exception)
@@ -90,9 +98,21 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         return first with { TaskId = input.TaskId, Chained = started };
     }
 
-    private async Task<StartedTaskJob> StartAsync(SparkJobSpec spec, string key, string? backend, CancellationToken cancellationToken)
+    private async Task<StartedTaskJob> StartAsync(SparkJobSpec spec, string key, string? backend, TaskAttemptLogTarget? log, CancellationToken cancellationToken)
     {
-        var handle = await this.client.StartJobAsync(spec, key, backend, cancellationToken).ConfigureAwait(false);
+        using var scope = this.log.BeginScope(log);
+        SparkJobHandle handle;
+        try
+        {
+            handle = await this.client.StartJobAsync(spec, key, backend, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (log is not null)
+        {
+            await this.log.WriteFailureAsync(log, "submit", error, spec, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        handle = handle with { Log = log };
         var status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
         if (!status.IsTerminal && string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase) && this.options.LocalJobStartWait > TimeSpan.Zero)
         {
@@ -106,6 +126,11 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 100));
                 status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (log is not null)
+        {
+            await this.log.WriteSubmittedAsync(log, spec, handle, status, cancellationToken).ConfigureAwait(false);
         }
 
         return new StartedTaskJob(handle, status);

@@ -1,3 +1,4 @@
+using Serverless.Spark.Diagnostics;
 using Serverless.Spark.Jobs;
 
 namespace Serverless.Pipelines.Orchestration;
@@ -23,4 +24,7 @@ public sealed record StartTaskJobInput(SparkJobSpec Spec, string IdempotencyKey)
 
     /// <summary>Gets the backend the task names (<c>backend:</c> in the DAG file), or null for <c>Spark__Backend</c>.</summary>
     public string? Backend { get; init; }
+
+    /// <summary>Gets the task attempt whose log the activity writes (the run, task, map index and attempt), or null for none.</summary>
+    public TaskAttemptLogTarget? Log { get; init; }
 }

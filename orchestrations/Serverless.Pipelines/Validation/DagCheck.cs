@@ -199,7 +199,7 @@ internal sealed class DagCheck
             }
             else if (!taskIndex.ContainsKey(dep))
             {
-                Add(depPath, $"unknown upstream task '{dep}'");
+                Add(depPath, $"unknown upstream task '{dep}'" + NearestName.Suggestion(dep, taskIndex.Keys));
             }
 
             if (!deps.Add(dep))
@@ -458,7 +458,7 @@ internal sealed class DagCheck
         }
         else if (FindTask(fromTask) is not { } upstream)
         {
-            Add(path, $"unknown task '{fromTask}' in '{from}'");
+            Add(path, $"unknown task '{fromTask}' in '{from}'" + NearestName.Suggestion(fromTask, taskIndex.Keys));
         }
         else if (upstream.FindOutput(fromOutput) is null)
         {

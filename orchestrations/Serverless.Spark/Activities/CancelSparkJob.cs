@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Serverless.Spark.Diagnostics;
 using Serverless.Spark.Jobs;
 
 namespace Serverless.Spark.Activities;
@@ -7,15 +8,34 @@ namespace Serverless.Spark.Activities;
 public sealed class CancelSparkJob : TaskActivity<SparkJobHandle, SparkJobStatus>
 {
     private readonly SparkJobClient client;
+    private readonly TaskAttemptLog log;
 
     /// <summary>Initializes a new instance of the <see cref="CancelSparkJob"/> class.</summary>
     /// <param name="client">The job client.</param>
-    public CancelSparkJob(SparkJobClient client) => this.client = client;
+    /// <param name="log">The attempt log writer.</param>
+    public CancelSparkJob(SparkJobClient client, TaskAttemptLog log)
+    {
+        this.client = client;
+        this.log = log;
+    }
 
     /// <inheritdoc/>
-    public override Task<SparkJobStatus> RunAsync(TaskActivityContext context, SparkJobHandle input)
+    public override async Task<SparkJobStatus> RunAsync(TaskActivityContext context, SparkJobHandle input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return this.client.CancelJobAsync(input, CancellationToken.None);
+        ArgumentNullException.ThrowIfNull(input);
+        using var scope = this.log.BeginScope(input.Log, input.JobId);
+        if (input.Log is { } target)
+        {
+            await this.log.WriteLinesAsync(target, [$"cancel requested for job {input.JobId}"], CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var status = await this.client.CancelJobAsync(input, CancellationToken.None).ConfigureAwait(false);
+        if (input.Log is { } log)
+        {
+            await this.log.WriteStatusAsync(log, status, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return status;
     }
 }

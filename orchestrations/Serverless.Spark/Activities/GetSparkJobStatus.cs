@@ -1,21 +1,37 @@
 using Microsoft.DurableTask;
+using Serverless.Spark.Diagnostics;
 using Serverless.Spark.Jobs;
 
 namespace Serverless.Spark.Activities;
 
 /// <summary>Durable activity: reads the status of a submitted job (one short call to the backend).</summary>
+/// <remarks>When the handle names a task attempt, state changes and the engine's final words go to its log.</remarks>
 public sealed class GetSparkJobStatus : TaskActivity<SparkJobHandle, SparkJobStatus>
 {
     private readonly SparkJobClient client;
+    private readonly TaskAttemptLog log;
 
     /// <summary>Initializes a new instance of the <see cref="GetSparkJobStatus"/> class.</summary>
     /// <param name="client">The job client.</param>
-    public GetSparkJobStatus(SparkJobClient client) => this.client = client;
+    /// <param name="log">The attempt log writer.</param>
+    public GetSparkJobStatus(SparkJobClient client, TaskAttemptLog log)
+    {
+        this.client = client;
+        this.log = log;
+    }
 
     /// <inheritdoc/>
-    public override Task<SparkJobStatus> RunAsync(TaskActivityContext context, SparkJobHandle input)
+    public override async Task<SparkJobStatus> RunAsync(TaskActivityContext context, SparkJobHandle input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return this.client.GetStatusAsync(input, CancellationToken.None);
+        ArgumentNullException.ThrowIfNull(input);
+        using var scope = this.log.BeginScope(input.Log, input.JobId);
+        var status = await this.client.GetStatusAsync(input, CancellationToken.None).ConfigureAwait(false);
+        if (input.Log is { } target)
+        {
+            await this.log.WriteStatusAsync(target, status, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return status;
     }
 }

@@ -34,4 +34,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Could not remove the temporary folder {Folder} of job {JobId}")]
     public static partial void TempCleanupFailed(ILogger logger, Exception exception, string folder, string jobId);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Could not append to the attempt log {Blob}: status {Status}, {ErrorCode}; the lines are dropped")]
+    public static partial void AttemptLogWriteFailed(ILogger logger, string blob, int status, string? errorCode);
 }

@@ -54,6 +54,7 @@ public static class SparkServiceCollectionExtensions
             return new SparkJobSpecValidator(options.DataContainer, sp.GetRequiredService<StorageAccount>().Blobs.Uri);
         });
         services.TryAddSingleton<OtherSparkBackends>();
+        services.TryAddSingleton<Diagnostics.TaskAttemptLog>();
         services.TryAddSingleton(sp => new SparkJobClient(
             sp.GetRequiredService<ISparkBackend>(),
             sp.GetRequiredService<SparkJobSpecValidator>(),

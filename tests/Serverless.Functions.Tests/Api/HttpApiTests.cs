@@ -29,6 +29,7 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         { "POST", "/api/dags/hello/unpause" },
         { "GET", "/api/runs" },
         { "GET", "/api/runs/r1" },
+        { "GET", "/api/runs/r1/tasks/t1/logs" },
         { "POST", "/api/runs/r1/terminate" },
         { "POST", "/api/runs/r1/events/go" },
         { "POST", "/api/runs/r1/rerun" },

@@ -20,6 +20,7 @@ public sealed class FunctionsMetadataTests
         { FunctionNames.RerunRun, "api/runs/{runId}/rerun", "post", "Anonymous" },
         { FunctionNames.PurgeRun, "api/runs/{runId}", "delete", "Anonymous" },
         { FunctionNames.GetRunManifest, "api/runs/{runId}/manifest", "get", "Anonymous" },
+        { FunctionNames.GetTaskLog, "api/runs/{runId}/tasks/{taskId}/logs", "get", "Anonymous" },
         { FunctionNames.ListDags, "api/dags", "get", "Anonymous" },
         { FunctionNames.ValidateDag, "api/dags/validate", "post", "Anonymous" },
         { FunctionNames.RefreshDags, "api/dags/refresh", "post", "Anonymous" },
