@@ -54,6 +54,23 @@ public sealed class NotificationDefinitionTests
         Assert.Equal(first.Tasks[0].OnFailure, again.Dag.Tasks[0].OnFailure);
     }
 
+    [Fact]
+    public void Builder_TargetsAndDeadline_ExportAsTheFileWritesThem()
+    {
+        var teams = new NotificationTarget { Setting = "ops-teams", Shape = NotificationShape.Teams };
+        var built = new DagBuilder("alerts")
+            .OnFailure(teams)
+            .OnRetry(new NotificationTarget { Url = "https://hooks.example.com/retry" })
+            .OnSuccess(new NotificationTarget { Url = "http://127.0.0.1:9000/ok", Shape = NotificationShape.Slack })
+            .Deadline(new DagDeadline { After = DeadlineAnchor.LogicalDate, Duration = TimeSpan.FromMinutes(30) })
+            .Task("load", DagTaskKind.Sql, t => t.Sql("SELECT 1").Output("rows").OnFailure(new NotificationTarget { Url = "https://hooks.example.com/load?sig=abc" }))
+            .Build();
+
+        var fromFile = DagFileLoader.Load(Dag, "alerts.yaml").Dag!;
+
+        Assert.Equal(DagJsonExporter.Export(fromFile), DagJsonExporter.Export(built));
+    }
+
     [Theory]
     [InlineData("url: http://hooks.example.com/x", "onFailure[0].url", "https")]
     [InlineData("url: ftp://hooks.example.com/x", "onFailure[0].url", "not https")]
