@@ -47,6 +47,15 @@ public sealed class DeliverNotification : TaskActivity<NotificationDelivery, int
         var target = input.Target;
         var described = target.Describe();
         var kind = WireNames.Of(notification.Kind);
+        using var scope = this.logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["RunId"] = notification.RunId,
+            ["DagId"] = notification.DagId,
+            ["TaskId"] = notification.TaskId,
+            ["MapIndex"] = notification.MapIndex,
+            ["Attempt"] = notification.Attempt,
+            ["EventId"] = notification.Id,
+        });
         try
         {
             var url = this.Resolve(target);
