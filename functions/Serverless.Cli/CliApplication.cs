@@ -37,6 +37,7 @@ public sealed class CliApplication
             TerminateCommand.Create(runner),
             RerunCommand.Create(runner),
             BackfillCommand.Create(runner),
+            TasksCommand.Create(runner),
         };
         this.Root.HelpName = CommandName;
 

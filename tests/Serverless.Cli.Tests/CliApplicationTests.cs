@@ -44,7 +44,7 @@ public sealed class CliApplicationTests
     {
         var result = await InProcessCli.RunAsync("--help");
 
-        foreach (var command in new[] { "dags", "run", "status", "terminate", "rerun", "backfill" })
+        foreach (var command in new[] { "dags", "run", "status", "terminate", "rerun", "backfill", "tasks" })
         {
             Assert.Contains($"  {command} ", result.Output, StringComparison.Ordinal);
         }
@@ -54,6 +54,8 @@ public sealed class CliApplicationTests
     [InlineData("dags", "list")]
     [InlineData("dags", "validate")]
     [InlineData("dags", "show")]
+    [InlineData("dags", "test")]
+    [InlineData("tasks", "test")]
     [InlineData("status")]
     [InlineData("run")]
     [InlineData("rerun")]
@@ -67,7 +69,8 @@ public sealed class CliApplicationTests
 
     [Theory]
     [InlineData("runs list", "runs")]
-    [InlineData("tasks test departure-delays load", "tasks")]
+    [InlineData("tasks tset departure-delays load", "tset")]
+    [InlineData("dags tets departure-delays", "tets")]
     [InlineData("runn departure-delays", "runn")]
     [InlineData("dags lst", "lst")]
     public async Task UnknownCommand_Exits2NamingItAndStartsNothing(string line, string unknown)

@@ -20,15 +20,27 @@ public sealed class CommandRunner(CliEnvironment environment, HostOptions hostOp
     /// <param name="body">The command's work; returns its exit code.</param>
     /// <param name="cancellationToken">Cancels the command.</param>
     /// <returns>The exit code.</returns>
-    public async Task<int> RunAsync(ParseResult parse, bool json, Func<HostSession, CliOutput, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    public Task<int> RunAsync(ParseResult parse, bool json, Func<HostSession, CliOutput, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parse);
+        return this.RunAsync(json, (_, ct) => HostSession.OpenAsync(environment, hostOptions, parse, ct), body, cancellationToken);
+    }
+
+    /// <summary>Opens a session of the caller's (a scratch host), runs the body, and maps failures to exit code 1 with a message on standard error.</summary>
+    /// <param name="json">Whether the command prints JSON.</param>
+    /// <param name="open">Prepares and opens the session; its failures are reported as the body's are.</param>
+    /// <param name="body">The command's work; returns its exit code.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>The exit code.</returns>
+    public async Task<int> RunAsync(bool json, Func<CliOutput, CancellationToken, Task<HostSession>> open, Func<HostSession, CliOutput, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(open);
         ArgumentNullException.ThrowIfNull(body);
         var output = new CliOutput(environment, json);
         HostSession? session = null;
         try
         {
-            session = await HostSession.OpenAsync(environment, hostOptions, parse, cancellationToken).ConfigureAwait(false);
+            session = await open(output, cancellationToken).ConfigureAwait(false);
             return await body(session, output, cancellationToken).ConfigureAwait(false);
         }
         catch (CliException e)

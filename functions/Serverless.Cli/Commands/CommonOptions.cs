@@ -19,6 +19,29 @@ public static class CommonOptions
         Description = "Follow the run to its end (live table in a terminal, one line per task change otherwise); exit 1 unless it succeeds.",
     };
 
+    /// <summary>Creates <c>--param name=value</c> (repeatable).</summary>
+    /// <returns>The option; <see cref="RunParameters.Parse"/> turns its values into a trigger's <c>params</c>.</returns>
+    public static Option<string[]> Params()
+    {
+        var parameters = new Option<string[]>("--param")
+        {
+            Description = "A run parameter as name=value (repeatable); JSON values (numbers, true/false, objects) keep their type.",
+            HelpName = "name=value",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        parameters.Validators.Add(result =>
+        {
+            foreach (var pair in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (pair.IndexOf('=', StringComparison.Ordinal) <= 0)
+                {
+                    result.AddError($"--param '{pair}' must look like name=value.");
+                }
+            }
+        });
+        return parameters;
+    }
+
     /// <summary>Creates <c>--rows</c>.</summary>
     /// <returns>The option.</returns>
     public static Option<int> Rows()

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Serverless.Cli.Commands;
 
-/// <summary><c>dags list</c>, <c>dags validate &lt;file&gt;</c>, <c>dags show &lt;dagId&gt;</c>, <c>dags pause|unpause &lt;dagId&gt;</c>.</summary>
+/// <summary><c>dags list</c>, <c>dags validate &lt;file&gt;</c>, <c>dags show &lt;dagId&gt;</c>, <c>dags pause|unpause &lt;dagId&gt;</c>, <c>dags test &lt;dagId&gt;</c>.</summary>
 public static class DagsCommand
 {
     /// <summary>Creates the command.</summary>
@@ -13,13 +13,14 @@ public static class DagsCommand
     public static Command Create(CommandRunner runner)
     {
         ArgumentNullException.ThrowIfNull(runner);
-        return new Command("dags", "List, validate and show DAGs.")
+        return new Command("dags", "List, validate, show, pause and test DAGs.")
         {
             List(runner),
             Validate(runner),
             Show(runner),
             Pause(runner, "pause", paused: true, "Pause a DAG: the scheduler starts none of its runs (manual triggers and backfills still run)."),
             Pause(runner, "unpause", paused: false, "Unpause a DAG: the next scheduler tick starts what catchup says is due."),
+            DagTestCommand.Create(runner),
         };
     }
 
@@ -73,7 +74,7 @@ public static class DagsCommand
             JsonNode? body;
             try
             {
-                (_, body) = await session.Api.SendAsync(HttpMethod.Post, $"api/dags/validate?format={format}", content, ct).ConfigureAwait(false);
+                (_, body) = await session.Api.SendAsync(HttpMethod.Post, $"api/dags/validate?format={format}&file={Uri.EscapeDataString(path)}", content, ct).ConfigureAwait(false);
             }
             catch (CliException e) when (e.Problem is JsonObject problem)
             {

@@ -37,9 +37,7 @@ public sealed class HostSession : IAsyncDisposable
         var url = NullIfEmpty(parse.GetValue(options.Url)) ?? NullIfEmpty(environment.Variables(HostOptions.UrlVariable));
         if (url is null)
         {
-            var host = await environment.Launcher.StartAsync(cancellationToken).ConfigureAwait(false);
-            var storage = host.StorageConnectionString is { } started ? StorageAccount.FromConnectionString(started) : null;
-            return new HostSession(new ApiClient(host.Address, host.Key), storage, host);
+            return FromLaunched(await environment.Launcher.StartAsync(cancellationToken).ConfigureAwait(false));
         }
 
         if (!Uri.TryCreate(url, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
@@ -52,6 +50,17 @@ public sealed class HostSession : IAsyncDisposable
         return new HostSession(new ApiClient(address, key), connection is null ? null : StorageAccount.FromConnectionString(connection), null);
     }
 
+    /// <summary>Starts a scratch host (storage of its own, the given DAG folder) for a test run; <c>--url</c> is not used.</summary>
+    /// <param name="environment">The CLI's environment.</param>
+    /// <param name="request">What the host serves.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The session; dispose it to stop the host and its storage.</returns>
+    public static async Task<HostSession> StartScratchAsync(CliEnvironment environment, ScratchHostRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return FromLaunched(await environment.Launcher.StartScratchAsync(request, cancellationToken).ConfigureAwait(false));
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
@@ -60,6 +69,12 @@ public sealed class HostSession : IAsyncDisposable
         {
             await this.launched.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private static HostSession FromLaunched(LaunchedHost host)
+    {
+        var storage = host.StorageConnectionString is { } started ? StorageAccount.FromConnectionString(started) : null;
+        return new HostSession(new ApiClient(host.Address, host.Key), storage, host);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -14,22 +14,7 @@ public static class RunCommand
     {
         ArgumentNullException.ThrowIfNull(runner);
         var dagId = CommonOptions.Required("dagId", "The DAG to run.");
-        var parameters = new Option<string[]>("--param")
-        {
-            Description = "A run parameter as name=value (repeatable); JSON values (numbers, true/false, objects) keep their type.",
-            HelpName = "name=value",
-            Arity = ArgumentArity.OneOrMore,
-        };
-        parameters.Validators.Add(result =>
-        {
-            foreach (var pair in result.GetValueOrDefault<string[]>() ?? [])
-            {
-                if (pair.IndexOf('=', StringComparison.Ordinal) <= 0)
-                {
-                    result.AddError($"--param '{pair}' must look like name=value.");
-                }
-            }
-        });
+        var parameters = CommonOptions.Params();
         var runId = new Option<string?>("--run-id") { Description = "The run id (default: the host derives one from the DAG and logical date).", HelpName = "id" };
         var logicalDate = new Option<string?>("--logical-date") { Description = "The logical date, ISO 8601 (default: now).", HelpName = "iso" };
         var follow = CommonOptions.Follow();

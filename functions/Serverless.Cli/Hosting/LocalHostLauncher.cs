@@ -12,11 +12,14 @@ namespace Serverless.Cli.Hosting;
 /// </summary>
 /// <remarks>
 /// The host dll is <c>SERVERLESS_HOST_DLL</c> when set, else <c>Serverless.LocalHost.dll</c> next to the CLI, else the
-/// sibling project's build output in a repository checkout (<c>functions/Serverless.Functions/bin/{configuration}/{tfm}/</c>).
+/// sibling project's build output in a repository checkout (<c>functions/Serverless.LocalHost/bin/{configuration}/{tfm}/</c>).
 /// The child is a standalone host as <c>./run.sh</c> starts it: it starts Azurite when nothing listens on the emulator
 /// ports and uploads the sample data. Its scheduler stays on because <c>Serverless__Scheduler=off</c> also turns off
 /// the sample upload in today's host (the old in-process host set it, which is why the README's first <c>run</c> found
 /// no data on fresh storage); a host started for one command rarely lives to its first tick.
+/// A scratch host (<see cref="StartScratchAsync"/>, for <c>dags test</c> and <c>tasks test</c>) has storage of its own
+/// instead: an in-memory Azurite on free ports that stops with it, so nothing needs to run beforehand and nothing the
+/// user runs (a host on 7071, an emulator on 10000-10002) is touched.
 /// </remarks>
 public sealed class LocalHostLauncher : IHostLauncher
 {
@@ -74,9 +77,41 @@ public sealed class LocalHostLauncher : IHostLauncher
     }
 
     /// <inheritdoc/>
-    public async Task<LaunchedHost> StartAsync(CancellationToken cancellationToken = default)
+    public Task<LaunchedHost> StartAsync(CancellationToken cancellationToken = default) =>
+        this.StartChildAsync(this.FindHostDll(), new Dictionary<string, string>(), this.workingDirectory, null, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<LaunchedHost> StartScratchAsync(ScratchHostRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var dll = this.FindHostDll();
+        var storage = await ScratchStorage.StartAsync(this.workingDirectory, this.progress, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var settings = new Dictionary<string, string>
+            {
+                [StandaloneHostStorage.SettingName] = storage.ConnectionString,
+                ["Serverless__DagFolder"] = request.DagFolder,
+                ["Serverless__Scheduler"] = "false",
+                ["Serverless__UploadSampleData"] = "true",
+                ["Spark__Backend"] = "local",
+                ["Spark__DataContainer"] = ScratchHostRequest.Container,
+            };
+
+            // The DAG folder is the host's working directory too, so no local.settings.json of the user's (another
+            // backend, another storage account) applies to a test run.
+            return await this.StartChildAsync(dll, settings, request.DagFolder, storage.ConnectionString, storage.DisposeAsync, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await storage.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<LaunchedHost> StartChildAsync(
+        string dll, IReadOnlyDictionary<string, string> settings, string workingDirectory, string? storageConnectionString, Func<ValueTask>? afterStop, CancellationToken cancellationToken)
+    {
         var port = FreePort().ToString(CultureInfo.InvariantCulture);
         var address = new Uri($"http://127.0.0.1:{port}");
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
@@ -89,11 +124,15 @@ public sealed class LocalHostLauncher : IHostLauncher
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
-            WorkingDirectory = this.workingDirectory,
+            WorkingDirectory = workingDirectory,
         };
         start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
         start.Environment["Serverless__ApiKey"] = key;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
 
         var log = new StreamWriter(logFile) { AutoFlush = true };
         Process process;
@@ -136,11 +175,16 @@ public sealed class LocalHostLauncher : IHostLauncher
             }
         }
 
-        var storage = StandaloneHostStorage.Find(process.Id, this.environment, this.workingDirectory);
+        var storage = storageConnectionString ?? StandaloneHostStorage.Find(process.Id, this.environment, workingDirectory);
         await this.progress.WriteLineAsync($"Started a local host on {address} (log: {logFile}); it stops when the command ends.").ConfigureAwait(false);
         return new LaunchedHost(address, key, storage, async () =>
         {
             await StopAsync(process, log).ConfigureAwait(false);
+            if (afterStop is not null)
+            {
+                await afterStop().ConfigureAwait(false);
+            }
+
             File.Delete(logFile);
         });
     }

@@ -149,7 +149,7 @@ public static partial class DagEndpoints
             if (given.Length is 0 or > MaxFileNameLength || !DisplayName().IsMatch(given) || !DagFileLoader.IsDagFile(given))
             {
                 throw new ApiProblemException(
-                    $"'file' must be the name or path of a DAG file: at most {MaxFileNameLength} characters among letters, digits, space and . _ - / \\ : ~ + @ ( ), ending in .yaml, .yml or .json.");
+                    $"'file' must be the name or path of a DAG file: at most {MaxFileNameLength} printable characters, none of < > \" ' ` {{ }} | * ? $, ending in .yaml, .yml or .json.");
             }
 
             var givenJson = given.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
@@ -200,7 +200,8 @@ public static partial class DagEndpoints
         return summaries;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9._\-/\\: ~+@()]+$", RegexOptions.CultureInvariant)]
+    // Any printable text but control and format characters and what could read as markup or a shell or path pattern.
+    [GeneratedRegex(@"^[^\p{C}<>""'`{}|*?$]+$", RegexOptions.CultureInvariant)]
     private static partial Regex DisplayName();
 
     private static object ProblemJson(DagProblem p) => new { file = p.File, line = p.Line, column = p.Column, path = p.Path, message = p.Message };

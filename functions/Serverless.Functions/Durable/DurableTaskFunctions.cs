@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Serverless.Pipelines.Notifications;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Spark.Activities;
 using Serverless.Spark.Jobs;
@@ -70,6 +71,24 @@ public static class DurableTaskFunctions
     [Function(nameof(WriteRunManifest))]
     public static Task<Dictionary<string, DataSize>> WriteRunManifest([ActivityTrigger] WriteRunManifestInput input, string instanceId, FunctionContext context) =>
         RunAsync<WriteRunManifest, WriteRunManifestInput, Dictionary<string, DataSize>>(nameof(WriteRunManifest), input, instanceId, context);
+
+    /// <summary>Delivers a notification to one webhook.</summary>
+    /// <param name="input">The input.</param>
+    /// <param name="instanceId">The orchestration instance.</param>
+    /// <param name="context">The function context.</param>
+    /// <returns>The HTTP status the webhook answered.</returns>
+    [Function(nameof(DeliverNotification))]
+    public static Task<int> DeliverNotification([ActivityTrigger] NotificationDelivery input, string instanceId, FunctionContext context) =>
+        RunAsync<DeliverNotification, NotificationDelivery, int>(nameof(DeliverNotification), input, instanceId, context);
+
+    /// <summary>Records a notification that used up its delivery attempts.</summary>
+    /// <param name="input">The input.</param>
+    /// <param name="instanceId">The orchestration instance.</param>
+    /// <param name="context">The function context.</param>
+    /// <returns>True once recorded.</returns>
+    [Function(nameof(RecordNotificationDeadLetter))]
+    public static Task<bool> RecordNotificationDeadLetter([ActivityTrigger] NotificationDeadLetter input, string instanceId, FunctionContext context) =>
+        RunAsync<RecordNotificationDeadLetter, NotificationDeadLetter, bool>(nameof(RecordNotificationDeadLetter), input, instanceId, context);
 
     /// <summary>Submits a Spark job.</summary>
     /// <param name="input">The input.</param>

@@ -52,6 +52,18 @@ public sealed record DagDefinition
     /// <summary>Gets the tasks, in declaration order.</summary>
     public IReadOnlyList<DagTask> Tasks { get; init; } = [];
 
+    /// <summary>Gets where a notification goes when a run of this DAG fails.</summary>
+    public IReadOnlyList<NotificationTarget> OnFailure { get; init; } = [];
+
+    /// <summary>Gets where a notification goes when any task of a run is up for retry.</summary>
+    public IReadOnlyList<NotificationTarget> OnRetry { get; init; } = [];
+
+    /// <summary>Gets where a notification goes when a run of this DAG succeeds.</summary>
+    public IReadOnlyList<NotificationTarget> OnSuccess { get; init; } = [];
+
+    /// <summary>Gets the deadline a run must finish by, or <see langword="null"/> for none.</summary>
+    public DagDeadline? Deadline { get; init; }
+
     /// <summary>Finds a task by id.</summary>
     /// <param name="taskId">The task id.</param>
     /// <returns>The task, or <see langword="null"/>.</returns>

@@ -78,6 +78,15 @@ public sealed record DagTask
     /// <summary>Gets the dynamic mapping, or <see langword="null"/> when the task runs once.</summary>
     public TaskExpand? Expand { get; init; }
 
+    /// <summary>Gets where a notification goes when an instance of this task fails (its last attempt).</summary>
+    public IReadOnlyList<NotificationTarget> OnFailure { get; init; } = [];
+
+    /// <summary>Gets where a notification goes when an instance of this task is up for retry.</summary>
+    public IReadOnlyList<NotificationTarget> OnRetry { get; init; } = [];
+
+    /// <summary>Gets where a notification goes when an instance of this task succeeds.</summary>
+    public IReadOnlyList<NotificationTarget> OnSuccess { get; init; } = [];
+
     /// <summary>Finds an output by name.</summary>
     /// <param name="name">The output name.</param>
     /// <returns>The output, or <see langword="null"/>.</returns>

@@ -13,7 +13,8 @@ namespace Serverless.Pipelines.Loading;
 internal sealed class DagDocumentReader
 {
     private static readonly string[] DagKeys =
-        ["id", "description", "schedule", "timeZone", "startDate", "endDate", "catchup", "isPausedUponCreation", "maxActiveRuns", "maxActiveTasks", "defaults", "params", "tags", "tasks"];
+        ["id", "description", "schedule", "timeZone", "startDate", "endDate", "catchup", "isPausedUponCreation", "maxActiveRuns", "maxActiveTasks", "defaults", "params", "tags", "tasks",
+        "onFailure", "onRetry", "onSuccess", "deadline"];
 
     private static readonly string[] DefaultsKeys =
         ["triggerRule", "retries", "retryDelay", "retryExponentialBackoff", "maxRetryDelay", "executionTimeout", "backend"];
@@ -24,7 +25,7 @@ internal sealed class DagDocumentReader
     [
         "id", "kind", "description", "dependsOn", "triggerRule", "retries", "retryDelay", "retryExponentialBackoff", "maxRetryDelay",
         "executionTimeout", "backend", "inputs", "outputs", "sql", "sqlFile", "file", "className", "args", "pyFiles", "jars", "conf",
-        "resources", "sensor", "branch", "expand",
+        "resources", "sensor", "branch", "expand", "onFailure", "onRetry", "onSuccess",
     ];
 
     private static readonly string[] InputKeys = ["name", "from", "container", "path", "format", "options"];
@@ -33,6 +34,8 @@ internal sealed class DagDocumentReader
     private static readonly string[] SensorKeys = ["type", "container", "path", "eventName", "at", "delay", "pokeInterval", "timeout", "softFail"];
     private static readonly string[] BranchKeys = ["param", "sql", "cases", "default"];
     private static readonly string[] ExpandKeys = ["param", "from", "column", "maxParallelism"];
+    private static readonly string[] TargetKeys = ["url", "setting", "shape"];
+    private static readonly string[] DeadlineKeys = ["after", "duration", "notify"];
 
     private readonly DagSourceMap map;
     private readonly List<DagProblem> problems;
@@ -79,6 +82,10 @@ internal sealed class DagDocumentReader
             Params = fields.TryGetValue("params", out var parameters) ? ReadParams(parameters, "params") : [],
             Tags = StringList(fields, "tags", "tags"),
             Tasks = fields.TryGetValue("tasks", out var tasks) ? ReadTasks(tasks, "tasks") : [],
+            OnFailure = ReadTargets(fields, "onFailure", "onFailure"),
+            OnRetry = ReadTargets(fields, "onRetry", "onRetry"),
+            OnSuccess = ReadTargets(fields, "onSuccess", "onSuccess"),
+            Deadline = fields.TryGetValue("deadline", out var deadline) ? ReadDeadline(deadline, "deadline") : null,
         };
         if (!fields.ContainsKey("tasks"))
         {
@@ -215,6 +222,9 @@ internal sealed class DagDocumentReader
             Sensor = fields.TryGetValue("sensor", out var sensor) ? ReadSensor(sensor, Join(path, "sensor")) : null,
             Branch = fields.TryGetValue("branch", out var branch) ? ReadBranch(branch, Join(path, "branch")) : null,
             Expand = fields.TryGetValue("expand", out var expand) ? ReadExpand(expand, Join(path, "expand")) : null,
+            OnFailure = ReadTargets(fields, "onFailure", Join(path, "onFailure")),
+            OnRetry = ReadTargets(fields, "onRetry", Join(path, "onRetry")),
+            OnSuccess = ReadTargets(fields, "onSuccess", Join(path, "onSuccess")),
         };
     }
 
@@ -374,6 +384,73 @@ internal sealed class DagDocumentReader
         };
     }
 
+    private List<NotificationTarget> ReadTargets(Dictionary<string, SourceNode> fields, string key, string path)
+    {
+        if (!fields.TryGetValue(key, out var node) || node is SourceScalar { Kind: ScalarKind.Null })
+        {
+            return [];
+        }
+
+        if (node is SourceSequence { Items.Count: > NotificationTarget.MaxTargetsPerList } tooMany)
+        {
+            Problem(node, path, string.Create(CultureInfo.InvariantCulture, $"'{key}' names {tooMany.Items.Count} targets; a list may name at most {NotificationTarget.MaxTargetsPerList} ({nameof(NotificationTarget)}.{nameof(NotificationTarget.MaxTargetsPerList)})"));
+            return [];
+        }
+
+        return List(node, path, ReadTarget, $"'{key}' must be a list of notification targets");
+    }
+
+    private NotificationTarget? ReadTarget(SourceNode node, string path)
+    {
+        // Shorthand: a target given as a plain URL gets the plain JSON body.
+        if (node is SourceScalar { Kind: ScalarKind.String, Value: { } url })
+        {
+            map.Add(Join(path, "url"), node.Line, node.Column);
+            return new NotificationTarget { Url = url };
+        }
+
+        var fields = Fields(node, path, TargetKeys);
+        if (fields is null)
+        {
+            return null;
+        }
+
+        var target = new NotificationTarget
+        {
+            Url = String(fields, "url", Join(path, "url")),
+            Setting = String(fields, "setting", Join(path, "setting")),
+            Shape = Enum<NotificationShape>(fields, "shape", Join(path, "shape"), "notification shape") ?? NotificationShape.Json,
+        };
+        if ((target.Url is null) == (target.Setting is null))
+        {
+            problems.Add(map.Problem(path, "a notification target needs exactly one of 'url' or 'setting'"));
+        }
+
+        return target;
+    }
+
+    private DagDeadline? ReadDeadline(SourceNode node, string path)
+    {
+        var fields = Fields(node, path, DeadlineKeys);
+        if (fields is null)
+        {
+            return null;
+        }
+
+        var duration = Duration(fields, "duration", Join(path, "duration"));
+        if (duration is null && !fields.ContainsKey("duration"))
+        {
+            problems.Add(map.Problem(Join(path, "duration"), "the deadline needs a duration (for example 30m)"));
+        }
+
+        return new DagDeadline
+        {
+            After = Enum<DeadlineAnchor>(fields, "after", Join(path, "after"), "deadline anchor") ?? DeadlineAnchor.Start,
+            Duration = duration ?? TimeSpan.Zero,
+            Notify = ReadTargets(fields, "notify", Join(path, "notify")),
+        };
+    }
+
     private string Missing(string path, string key, string message)
     {
         problems.Add(map.Problem(Join(path, key), message));
@@ -419,7 +496,7 @@ internal sealed class DagDocumentReader
             map.Add(fieldPath, value is SourceScalar ? key.Line : value.Line, value is SourceScalar ? key.Column : value.Column);
             if (!allowed.Contains(name, StringComparer.Ordinal))
             {
-                var near = allowed.FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
+                var near = NearestName.Find(name, allowed);
                 problems.Add(new DagProblem(
                     map.File,
                     key.Line,

@@ -87,6 +87,18 @@ public static class DagJsonExporter
         }
 
         Strings(w, "tags", dag.Tags);
+        Targets(w, "onFailure", dag.OnFailure);
+        Targets(w, "onRetry", dag.OnRetry);
+        Targets(w, "onSuccess", dag.OnSuccess);
+        if (dag.Deadline is { } deadline)
+        {
+            w.WriteStartObject("deadline");
+            w.WriteString("after", WireNames.Of(deadline.After));
+            Duration(w, "duration", deadline.Duration);
+            Targets(w, "notify", deadline.Notify);
+            w.WriteEndObject();
+        }
+
         w.WriteStartArray("tasks");
         foreach (var task in dag.Tasks)
         {
@@ -238,7 +250,30 @@ public static class DagJsonExporter
             w.WriteEndObject();
         }
 
+        Targets(w, "onFailure", t.OnFailure);
+        Targets(w, "onRetry", t.OnRetry);
+        Targets(w, "onSuccess", t.OnSuccess);
         w.WriteEndObject();
+    }
+
+    private static void Targets(Utf8JsonWriter w, string name, IReadOnlyList<NotificationTarget> targets)
+    {
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteStartArray(name);
+        foreach (var target in targets)
+        {
+            w.WriteStartObject();
+            Text(w, "url", target.Url);
+            Text(w, "setting", target.Setting);
+            w.WriteString("shape", WireNames.Of(target.Shape));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void Text(Utf8JsonWriter w, string name, string? value)

@@ -99,7 +99,7 @@ internal static class YamlDocumentScan
         }
         catch (YamlException ex)
         {
-            return YamlSourceReader.SyntaxError(ex);
+            return YamlSourceReader.SyntaxError(ex, text);
         }
         catch (InvalidOperationException ex)
         {

@@ -28,7 +28,7 @@ internal static partial class YamlSourceReader
         }
         catch (YamlException ex)
         {
-            error = SyntaxError(ex);
+            error = SyntaxError(ex, text);
             return null;
         }
 
@@ -48,11 +48,39 @@ internal static partial class YamlSourceReader
         return Convert(stream.Documents[0].RootNode);
     }
 
-    /// <summary>Words a YamlDotNet error as a problem at its mark.</summary>
-    public static (int Line, int Column, string Message) SyntaxError(YamlException ex)
+    /// <summary>Words a YamlDotNet error as a problem at its mark, or for a tab at the tab itself.</summary>
+    public static (int Line, int Column, string Message) SyntaxError(YamlException ex, string text)
     {
         var message = ex.InnerException is null ? ex.Message : ex.Message + " " + ex.InnerException.Message;
+        if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) && TabAtOrAfter(text, ex.Start.Index) is { } tab)
+        {
+            // YamlDotNet marks where the token before the tab ended (often the line above); the tab is what to fix.
+            return (tab.Line, tab.Column, "YAML syntax error: a tab character; YAML indents with spaces only. " + message);
+        }
+
         return ((int)ex.Start.Line, (int)ex.Start.Column, "YAML syntax error: " + message);
+    }
+
+    private static (int Line, int Column)? TabAtOrAfter(string text, long index)
+    {
+        var tab = text.IndexOf('\t', (int)Math.Clamp(index, 0, text.Length));
+        if (tab < 0)
+        {
+            return null;
+        }
+
+        var line = 1;
+        var lineStart = 0;
+        for (var i = 0; i < tab; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+
+        return (line, tab - lineStart + 1);
     }
 
     private static SourceNode Convert(YamlNode node)

@@ -35,6 +35,8 @@ internal sealed partial class DagRunExecution
         Error = this.runError,
         RerunOf = this.input.RerunOf,
         Manifest = this.manifestLocation,
+        Deadline = this.deadline,
+        DeadlineMissed = this.deadlineMissed,
         Tasks = [.. this.nodes.Values.SelectMany(n => n.Instances)],
     };
 
@@ -159,6 +161,8 @@ internal sealed partial class DagRunExecution
             ["rerunOf"] = this.input.RerunOf,
             ["definitionHash"] = DagDefinitionHash.Of(this.input.DagJson),
             ["error"] = this.runError,
+            ["deadline"] = this.deadline is { } due ? Format(due) : null,
+            ["deadlineMissed"] = this.deadlineMissed,
             ["writtenAt"] = Format(this.context.CurrentUtcDateTime),
             ["tasks"] = tasks,
         };

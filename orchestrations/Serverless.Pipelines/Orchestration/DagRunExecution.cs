@@ -56,6 +56,7 @@ internal sealed partial class DagRunExecution
     public async Task<DagRunResult> RunAsync()
     {
         this.ApplyReused();
+        this.StartDeadline();
         this.PublishIfDirty();
         var cancel = this.context.WaitForExternalEvent<string?>(DagRunEvents.Cancel);
         var running = new Dictionary<Task, string>();
@@ -120,6 +121,7 @@ internal sealed partial class DagRunExecution
             await this.CompleteManifestWriteAsync();
         }
 
+        await this.DrainNotificationsAsync();
         var result = this.BuildResult();
         this.context.SetCustomStatus(result);
         return result;
@@ -400,6 +402,7 @@ internal sealed partial class DagRunExecution
                 record.State = TaskInstanceState.Failed;
                 record.EndedAt = this.context.CurrentUtcDateTime;
                 this.Changed();
+                this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
                 return;
             }
 
@@ -414,6 +417,7 @@ internal sealed partial class DagRunExecution
                 record.Error = null;
                 record.EndedAt = this.context.CurrentUtcDateTime;
                 this.Changed();
+                this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskSuccess);
                 return;
             }
 
@@ -423,11 +427,13 @@ internal sealed partial class DagRunExecution
                 record.State = TaskInstanceState.Failed;
                 record.EndedAt = this.context.CurrentUtcDateTime;
                 this.Changed();
+                this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
                 return;
             }
 
             record.State = TaskInstanceState.UpForRetry;
             this.Changed();
+            this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskRetry);
             await this.context.CreateTimer(node.Settings.DelayBeforeRetry(attempt), CancellationToken.None);
             this.PublishIfDirty();
             if (this.cancelled)
@@ -503,6 +509,7 @@ internal sealed partial class DagRunExecution
     {
         if (this.cancelled)
         {
+            this.NotifyRunEnd();
             return;
         }
 
@@ -517,5 +524,6 @@ internal sealed partial class DagRunExecution
         }
 
         this.Changed();
+        this.NotifyRunEnd();
     }
 }

@@ -59,4 +59,7 @@ public sealed record DagRunInput
 
     /// <summary>Gets how run-triggered state changes are reported: <see langword="true"/> writes the manifest as tasks finish, not only at the end. The default is true.</summary>
     public bool WriteManifestAsTasksFinish { get; init; } = true;
+
+    /// <summary>Gets the retry policy of the run's notification deliveries (settings <c>Serverless__NotificationDelivery__*</c>).</summary>
+    public Notifications.NotificationRetry NotificationRetry { get; init; } = new();
 }

@@ -23,6 +23,12 @@ public sealed record DagRunResult
     /// <summary>Gets or sets the manifest location (<c>container/path</c>).</summary>
     public string? Manifest { get; set; }
 
+    /// <summary>Gets or sets the run's deadline (UTC), or <see langword="null"/> when its DAG sets none.</summary>
+    public DateTime? Deadline { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the run had not finished by its deadline.</summary>
+    public bool DeadlineMissed { get; set; }
+
     /// <summary>Gets or sets the task instances in topological order (mapped instances by map index).</summary>
     public List<TaskInstanceRecord> Tasks { get; set; } = [];
 }

@@ -70,6 +70,12 @@ public sealed record DagRunInfo
 
     /// <summary>Gets the run this one reruns, if any.</summary>
     public string? RerunOf { get; init; }
+
+    /// <summary>Gets the run's deadline, or null when its DAG sets none.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>Gets a value indicating whether the run had not finished by its deadline.</summary>
+    public bool DeadlineMissed { get; init; }
 }
 
 /// <summary>One task instance of a run (a mapped task has one per map index).</summary>

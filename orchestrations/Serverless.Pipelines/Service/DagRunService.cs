@@ -553,6 +553,8 @@ public sealed class DagRunService : IDagRunService
             EndedAt = metadata.IsCompleted ? metadata.LastUpdatedAt : null,
             Error = error,
             RerunOf = input?.RerunOf ?? result?.RerunOf,
+            Deadline = Utc(result?.Deadline),
+            DeadlineMissed = result?.DeadlineMissed ?? false,
             Tasks = tasks.Select(t => new TaskInstanceInfo
             {
                 Id = t.TaskId,

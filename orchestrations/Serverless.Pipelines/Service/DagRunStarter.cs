@@ -27,16 +27,19 @@ public sealed class DagRunStarter
     private static readonly OrchestrationRuntimeStatus[] ActiveStatuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended];
     private readonly PipelineOptions options;
     private readonly string dataContainer;
+    private readonly Notifications.NotificationRetry notificationRetry;
 
     /// <summary>Initializes a new instance of the <see cref="DagRunStarter"/> class.</summary>
     /// <param name="options">The pipeline options.</param>
     /// <param name="sparkOptions">The Spark options (data container).</param>
-    public DagRunStarter(IOptions<PipelineOptions> options, IOptions<SparkOptions> sparkOptions)
+    /// <param name="notifications">The notification settings (the delivery retry policy runs carry).</param>
+    public DagRunStarter(IOptions<PipelineOptions> options, IOptions<SparkOptions> sparkOptions, IOptions<Notifications.NotificationOptions>? notifications = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sparkOptions);
         this.options = options.Value;
         this.dataContainer = sparkOptions.Value.DataContainer;
+        this.notificationRetry = notifications?.Value.Retry ?? new();
     }
 
     /// <summary>Gets the run id prefix of a DAG's derived run ids: <c>{dagId}__</c>.</summary>
@@ -66,6 +69,7 @@ public sealed class DagRunStarter
         FirstPollInterval = this.options.FirstPollInterval,
         MaxPollInterval = this.options.MaxPollInterval,
         ChainFastJobs = this.options.ChainFastJobs,
+        NotificationRetry = this.notificationRetry,
     };
 
     /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.DurableTask;
+using Serverless.Pipelines.Notifications;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Spark.Activities;
 using Serverless.Spark.Hosting;
@@ -26,6 +27,7 @@ public static class PipelineServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSparkJobs(configuration);
+        services.AddNotificationSettings(configuration);
         return services.AddPipelines(options =>
         {
             configuration.GetSection(PipelineOptions.SectionName).Bind(options);
@@ -48,6 +50,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddOptions<PipelineOptions>().Configure(configure);
         services.AddOptions<SparkOptions>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddNotifications();
         services.TryAddSingleton<DagCatalog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DagCatalogWatcher>());
         services.TryAddSingleton<DagRunStarter>();
@@ -71,6 +74,8 @@ public static class PipelineServiceCollectionExtensions
             .AddActivity<CheckBlobExists>()
             .AddActivity<ReadTaskRows>()
             .AddActivity<WriteRunManifest>()
+            .AddActivity<DeliverNotification>()
+            .AddActivity<RecordNotificationDeadLetter>()
             .AddSparkActivities();
     }
 }

@@ -31,6 +31,22 @@ public static class InProcessCli
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs a command line as a user would with nothing running: the real local host (this checkout's build) is started as the command needs it.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The result.</returns>
+    public static async Task<CliResult> RunWithRealHostAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var variables = new Dictionary<string, string> { [LocalHostLauncher.HostDllVariable] = RepositoryPaths.LocalHostDll };
+        var environment = new CliEnvironment(output, error, outputIsTerminal: false, variables.GetValueOrDefault)
+        {
+            PollInterval = TimeSpan.FromMilliseconds(200),
+        };
+        var code = await new CliApplication(environment).RunAsync(args);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
     /// <summary>Runs a command line against a fake host (<c>--url</c> and <c>--key</c> appended).</summary>
     /// <param name="host">The fake host.</param>
     /// <param name="args">The arguments.</param>

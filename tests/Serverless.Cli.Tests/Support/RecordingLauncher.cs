@@ -15,6 +15,21 @@ public sealed class RecordingLauncher(FakeHost? target = null) : IHostLauncher
     /// <summary>Gets how many hosts were stopped.</summary>
     public int Stops => this.stops;
 
+    /// <summary>Gets the DAG files each scratch host was asked to serve, read when it was started.</summary>
+    public List<IReadOnlyDictionary<string, string>> ScratchDags { get; } = [];
+
+    /// <inheritdoc/>
+    public Task<LaunchedHost> StartScratchAsync(ScratchHostRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (this.ScratchDags)
+        {
+            this.ScratchDags.Add(Directory.EnumerateFiles(request.DagFolder).ToDictionary(f => Path.GetFileName(f), File.ReadAllText));
+        }
+
+        return this.StartAsync(cancellationToken);
+    }
+
     /// <inheritdoc/>
     public Task<LaunchedHost> StartAsync(CancellationToken cancellationToken = default)
     {

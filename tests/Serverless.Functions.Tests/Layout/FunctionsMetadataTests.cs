@@ -61,6 +61,8 @@ public sealed class FunctionsMetadataTests
         { "CheckBlobExists", "activityTrigger" },
         { "ReadTaskRows", "activityTrigger" },
         { "WriteRunManifest", "activityTrigger" },
+        { "DeliverNotification", "activityTrigger" },
+        { "RecordNotificationDeadLetter", "activityTrigger" },
         { "SubmitSparkJob", "activityTrigger" },
         { "GetSparkJobStatus", "activityTrigger" },
         { "CancelSparkJob", "activityTrigger" },

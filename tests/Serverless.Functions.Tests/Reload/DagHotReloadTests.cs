@@ -37,6 +37,9 @@ public sealed class DagHotReloadTests(AzuriteFixture azurite) : IAsyncLifetime
 
             // The test calls the scheduler function itself; its own minute timer may tick too, which starts nothing more.
             ["Serverless:Scheduler"] = "true",
+
+            // New DAGs start paused by default; the broken-edit test needs the scheduler to run the DAG.
+            ["Serverless:DagsArePausedAtCreation"] = "false",
         });
     }
 
@@ -71,7 +74,7 @@ public sealed class DagHotReloadTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task BrokenEdit_PreviousVersionStaysScheduledAndTriggerable_ProblemListed()
     {
         var start = DateTimeOffset.UtcNow.AddMinutes(-3).ToString("yyyy-MM-dd'T'HH:mm:00'Z'", CultureInfo.InvariantCulture);
-        var valid = $"id: keep\nschedule: '* * * * *'\nstartDate: {start}\ncatchup: false\n" + Tasks("SELECT 7 AS seven");
+        var valid = $"id: keep\nschedule: '* * * * *'\nstartDate: {start}\ncatchup: false\nisPausedUponCreation: false\n" + Tasks("SELECT 7 AS seven");
         var file = Path.Combine(this.dags.FullName, "keep.yaml");
         await File.WriteAllTextAsync(file, valid);
         await this.WaitListedAsync(d => Id(d) == "keep" && d["valid"]!.GetValue<bool>(), "the valid DAG");

@@ -50,7 +50,7 @@ internal sealed class PipelineTestHost : IAsyncDisposable
         return loaded.Dag!;
     }
 
-    public static async Task<PipelineTestHost> StartAsync(AzuriteFixture azurite, IEnumerable<DagDefinition> dags, ISparkBackend? backend = null, Action<PipelineOptions>? configure = null, string? dataContainer = null)
+    public static async Task<PipelineTestHost> StartAsync(AzuriteFixture azurite, IEnumerable<DagDefinition> dags, ISparkBackend? backend = null, Action<PipelineOptions>? configure = null, string? dataContainer = null, Action<IServiceCollection>? services = null)
     {
         dataContainer ??= AzuriteFixture.UniqueName("data");
         var collection = new ServiceCollection();
@@ -87,6 +87,7 @@ internal sealed class PipelineTestHost : IAsyncDisposable
 
             configure?.Invoke(o);
         });
+        services?.Invoke(collection);
         var provider = collection.BuildServiceProvider();
         await account.Blobs.GetBlobContainerClient(dataContainer).CreateIfNotExistsAsync();
         var host = new PipelineTestHost(provider, durable, dataContainer);

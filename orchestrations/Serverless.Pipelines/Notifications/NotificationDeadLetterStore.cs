@@ -1,0 +1,68 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Serverless.Pipelines.Definitions;
+using Serverless.Storage.Connection;
+
+namespace Serverless.Pipelines.Notifications;
+
+/// <summary>
+/// The dead-letter table (<see cref="TableName"/>): one row per event and target whose delivery used up its attempts.
+/// Partition key: the DAG id; row key: <c>{eventId}-{targetIndex}</c>. Columns: <c>RunId</c>, <c>TaskId</c>,
+/// <c>MapIndex</c>, <c>Attempt</c>, <c>Kind</c>, <c>Target</c> (the setting name, or the URL's scheme and host only),
+/// <c>Shape</c>, <c>Event</c> (the plain JSON body), <c>Attempts</c>, <c>LastError</c>, <c>DeadLetteredAt</c>.
+/// </summary>
+public sealed class NotificationDeadLetterStore
+{
+    /// <summary>The table name.</summary>
+    public const string TableName = "NotificationDeadLetters";
+
+    private const int MaxErrorChars = 4000;
+    private readonly StorageAccount account;
+
+    /// <summary>Initializes a new instance of the <see cref="NotificationDeadLetterStore"/> class.</summary>
+    /// <param name="account">The storage account.</param>
+    public NotificationDeadLetterStore(StorageAccount account) => this.account = account;
+
+    /// <summary>Gets the row key of a delivery.</summary>
+    /// <param name="delivery">The delivery.</param>
+    /// <returns>The row key.</returns>
+    public static string RowKey(NotificationDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return string.Create(CultureInfo.InvariantCulture, $"{delivery.Event.Id}-{delivery.TargetIndex}");
+    }
+
+    /// <summary>Writes (or rewrites: the row is keyed by event and target, so a repeat is harmless) a dead letter.</summary>
+    /// <param name="letter">The dead letter.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task.</returns>
+    public async Task WriteAsync(NotificationDeadLetter letter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        var notification = letter.Delivery.Event;
+
+        // The keys come from the run's validated DAG id and a hex hash; checked anyway, as every key is.
+        if (!DagIdentifiers.IsValidDagId(notification.DagId))
+        {
+            throw new ArgumentException($"DAG id '{notification.DagId}' is not valid as a table key.", nameof(letter));
+        }
+
+        var table = this.account.Tables.GetTableClient(TableName);
+        await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(notification.DagId, RowKey(letter.Delivery))
+        {
+            ["RunId"] = notification.RunId,
+            ["TaskId"] = notification.TaskId,
+            ["MapIndex"] = notification.MapIndex,
+            ["Attempt"] = notification.Attempt,
+            ["Kind"] = WireNames.Of(notification.Kind),
+            ["Target"] = letter.Delivery.Target.Describe(),
+            ["Shape"] = WireNames.Of(letter.Delivery.Target.Shape),
+            ["Event"] = NotificationBodies.Json(notification).ToJsonString(),
+            ["Attempts"] = letter.Attempts,
+            ["LastError"] = letter.LastError.Length > MaxErrorChars ? letter.LastError[..MaxErrorChars] : letter.LastError,
+            ["DeadLetteredAt"] = new DateTimeOffset(DateTime.SpecifyKind(letter.DeadLetteredAt, DateTimeKind.Utc)),
+        };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+}
