@@ -248,6 +248,19 @@ internal sealed partial class DagRunExecution
         return null;
     }
 
+    /// <summary>Appends one orchestrator decision to an attempt's log; a log that cannot be written never fails the task.</summary>
+    private async Task LogDecisionAsync(TaskNode node, TaskInstanceRecord record, int attempt, string line)
+    {
+        try
+        {
+            await this.context.CallActivityAsync<bool>(nameof(AppendTaskLog), new AppendTaskLogInput(this.AttemptLog(node.Task.Id, record.MapIndex, attempt), [line]));
+        }
+        catch (TaskFailedException)
+        {
+            // The activity reports its own storage failures; the decision stands either way.
+        }
+    }
+
     private TaskAttemptLogTarget AttemptLog(string taskId, int? mapIndex, int attempt) =>
         new(this.input.DataContainer, this.dag.Id, this.input.RunId, taskId, mapIndex, attempt);
 
