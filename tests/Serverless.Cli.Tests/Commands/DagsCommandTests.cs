@@ -82,7 +82,7 @@ public sealed class DagsCommandTests
             Assert.Equal(ExitCodes.Success, result.ExitCode);
             Assert.Contains($"{path}: DAG 'hello' is valid.", result.Output, StringComparison.Ordinal);
             var request = host.RequestsTo("POST", "/api/dags/validate")[0];
-            Assert.Equal("/api/dags/validate?format=yaml", request.PathAndQuery);
+            Assert.Equal("/api/dags/validate?format=yaml&file=" + Uri.EscapeDataString(path), request.PathAndQuery);
             Assert.Equal("dag_id: hello\n", request.Body);
             Assert.True(json.Json()["valid"]!.GetValue<bool>());
         }
