@@ -14,4 +14,7 @@ public static class PipelineResourceNames
     /// plus each run's marks and audit trail in partition <c>run-{runId}</c>.
     /// </summary>
     public const string RunIndexTable = "DagRunIndex";
+
+    /// <summary>The concurrency slots (<see cref="Slots.ConcurrencySlots"/>): a DAG's run slots in partition <c>runs-{dagId}</c>, one row per held slot.</summary>
+    public const string SlotTable = "ConcurrencySlots";
 }
