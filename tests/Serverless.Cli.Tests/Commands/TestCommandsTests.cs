@@ -74,6 +74,20 @@ public sealed partial class TestCommandsTests
         await AssertStoppedAsync(result);
     }
 
+    [Fact]
+    public async Task DagsTest_CtrlCWhileTheRunRuns_Exits130_AndStopsTheHostAndAzurite()
+    {
+        using var ctrlC = new CancellationTokenSource();
+
+        // Pressed when the first task is seen running: the scratch host and its Azurite are up and a run is in flight.
+        var result = await InProcessCli.RunWithRealHostAsync(new CancellingWriter("running (attempt", ctrlC), ctrlC.Token, ReadmeDagsTest.Split(' '));
+
+        Assert.True(ctrlC.IsCancellationRequested, result.ToString());
+        Assert.True(result.ExitCode == ExitCodes.Cancelled, result.ToString());
+        Assert.Contains("cancelled.", result.Error, StringComparison.Ordinal);
+        await AssertStoppedAsync(result);
+    }
+
     private static string TaskRow(string task, long rows) =>
         $@"│ {Regex.Escape(task)}\s+│ success │ [0-9.]+ s\s+│\s+{Regex.Escape(rows.ToString("N0", CultureInfo.InvariantCulture))} │";
 
