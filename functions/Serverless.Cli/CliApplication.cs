@@ -37,6 +37,7 @@ public sealed class CliApplication
             RerunCommand.Create(runner),
             BackfillCommand.Create(runner),
             TasksCommand.Create(runner),
+            RunsCommand.Create(runner),
         };
         this.Root.HelpName = CommandName;
 

@@ -36,7 +36,11 @@ public static class OpenApiDocument
             ["/api/dags/{dagId}/unpause"] = new JsonObject { ["post"] = Op("UnpauseDag", "Unpauses a DAG: the next tick starts what catchup says is due.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },
             ["/api/runs"] = new JsonObject
             {
-                ["get"] = Op("ListRuns", "A page of runs, newest first.", [Query("dag", "DAG id"), Query("state", "queued, running, success or failed"), Query("from", "created at or after (ISO 8601)"), Query("to", "created before (ISO 8601)"), Query("pageSize", "1–1000, default 50"), Query("continuation", "token from the previous page")], null, Ok("One page")),
+                ["get"] = Op("ListRuns", "A page of runs from the runs index, newest logical date first; every page is full except the last, and the continuation survives concurrent inserts.", [Query("dag", "DAG id"), Query("state", "queued, running, success or failed"), Query("from", "logical date at or after (ISO 8601)"), Query("to", "logical date before (ISO 8601)"), Query("pageSize", "1–1000, default 50"), Query("continuation", "token from the previous page")], null, Ok("One page"), Problem("400", "Bad filter or continuation")),
+            },
+            ["/api/task-instances"] = new JsonObject
+            {
+                ["get"] = Op("ListTaskInstances", "A page of task instances across runs, runs newest logical date first.", [Query("dag", "DAG id"), Query("task", "task id"), Query("state", "none, queued, running, success, failed, up_for_retry, upstream_failed or skipped"), Query("from", "run logical date at or after (ISO 8601)"), Query("to", "run logical date before (ISO 8601)"), Query("pageSize", "1–1000, default 50"), Query("continuation", "token from the previous page")], null, Ok("One page"), Problem("400", "Bad filter or continuation")),
             },
             ["/api/runs/{runId}"] = new JsonObject
             {

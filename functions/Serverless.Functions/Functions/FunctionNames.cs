@@ -12,6 +12,9 @@ public static class FunctionNames
     /// <summary>GET api/runs.</summary>
     public const string ListRuns = nameof(ListRuns);
 
+    /// <summary>GET api/task-instances.</summary>
+    public const string ListTaskInstances = nameof(ListTaskInstances);
+
     /// <summary>POST api/runs/{runId}/terminate.</summary>
     public const string TerminateRun = nameof(TerminateRun);
 

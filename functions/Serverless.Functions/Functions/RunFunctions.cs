@@ -70,6 +70,16 @@ public sealed class RunFunctions
         [DurableClient] DurableTaskClient client) =>
         this.gate.RunAsync(request, () => RunEndpoints.ListAsync(request.HttpContext, this.runs.Create(client)));
 
+    /// <summary>Lists task instances across runs.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>A page of task instances.</returns>
+    [Function(FunctionNames.ListTaskInstances)]
+    public Task<IResult> ListTaskInstances(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/task-instances")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) =>
+        this.gate.RunAsync(request, () => RunEndpoints.ListTaskInstancesAsync(request.HttpContext, this.runs.Create(client)));
+
     /// <summary>Terminates a run, cancelling its jobs.</summary>
     /// <param name="request">The request.</param>
     /// <param name="client">The durable client.</param>

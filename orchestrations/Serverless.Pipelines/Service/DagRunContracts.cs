@@ -27,8 +27,8 @@ public sealed record DagRerunRequest(IReadOnlyList<string>? Tasks = null, bool O
 /// <summary>A filter over runs.</summary>
 /// <param name="DagId">Only this DAG.</param>
 /// <param name="State">Only this state.</param>
-/// <param name="From">Created at or after.</param>
-/// <param name="To">Created before.</param>
+/// <param name="From">Logical date at or after.</param>
+/// <param name="To">Logical date before.</param>
 /// <param name="Continuation">The token from the previous page.</param>
 /// <param name="PageSize">The page size. The default is 50.</param>
 public sealed record DagRunQuery(string? DagId = null, DagRunState? State = null, DateTimeOffset? From = null, DateTimeOffset? To = null, string? Continuation = null, int PageSize = 50);

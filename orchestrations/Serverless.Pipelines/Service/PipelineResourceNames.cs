@@ -14,4 +14,9 @@ public static class PipelineResourceNames
     /// plus each run's marks and audit trail in partition <c>run-{runId}</c>.
     /// </summary>
     public const string RunIndexTable = "DagRunIndex";
+
+    /// <summary>Gets the runs index table of a task hub: <c>{hub}Runs</c>, next to the provider's <c>{hub}Instances</c>, so two apps on one account keep separate lists.</summary>
+    /// <param name="taskHub">The task hub name (letters and digits).</param>
+    /// <returns>The table name.</returns>
+    public static string RunIndexTableOf(string taskHub) => taskHub + "Runs";
 }

@@ -28,6 +28,7 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         { "POST", "/api/dags/hello/pause" },
         { "POST", "/api/dags/hello/unpause" },
         { "GET", "/api/runs" },
+        { "GET", "/api/task-instances" },
         { "GET", "/api/runs/r1" },
         { "GET", "/api/runs/r1/tasks/t1/logs" },
         { "POST", "/api/runs/r1/terminate" },
@@ -242,6 +243,19 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("backfill hello 2024-01-01T00:00:00.0000000+00:00 2024-01-02T00:00:00.0000000+00:00 2", this.runs.Calls);
         Assert.Equal(HttpStatusCode.BadRequest, (await this.PostJsonAsync("/api/dags/hello/backfill", """{ "from": "2024-01-02T00:00:00Z", "to": "2024-01-01T00:00:00Z" }""")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await this.PostJsonAsync("/api/dags/hello/backfill", """{ "from": 1 }""")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ListTaskInstances_Filters_PassedToTheServiceAndBadValuesRefused()
+    {
+        var list = await this.host.Client.GetAsync("/api/task-instances?dag=hello&task=square&state=up_for_retry&pageSize=7");
+
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await list.Content.ReadAsStringAsync())!["taskInstances"]);
+        Assert.Contains("task-instances hello square UpForRetry 7", this.runs.Calls);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.host.Client.GetAsync("/api/task-instances?state=sleeping")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.host.Client.GetAsync("/api/task-instances?pageSize=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.host.Client.GetAsync("/api/task-instances?task=a%2Fb")).StatusCode);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class FunctionsMetadataTests
         { FunctionNames.TriggerRun, "api/dags/{dagId}/runs", "post", "Anonymous" },
         { FunctionNames.GetRun, "api/runs/{runId}", "get", "Anonymous" },
         { FunctionNames.ListRuns, "api/runs", "get", "Anonymous" },
+        { FunctionNames.ListTaskInstances, "api/task-instances", "get", "Anonymous" },
         { FunctionNames.TerminateRun, "api/runs/{runId}/terminate", "post", "Anonymous" },
         { FunctionNames.RaiseEvent, "api/runs/{runId}/events/{name}", "post", "Anonymous" },
         { FunctionNames.RerunRun, "api/runs/{runId}/rerun", "post", "Anonymous" },

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
 using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Runs.Index;
 using Serverless.Pipelines.Service;
 
 namespace Serverless.Functions.Tests.Support;
@@ -70,6 +71,17 @@ internal sealed class FakeDagRunService : IDagRunService
         var page = all.Skip(skip).Take(query.PageSize).ToList();
         var next = skip + page.Count < all.Count ? (skip + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return Task.FromResult(new DagRunPage(page, next));
+    }
+
+    public Task<RunIndexPage<IndexedTaskInstance>> ListTaskInstancesAsync(TaskInstanceQuery query, CancellationToken cancellationToken = default)
+    {
+        var items = this.Runs.Values
+            .Where(r => query.DagId is null || r.DagId == query.DagId)
+            .SelectMany(r => r.Tasks.Select(t => new IndexedTaskInstance(r.RunId, r.DagId, r.LogicalDate ?? r.CreatedAt, r.State, new RunIndexTask(t.Id, t.MapIndex, t.State, t.Attempts, t.StartedAt, t.EndedAt))))
+            .Where(i => query.State is null || i.Task.State == query.State)
+            .ToList();
+        this.Calls.Enqueue($"task-instances {query.DagId} {query.TaskId} {query.State} {query.PageSize}");
+        return Task.FromResult(new RunIndexPage<IndexedTaskInstance>(items, null));
     }
 
     public Task TerminateAsync(string runId, string? reason, CancellationToken cancellationToken = default)
