@@ -11,6 +11,7 @@ namespace Serverless.Spark;
 public sealed class SparkJobClient
 {
     private readonly Func<string, ISparkBackend>? otherBackends;
+    private readonly ISparkTextRedactor? redactor;
     private readonly ConcurrentDictionary<string, ISparkBackend> backends = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Initializes a new instance of the <see cref="SparkJobClient"/> class.</summary>
@@ -26,7 +27,18 @@ public sealed class SparkJobClient
     /// <param name="validator">The spec validator.</param>
     /// <param name="otherBackends">Creates another backend by name on first use (throws when it is not configured); null for none.</param>
     public SparkJobClient(ISparkBackend backend, SparkJobSpecValidator validator, Func<string, ISparkBackend>? otherBackends)
+        : this(backend, validator, otherBackends, null)
     {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="SparkJobClient"/> class that masks secrets in the status messages it returns.</summary>
+    /// <param name="backend">The default backend.</param>
+    /// <param name="validator">The spec validator.</param>
+    /// <param name="otherBackends">Creates another backend (or a connection's) by name on first use; null for none.</param>
+    /// <param name="redactor">Masks secrets in status messages, or <see langword="null"/>.</param>
+    public SparkJobClient(ISparkBackend backend, SparkJobSpecValidator validator, Func<string, ISparkBackend>? otherBackends, ISparkTextRedactor? redactor)
+    {
+        this.redactor = redactor;
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(validator);
         this.Backend = backend;
@@ -65,7 +77,7 @@ public sealed class SparkJobClient
     public Task<SparkJobHandle> StartJobAsync(SparkJobSpec spec, string idempotencyKey, string? backend, CancellationToken cancellationToken = default)
     {
         ISparkBackend target = this.Resolve(backend);
-        this.Validator.ThrowIfInvalid(spec, target.Name, target.SupportedKinds);
+        this.Validator.ThrowIfInvalid(spec, target is SparkConnectionBackend connection ? connection.Inner.Name : target.Name, target.SupportedKinds);
         SparkIdempotencyKey.ThrowIfInvalid(idempotencyKey);
         return target.StartJobAsync(spec, idempotencyKey, cancellationToken);
     }
@@ -74,21 +86,34 @@ public sealed class SparkJobClient
     /// <param name="handle">The handle.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The status.</returns>
-    public Task<SparkJobStatus> GetStatusAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
+    public async Task<SparkJobStatus> GetStatusAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        return this.Resolve(handle.Backend).GetStatusAsync(handle, cancellationToken);
+        return this.Redact(await this.Resolve(handle.Backend).GetStatusAsync(handle, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Asks a job to stop.</summary>
     /// <param name="handle">The handle.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The status after the request.</returns>
-    public Task<SparkJobStatus> CancelJobAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
+    public async Task<SparkJobStatus> CancelJobAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        return this.Resolve(handle.Backend).CancelJobAsync(handle, cancellationToken);
+        return this.Redact(await this.Resolve(handle.Backend).CancelJobAsync(handle, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>Asks the job's backend to tell when the job ends, where it can (see <see cref="ISparkJobCompletionSource"/>).</summary>
+    /// <param name="handle">The handle.</param>
+    /// <param name="ended">Called once with the final status.</param>
+    /// <returns>True when <paramref name="ended"/> will be called; false when the job's end must be polled.</returns>
+    public bool WatchCompletion(SparkJobHandle handle, Func<SparkJobStatus, Task> ended)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return this.Resolve(handle.Backend) is ISparkJobCompletionSource source && source.WatchCompletion(handle, status => ended(this.Redact(status)));
+    }
+
+    private SparkJobStatus Redact(SparkJobStatus status) =>
+        this.redactor is null || status.Message is null ? status : status with { Message = this.redactor.Redact(status.Message) };
 
     private ISparkBackend Resolve(string? name)
     {

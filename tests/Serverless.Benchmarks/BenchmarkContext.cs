@@ -8,6 +8,9 @@ namespace Serverless.Benchmarks;
 /// <param name="ConnectionString">The Azurite connection string.</param>
 internal sealed record BenchmarkContext(string ConnectionString)
 {
+    /// <summary>Gets the command-line arguments after the scenario name.</summary>
+    public IReadOnlyList<string> Args { get; init; } = [];
+
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
     /// <summary>Gets the repository root (where package.json is).</summary>

@@ -33,5 +33,5 @@ string? connection = Environment.GetEnvironmentVariable("SERVERLESS_BENCH_STORAG
 await using AzuriteProcess? azurite = string.IsNullOrEmpty(connection)
     ? await AzuriteProcess.StartAsync(AzuriteProcess.FindAzuriteScript(BenchmarkContext.RepositoryRoot), cancel.Token)
     : null;
-await scenario.RunAsync(new BenchmarkContext(connection ?? azurite!.ConnectionString), cancel.Token);
+await scenario.RunAsync(new BenchmarkContext(connection ?? azurite!.ConnectionString) { Args = args.Skip(1).ToList() }, cancel.Token);
 return 0;

@@ -74,7 +74,11 @@ public sealed record DagDefinition
     /// <returns>The parameter, or <see langword="null"/>.</returns>
     public DagParam? FindParam(string name) => Params.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
 
-    /// <summary>Gets the settings that apply to a task: its own, else the DAG defaults, else the built-in defaults.</summary>
+    /// <summary>
+    /// Gets the settings that apply to a task: its own, else the DAG defaults, else the built-in defaults. Where a job
+    /// runs follows one rule: the task's <c>connection</c>, else its <c>backend</c>, else the DAG default backend, else
+    /// (<see langword="null"/>) the app's <c>Spark__Backend</c>.
+    /// </summary>
     /// <param name="task">A task of this DAG.</param>
     /// <returns>The effective settings.</returns>
     public EffectiveTaskSettings SettingsFor(DagTask task)
@@ -88,7 +92,7 @@ public sealed record DagDefinition
             RetryExponentialBackoff = task.RetryExponentialBackoff ?? Defaults.RetryExponentialBackoff ?? false,
             MaxRetryDelay = task.MaxRetryDelay ?? Defaults.MaxRetryDelay ?? EffectiveTaskSettings.DefaultMaxRetryDelay,
             ExecutionTimeout = task.ExecutionTimeout ?? Defaults.ExecutionTimeout,
-            Backend = task.Backend ?? Defaults.Backend,
+            Backend = task.Connection ?? task.Backend ?? Defaults.Backend,
         };
     }
 }

@@ -23,6 +23,9 @@ public static partial class DagIdentifiers
     /// <summary>The pattern of input names: a SQL identifier that needs no quoting in DuckDB or Spark SQL.</summary>
     public const string InputNamePattern = "^[A-Za-z_][A-Za-z0-9_]{0,62}$";
 
+    /// <summary>The pattern of Spark connection names (as <see cref="DagIdPattern"/>): they are app setting keys, <c>Serverless__Connections__NAME__…</c>.</summary>
+    public const string ConnectionNamePattern = DagIdPattern;
+
     /// <summary>The pattern of parameter names, map columns and external event names (as <see cref="InputNamePattern"/>).</summary>
     public const string ParamNamePattern = InputNamePattern;
 

@@ -39,6 +39,20 @@ public sealed record DagTask
     /// <summary>Gets the Spark backend for this task, or <see langword="null"/> for the default.</summary>
     public string? Backend { get; init; }
 
+    /// <summary>
+    /// Gets the named Spark connection this task runs on (settings <c>Serverless__Connections__NAME__Backend</c> and the
+    /// backend's own settings), or <see langword="null"/>. It wins over <see cref="Backend"/> (see <see cref="DagDefinition.SettingsFor"/>).
+    /// </summary>
+    public string? Connection { get; init; }
+
+    /// <summary>
+    /// Gets the small values the task publishes after its job succeeds: name → a Spark SQL query over the task's inputs
+    /// and outputs (views named as they are) that returns one scalar. Downstream templates read them as
+    /// <c>{{ tasks.TASK.values.NAME }}</c>; the manifest and the run's task entries record them. Bounded by
+    /// <see cref="TaskValueLimits"/>. The default is none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Gets the inputs, registered as SQL views for sql and branch tasks.</summary>
     public IReadOnlyList<TaskInput> Inputs { get; init; } = [];
 

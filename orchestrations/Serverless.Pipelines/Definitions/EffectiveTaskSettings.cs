@@ -27,7 +27,7 @@ public sealed record EffectiveTaskSettings
     /// <summary>Gets the limit on one attempt's duration, or <see langword="null"/> for none.</summary>
     public TimeSpan? ExecutionTimeout { get; init; }
 
-    /// <summary>Gets the Spark backend name, or <see langword="null"/> for the app setting.</summary>
+    /// <summary>Gets the Spark backend or connection name the task's jobs go to, or <see langword="null"/> for the app setting (see <see cref="DagDefinition.SettingsFor"/>).</summary>
     public string? Backend { get; init; }
 
     /// <summary>

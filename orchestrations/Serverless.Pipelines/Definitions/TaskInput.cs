@@ -21,6 +21,14 @@ public sealed record TaskInput
     /// <summary>Gets the format of an external location; <see langword="null"/> infers it from the path's extension (or from the upstream output).</summary>
     public DataFormat? Format { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the input may be missing: when its upstream did not succeed (skipped by a branch,
+    /// or failed under a trigger rule that runs anyway), the task runs without it and its view is not defined, so the SQL
+    /// tests for it with <c>{% if outputs['task'] is defined %}</c>. Only inputs with <see cref="From"/> can be
+    /// optional. The default is <see langword="false"/>: a missing upstream output fails the task.
+    /// </summary>
+    public bool Optional { get; init; }
+
     /// <summary>Gets reader options such as <c>header</c> and <c>delimiter</c> for CSV.</summary>
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
 

@@ -24,11 +24,11 @@ internal sealed class DagDocumentReader
     private static readonly string[] TaskKeys =
     [
         "id", "kind", "description", "dependsOn", "triggerRule", "retries", "retryDelay", "retryExponentialBackoff", "maxRetryDelay",
-        "executionTimeout", "backend", "inputs", "outputs", "sql", "sqlFile", "file", "className", "args", "pyFiles", "jars", "conf",
+        "executionTimeout", "backend", "connection", "values", "inputs", "outputs", "sql", "sqlFile", "file", "className", "args", "pyFiles", "jars", "conf",
         "resources", "sensor", "branch", "expand", "onFailure", "onRetry", "onSuccess",
     ];
 
-    private static readonly string[] InputKeys = ["name", "from", "container", "path", "format", "options"];
+    private static readonly string[] InputKeys = ["name", "from", "optional", "container", "path", "format", "options"];
     private static readonly string[] OutputKeys = ["name", "format", "mode", "table", "path", "options"];
     private static readonly string[] ResourceKeys = ["driverMemory", "driverCores", "executorMemory", "executorCores", "numExecutors"];
     private static readonly string[] SensorKeys = ["type", "container", "path", "eventName", "at", "delay", "pokeInterval", "timeout", "softFail"];
@@ -209,6 +209,8 @@ internal sealed class DagDocumentReader
             MaxRetryDelay = Duration(fields, "maxRetryDelay", Join(path, "maxRetryDelay")),
             ExecutionTimeout = Duration(fields, "executionTimeout", Join(path, "executionTimeout")),
             Backend = String(fields, "backend", Join(path, "backend")),
+            Connection = String(fields, "connection", Join(path, "connection")),
+            Values = fields.TryGetValue("values", out var values) ? StringMap(values, Join(path, "values")) : new Dictionary<string, string>(),
             Inputs = fields.TryGetValue("inputs", out var inputs) ? List(inputs, Join(path, "inputs"), ReadInput) : [],
             Outputs = fields.TryGetValue("outputs", out var outputs) ? List(outputs, Join(path, "outputs"), ReadOutput) : [],
             Sql = sql,
@@ -263,6 +265,7 @@ internal sealed class DagDocumentReader
         {
             Name = String(fields, "name", Join(path, "name")) ?? Missing(path, "name", "the input needs a name"),
             From = String(fields, "from", Join(path, "from")),
+            Optional = Bool(fields, "optional", Join(path, "optional")) ?? false,
             Container = String(fields, "container", Join(path, "container")),
             Path = String(fields, "path", Join(path, "path")),
             Format = Enum<DataFormat>(fields, "format", Join(path, "format"), "format"),

@@ -141,6 +141,8 @@ public static class DagJsonExporter
         Duration(w, "maxRetryDelay", t.MaxRetryDelay);
         Duration(w, "executionTimeout", t.ExecutionTimeout);
         Text(w, "backend", t.Backend);
+        Text(w, "connection", t.Connection);
+        Map(w, "values", t.Values);
         if (t.Inputs.Count > 0)
         {
             w.WriteStartArray("inputs");
@@ -149,6 +151,11 @@ public static class DagJsonExporter
                 w.WriteStartObject();
                 w.WriteString("name", input.Name);
                 Text(w, "from", input.From);
+                if (input.Optional)
+                {
+                    w.WriteBoolean("optional", true);
+                }
+
                 Text(w, "container", input.Container);
                 Text(w, "path", input.Path);
                 Enum(w, "format", input.Format);

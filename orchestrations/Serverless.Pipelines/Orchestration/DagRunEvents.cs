@@ -8,4 +8,16 @@ public static class DagRunEvents
     /// started and ends failed. The payload is the reason (a string).
     /// </summary>
     public const string Cancel = "serverless.cancel";
+
+    /// <summary>The prefix of <see cref="JobEnded"/>.</summary>
+    public const string JobEndedPrefix = "serverless.job-ended:";
+
+    /// <summary>
+    /// Gets the name of the event that tells a run a job ended (pushed by <see cref="StartTaskJob"/> when the backend
+    /// can tell, see <see cref="Spark.Backends.ISparkJobCompletionSource"/>). The payload is the final
+    /// <see cref="Spark.Jobs.SparkJobStatus"/>.
+    /// </summary>
+    /// <param name="idempotencyKey">The job's idempotency key (one per task instance and attempt).</param>
+    /// <returns>The event name.</returns>
+    public static string JobEnded(string idempotencyKey) => JobEndedPrefix + idempotencyKey;
 }

@@ -13,7 +13,7 @@ namespace Serverless.Pipelines.Orchestration;
 /// <summary>Job tasks of <see cref="DagRunExecution"/>: one attempt's submit and poll, the job spec with its rendered templates and data locations, and fast-job chaining.</summary>
 internal sealed partial class DagRunExecution
 {
-    /// <summary>Runs one attempt's job: submit, then poll on durable timers until it ends or the attempt times out.</summary>
+    /// <summary>Runs one attempt's job: submit, then wait for its end (pushed, or polled on durable timers) or the attempt's timeout.</summary>
     /// <returns><see langword="null"/> on success, else the error.</returns>
     private async Task<string?> RunJobAttemptAsync(TaskNode node, TaskInstanceRecord record, JsonNode? item, int attempt, SparkJobSpec spec)
     {
@@ -51,41 +51,27 @@ internal sealed partial class DagRunExecution
         var status = started.Status;
         var timeout = node.Settings.ExecutionTimeout;
         DateTime? deadline = timeout is { } limit ? attemptStart + limit : null;
-        var delay = this.input.FirstPollInterval;
-        while (!status.IsTerminal)
+        var ended = await this.WaitForJobEndAsync(handle, status, started.Pushed, deadline);
+        if (this.cancelled)
         {
-            if (this.cancelled)
-            {
-                return "cancelled";
-            }
-
-            var fireAt = this.context.CurrentUtcDateTime + delay;
-            if (deadline is { } due && fireAt > due)
-            {
-                fireAt = due;
-            }
-
-            await this.context.CreateTimer(fireAt, CancellationToken.None);
-            this.PublishIfDirty();
-            if (deadline is { } end && this.context.CurrentUtcDateTime >= end)
-            {
-                try
-                {
-                    await this.context.CallActivityAsync<SparkJobStatus>(nameof(CancelSparkJob), handle);
-                }
-                catch (TaskFailedException)
-                {
-                    // The attempt fails on its timeout either way; a failed cancel is only reported.
-                }
-
-                return $"execution timeout of {timeout} exceeded; job {handle.JobId} was cancelled";
-            }
-
-            status = await this.context.CallActivityAsync<SparkJobStatus>(nameof(GetSparkJobStatus), handle);
-            this.PublishIfDirty();
-            var doubled = delay + delay;
-            delay = doubled > this.input.MaxPollInterval ? this.input.MaxPollInterval : doubled;
+            return "cancelled";
         }
+
+        if (ended is null)
+        {
+            try
+            {
+                await this.context.CallActivityAsync<SparkJobStatus>(nameof(CancelSparkJob), handle);
+            }
+            catch (TaskFailedException)
+            {
+                // The attempt fails on its timeout either way; a failed cancel is only reported.
+            }
+
+            return $"execution timeout of {timeout} exceeded; job {handle.JobId} was cancelled";
+        }
+
+        status = ended;
 
         if (status.State != SparkJobState.Succeeded)
         {
@@ -111,8 +97,16 @@ internal sealed partial class DagRunExecution
             if (taskInput.FromTask is { } fromTask)
             {
                 var upstream = this.nodes[fromTask];
-                location = this.TaskOutputLocation(upstream, taskInput.FromOutput!)
-                    ?? throw new TemplateException($"input '{taskInput.Name}': the output '{taskInput.From}' is not available (task {upstream.State})");
+                var available = this.TaskOutputLocation(upstream, taskInput.FromOutput!);
+                if (available is null && taskInput.Optional)
+                {
+                    // An optional input of an upstream that did not succeed (a skipped branch arm): no view; the SQL
+                    // tests for it with {% if outputs['task'] is defined %}.
+                    continue;
+                }
+
+                location = available
+                    ?? throw new TemplateException($"input '{taskInput.Name}': the output '{taskInput.From}' is not available (task {upstream.State}); mark the input 'optional: true' to run without it");
                 format = taskInput.Format ?? upstream.Task.FindOutput(taskInput.FromOutput!)?.Format ?? DataFormat.Parquet;
             }
             else
@@ -217,8 +211,13 @@ internal sealed partial class DagRunExecution
             LogicalDate = this.input.LogicalDate,
             DataIntervalStart = this.input.DataIntervalStart,
             DataIntervalEnd = this.input.DataIntervalEnd,
+            PreviousLogicalDate = this.ScheduleNeighbours.Previous,
+            NextLogicalDate = this.ScheduleNeighbours.Next,
             Params = this.parameters,
             Outputs = outputs,
+            TaskValues = this.PublishedValues(),
+            Variables = this.TemplateVariables(),
+            SecretVariables = this.variables.Secrets.ToHashSet(StringComparer.Ordinal),
             MapIndex = record.MapIndex,
             Item = item,
         };
@@ -290,6 +289,7 @@ internal sealed partial class DagRunExecution
                         || next.Task.Expand is not null
                         || next.Settings.TriggerRule != TriggerRule.AllSuccess
                         || this.presubmitted.ContainsKey(id)
+                        || upstream.Any(u => this.nodes[u].Task.Values.Count > 0)
                         || upstream.Any(u => this.nodes[u].Task.Kind == DagTaskKind.Branch
                             || (this.nodes[u].State != TaskInstanceState.Success && !this.assumedOutputs.ContainsKey(u))))
                     {

@@ -96,7 +96,6 @@ internal sealed partial class DagRunExecution
 
     private JsonObject BuildManifest()
     {
-        this.taskHashes ??= DagDefinitionHash.OfTasks(this.input.DagJson);
         var tasks = new JsonArray();
         foreach (var node in this.nodes.Values)
         {
@@ -108,7 +107,7 @@ internal sealed partial class DagRunExecution
                     ["kind"] = WireNames.Of(node.Task.Kind),
                     ["state"] = WireNames.Of(record.State),
                     ["attempts"] = record.Attempts,
-                    ["definitionHash"] = this.taskHashes.GetValueOrDefault(record.TaskId),
+                    ["definitionHash"] = this.compiled.TaskHashes.GetValueOrDefault(record.TaskId),
                 };
                 if (record.MapIndex is { } index)
                 {
@@ -155,6 +154,11 @@ internal sealed partial class DagRunExecution
                     entry["rowsWritten"] = rows;
                 }
 
+                if (record.Values is { Count: > 0 } values)
+                {
+                    entry["values"] = new JsonObject([.. values.Select(v => KeyValuePair.Create(v.Key, v.Value?.DeepClone()))]);
+                }
+
                 if (record.Followed is { } followed)
                 {
                     entry["followed"] = new JsonArray([.. followed.Select(f => (JsonNode)f)]);
@@ -184,7 +188,7 @@ internal sealed partial class DagRunExecution
             ["dataIntervalEnd"] = TemplateRenderer.FormatDateTime(this.input.DataIntervalEnd),
             ["params"] = this.input.Params.DeepClone(),
             ["rerunOf"] = this.input.RerunOf,
-            ["definitionHash"] = DagDefinitionHash.Of(this.input.DagJson),
+            ["definitionHash"] = this.compiled.Hash,
             ["error"] = this.runError,
             ["deadline"] = this.deadline is { } due ? Format(due) : null,
             ["deadlineMissed"] = this.deadlineMissed,

@@ -22,7 +22,7 @@ internal sealed partial class DagRunExecution
     private readonly TaskOrchestrationContext context;
     private readonly DagRunInput input;
     private readonly DagDefinition dag;
-    private IReadOnlyDictionary<string, string>? taskHashes;
+    private readonly CompiledDag compiled;
     private readonly DagGraph graph;
     private readonly Dictionary<string, TaskNode> nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DataSize> sizes = new(StringComparer.Ordinal);
@@ -38,38 +38,82 @@ internal sealed partial class DagRunExecution
     private readonly Dictionary<string, StartedTaskJob> presubmitted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, string>> assumedOutputs = new(StringComparer.Ordinal);
 
-    public DagRunExecution(TaskOrchestrationContext context, DagRunInput input, DagDefinition dag)
+    // Tasks to examine (state none, an upstream changed) and tasks ready to start, by topological position: each step
+    // looks only at what changed, never at every task of the DAG.
+    private readonly SortedSet<int> undecided = [];
+    private readonly SortedSet<int> ready = [];
+    private readonly List<TaskNode> byOrder = [];
+
+    public DagRunExecution(TaskOrchestrationContext context, DagRunInput input, CompiledDag compiled)
     {
         this.context = context;
         this.input = input;
-        this.dag = dag;
-        this.graph = new DagGraph(dag);
+        this.compiled = compiled;
+        this.dag = compiled.Dag;
+        this.graph = compiled.Graph;
         this.parameters = input.Params.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         this.manifestLocation = $"{input.DataContainer}/{dag.Id}/{input.RunId}/_manifest.json";
         foreach (var id in this.graph.TopologicalOrder)
         {
-            var task = dag.FindTask(id)!;
-            this.nodes[id] = new TaskNode(task, dag.SettingsFor(task));
+            var node = new TaskNode(this.dag.FindTask(id)!, compiled.Settings[id]);
+            this.nodes[id] = node;
+            this.byOrder.Add(node);
         }
     }
 
     public async Task<DagRunResult> RunAsync()
     {
+        await this.LoadVariablesAsync();
         this.ApplyReused();
         this.StartDeadline();
-        this.PublishIfDirty();
+        for (var i = 0; i < this.byOrder.Count; i++)
+        {
+            if (this.byOrder[i].State == TaskInstanceState.None)
+            {
+                this.undecided.Add(i);
+            }
+        }
+
         var cancel = this.context.WaitForExternalEvent<string?>(DagRunEvents.Cancel);
+        if (!this.input.UsesRunSlot)
+        {
+            this.PublishIfDirty();
+            await this.RunTasksAsync(cancel);
+            return await this.EndAsync();
+        }
+
+        var slot = new RunSlotRequest(this.dag.Id, this.dag.MaxActiveRuns, this.input.RunId);
+        try
+        {
+            if (await this.WaitForRunSlotAsync(slot, cancel))
+            {
+                await this.RunTasksAsync(cancel);
+            }
+            else
+            {
+                await this.CancelAsync(cancel.Result);
+            }
+
+            return await this.EndAsync();
+        }
+        finally
+        {
+            // Also when the run fails; a terminated run never gets here, and its slot is taken over once it has ended.
+            await this.context.CallActivityAsync<int>(nameof(ReleaseRunSlot), slot);
+        }
+    }
+
+    private async Task RunTasksAsync(Task<string?> cancel)
+    {
         var running = new Dictionary<Task, string>();
         while (true)
         {
             this.Decide();
-            foreach (var node in this.nodes.Values)
+            while (running.Count < Math.Max(1, this.dag.MaxActiveTasks) && this.ready.Count > 0)
             {
-                if (running.Count >= Math.Max(1, this.dag.MaxActiveTasks))
-                {
-                    break;
-                }
-
+                var next = this.ready.Min;
+                this.ready.Remove(next);
+                var node = this.byOrder[next];
                 if (node.State == TaskInstanceState.Queued)
                 {
                     node.State = TaskInstanceState.Running;
@@ -104,10 +148,17 @@ internal sealed partial class DagRunExecution
                 continue;
             }
 
-            running.Remove(winner);
+            if (running.Remove(winner, out var finished))
+            {
+                this.Undecide(this.graph.DownstreamOf(finished));
+            }
+
             this.manifestDirty |= this.input.WriteManifestAsTasksFinish;
         }
+    }
 
+    private async Task<DagRunResult> EndAsync()
+    {
         this.Finish();
         if (this.manifestWrite is not null)
         {
@@ -182,43 +233,53 @@ internal sealed partial class DagRunExecution
         }
     }
 
-    /// <summary>Moves tasks whose upstreams decide them out of state none, until nothing changes (skip propagation).</summary>
+    /// <summary>
+    /// Moves the tasks to examine whose upstreams decide them out of state none (queued, skipped, upstream_failed),
+    /// examining the downstream of each decided task in turn (skip propagation). A task still waiting is examined
+    /// again when one of its upstreams ends.
+    /// </summary>
     private void Decide()
     {
-        var changed = true;
-        while (changed)
+        while (this.undecided.Count > 0)
         {
-            changed = false;
-            foreach (var node in this.nodes.Values)
+            var position = this.undecided.Min;
+            this.undecided.Remove(position);
+            var node = this.byOrder[position];
+            if (node.State != TaskInstanceState.None || this.cancelled)
             {
-                if (node.State != TaskInstanceState.None || this.cancelled)
-                {
-                    continue;
-                }
-
-                var id = node.Task.Id;
-                var upstream = this.graph.UpstreamOf(id);
-                var decision = upstream.Any(u => this.nodes[u] is { Task.Kind: DagTaskKind.Branch, State: TaskInstanceState.Success, Followed: { } followed } && !followed.Contains(id, StringComparer.Ordinal))
-                    ? TriggerDecision.Skip
-                    : TriggerRuleEvaluator.Evaluate(node.Settings.TriggerRule, upstream.SelectMany(this.UpstreamStates));
-                switch (decision)
-                {
-                    case TriggerDecision.Run:
-                        this.SetTaskState(node, TaskInstanceState.Queued);
-                        changed = true;
-                        break;
-                    case TriggerDecision.Skip:
-                        this.SetTaskState(node, TaskInstanceState.Skipped, ended: true);
-                        changed = true;
-                        break;
-                    case TriggerDecision.UpstreamFailed:
-                        this.SetTaskState(node, TaskInstanceState.UpstreamFailed, ended: true);
-                        changed = true;
-                        break;
-                    default:
-                        break;
-                }
+                continue;
             }
+
+            var id = node.Task.Id;
+            var upstream = this.graph.UpstreamOf(id);
+            var decision = upstream.Any(u => this.nodes[u] is { Task.Kind: DagTaskKind.Branch, State: TaskInstanceState.Success, Followed: { } followed } && !followed.Contains(id, StringComparer.Ordinal))
+                ? TriggerDecision.Skip
+                : TriggerRuleEvaluator.Evaluate(node.Settings.TriggerRule, upstream.SelectMany(this.UpstreamStates));
+            switch (decision)
+            {
+                case TriggerDecision.Run:
+                    this.SetTaskState(node, TaskInstanceState.Queued);
+                    this.ready.Add(position);
+                    break;
+                case TriggerDecision.Skip:
+                    this.SetTaskState(node, TaskInstanceState.Skipped, ended: true);
+                    this.Undecide(this.graph.DownstreamOf(id));
+                    break;
+                case TriggerDecision.UpstreamFailed:
+                    this.SetTaskState(node, TaskInstanceState.UpstreamFailed, ended: true);
+                    this.Undecide(this.graph.DownstreamOf(id));
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private void Undecide(IEnumerable<string> taskIds)
+    {
+        foreach (var id in taskIds)
+        {
+            this.undecided.Add(this.compiled.Order[id]);
         }
     }
 
@@ -369,7 +430,7 @@ internal sealed partial class DagRunExecution
     {
         DagTaskKind.Sensor => this.RunSensorAsync(node, record),
         DagTaskKind.Branch => this.RunBranchAsync(node, record, item),
-        _ => this.RunWithAttemptsAsync(node, record, attempt => this.RunJobAttemptAsync(node, record, item, attempt, this.BuildSpec(node, record, item))),
+        _ => this.RunWithAttemptsAsync(node, record, attempt => this.RunJobAndValuesAsync(node, record, item, attempt)),
     };
 
     private async Task RunWithAttemptsAsync(TaskNode node, TaskInstanceRecord record, Func<int, Task<string?>> attemptBody)

@@ -41,8 +41,14 @@ public sealed record DagRunInput
     /// <summary>Gets the first interval between job status polls. The default is 1 second.</summary>
     public TimeSpan FirstPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets the longest interval between job status polls. The default is 15 seconds.</summary>
+    /// <summary>Gets the longest interval between job status polls, and the fallback poll of a job whose end is pushed. The default is 15 seconds.</summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The default of <see cref="PollBackoffFactor"/>.</summary>
+    public const double DefaultPollBackoffFactor = 1.5;
+
+    /// <summary>Gets what each poll interval is multiplied by, up to <see cref="MaxPollInterval"/>. The default is 1.5.</summary>
+    public double PollBackoffFactor { get; init; } = DefaultPollBackoffFactor;
 
     /// <summary>
     /// Gets a value indicating whether a job that is finished at submit starts its ready downstream jobs in the same
@@ -56,6 +62,13 @@ public sealed record DagRunInput
     /// won, so the token tells the caller whether the run is its own.
     /// </summary>
     public string? StartToken { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the run waits in state queued for one of its DAG's <c>maxActiveRuns</c> run
+    /// slots (<see cref="AcquireRunSlot"/>) and gives it back when it ends. Runs started before slots existed have it
+    /// false, so their replay does not change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.
+    /// </summary>
+    public bool UsesRunSlot { get; init; }
 
     /// <summary>Gets how run-triggered state changes are reported: <see langword="true"/> writes the manifest as tasks finish, not only at the end. The default is true.</summary>
     public bool WriteManifestAsTasksFinish { get; init; } = true;

@@ -1,5 +1,4 @@
 using Microsoft.DurableTask;
-using Serverless.Pipelines.Loading;
 
 namespace Serverless.Pipelines.Orchestration;
 
@@ -18,13 +17,6 @@ public sealed class DagRunOrchestrator : TaskOrchestrator<DagRunInput, DagRunRes
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
 
-        // Parsing the exported JSON is a pure function of the input, so it is safe on every replay.
-        var loaded = DagFileLoader.Load(input.DagJson, input.DagId + ".json");
-        if (loaded.Dag is null || !loaded.IsValid)
-        {
-            throw new InvalidOperationException($"The DAG '{input.DagId}' of run '{input.RunId}' is invalid: {string.Join("; ", loaded.Problems.Select(p => p.Message))}");
-        }
-
-        return new DagRunExecution(context, input, loaded.Dag).RunAsync();
+        return new DagRunExecution(context, input, CompiledDag.Of(input)).RunAsync();
     }
 }

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Pipelines.Service;
 using Serverless.Spark;
 using Serverless.Spark.Diagnostics;
@@ -24,17 +26,24 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
     private readonly SparkJobClient client;
     private readonly PipelineOptions options;
     private readonly TaskAttemptLog log;
+    private readonly TemplateVariables variables;
+    private readonly DurableTaskClient? durableClient;
 
     /// <summary>Initializes a new instance of the <see cref="StartTaskJob"/> class.</summary>
     /// <param name="client">The Spark job client.</param>
     /// <param name="options">The pipeline options.</param>
     /// <param name="log">The attempt log writer.</param>
-    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options, TaskAttemptLog log)
+    /// <param name="variables">The template variables, whose secret values replace their tokens in the spec.</param>
+    /// <param name="services">The services; a <see cref="DurableTaskClient"/> among them lets job ends be pushed to the run (<see cref="PipelineOptions.PushJobCompletion"/>).</param>
+    public StartTaskJob(SparkJobClient client, IOptions<PipelineOptions> options, TaskAttemptLog log, TemplateVariables variables, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
         this.client = client;
         this.options = options.Value;
         this.log = log;
+        this.variables = variables;
+        this.durableClient = this.options.PushJobCompletion ? services.GetService<DurableTaskClient>() : null;
     }
 
     /// <inheritdoc/>
@@ -43,7 +52,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = CancellationToken.None;
-        var first = await this.StartAsync(input.Spec, input.IdempotencyKey, input.Backend, input.Log, cancellationToken).ConfigureAwait(false);
+        var first = await this.StartAsync(context.InstanceId, input.Spec, input.IdempotencyKey, input.Backend, input.Log, cancellationToken).ConfigureAwait(false);
         if (first.Status.State != SparkJobState.Succeeded || input.Chained.Count == 0)
         {
             return first with { TaskId = input.TaskId };
@@ -72,7 +81,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    return (await this.StartAsync(job.Spec, job.IdempotencyKey, job.Backend, job.Log, cancellationToken).ConfigureAwait(false)) with { TaskId = job.TaskId };
+                    return (await this.StartAsync(context.InstanceId, job.Spec, job.IdempotencyKey, job.Backend, job.Log, cancellationToken).ConfigureAwait(false)) with { TaskId = job.TaskId };
                 }
 #pragma warning disable CA1031 // See above: the orchestrator submits it again and reports its error.
                 catch (Exception)
@@ -98,23 +107,55 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         return first with { TaskId = input.TaskId, Chained = started };
     }
 
-    private async Task<StartedTaskJob> StartAsync(SparkJobSpec spec, string key, string? backend, TaskAttemptLogTarget? log, CancellationToken cancellationToken)
+    private async Task<StartedTaskJob> StartAsync(string runInstanceId, SparkJobSpec spec, string key, string? backend, TaskAttemptLogTarget? log, CancellationToken cancellationToken)
     {
         using var scope = this.log.BeginScope(log);
         SparkJobHandle handle;
         try
         {
-            handle = await this.client.StartJobAsync(spec, key, backend, cancellationToken).ConfigureAwait(false);
+            // Secret variables enter the spec only here, never the orchestration's history or the log.
+            handle = await this.client.StartJobAsync(this.variables.Resolve(spec), key, backend, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception error) when (log is not null)
+        catch (Exception error)
         {
-            await this.log.WriteFailureAsync(log, "submit", error, spec, cancellationToken).ConfigureAwait(false);
+            // The activity's failure message becomes the task's error and its log line: never with a secret in it.
+            var masked = this.variables.Redact(error.Message);
+            var safe = masked is not null && !string.Equals(masked, error.Message, StringComparison.Ordinal) ? new InvalidOperationException(masked) : error;
+            if (log is not null)
+            {
+                await this.log.WriteFailureAsync(log, "submit", safe, spec, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!ReferenceEquals(safe, error))
+            {
+                throw safe;
+            }
+
             throw;
         }
 
         handle = handle with { Log = log };
         var status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
-        if (!status.IsTerminal && string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase) && this.options.LocalJobStartWait > TimeSpan.Zero)
+        var pushed = false;
+        if (!status.IsTerminal && this.durableClient is { } durable)
+        {
+            // Push: the backend tells the run the moment the job ends, which saves the run a poll round (and the
+            // wait for it). Watched before the status is read again, so an end in between is never missed. A pushed
+            // end is not polled, so its final state goes into the attempt log here.
+            var watched = this.client.WatchCompletion(handle, async ended =>
+            {
+                if (log is not null)
+                {
+                    await this.log.WriteStatusAsync(log, ended, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                await durable.RaiseEventAsync(runInstanceId, DagRunEvents.JobEnded(handle.IdempotencyKey), ended with { LogTail = [] }).ConfigureAwait(false);
+            });
+            status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
+            pushed = watched && !status.IsTerminal;
+        }
+
+        if (!pushed && !status.IsTerminal && string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase) && this.options.LocalJobStartWait > TimeSpan.Zero)
         {
             // The local backend answers status from memory, so a short wait here is cheap and spares the run a
             // whole-second durable timer for the many jobs that finish in a few hundred milliseconds.
@@ -133,6 +174,6 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
             await this.log.WriteSubmittedAsync(log, spec, handle, status, cancellationToken).ConfigureAwait(false);
         }
 
-        return new StartedTaskJob(handle, status);
+        return new StartedTaskJob(handle, status) { Pushed = pushed };
     }
 }

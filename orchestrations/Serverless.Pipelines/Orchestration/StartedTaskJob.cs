@@ -10,6 +10,12 @@ public sealed record StartedTaskJob(SparkJobHandle Handle, SparkJobStatus Status
     /// <summary>Gets the task id the job belongs to.</summary>
     public string? TaskId { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the backend will push the job's end to the run as the event
+    /// <see cref="DagRunEvents.JobEnded"/>; the run then waits for it and polls only as a slow fallback.
+    /// </summary>
+    public bool Pushed { get; init; }
+
     /// <summary>Gets the chained jobs the activity submitted (see <see cref="StartTaskJobInput.Chained"/>).</summary>
     public IReadOnlyList<StartedTaskJob> Chained { get; init; } = [];
 }

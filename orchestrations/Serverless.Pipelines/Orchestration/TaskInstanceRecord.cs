@@ -57,6 +57,9 @@ public sealed record TaskInstanceRecord
     /// <summary>Gets or sets a value indicating whether the outputs were reused from an earlier run.</summary>
     public bool Reused { get; set; }
 
+    /// <summary>Gets or sets the small values the task published (<see cref="Definitions.DagTask.Values"/>), by name; carried into reruns that reuse the task.</summary>
+    public Dictionary<string, System.Text.Json.Nodes.JsonNode?>? Values { get; set; }
+
     /// <summary>Gets or sets the task ids a branch task chose to follow.</summary>
     public List<string>? Followed { get; set; }
 

@@ -106,6 +106,9 @@ public sealed record TaskInstanceInfo
     /// <summary>Gets a value indicating whether the outputs were reused from an earlier run (rerun).</summary>
     public bool Reused { get; init; }
 
+    /// <summary>Gets the small values the task published (<c>values:</c> in the DAG file), by name; null when it published none.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>? Values { get; init; }
+
     /// <summary>Gets the SHA-256 of the task's part of the pinned definition.</summary>
     public string? DefinitionHash { get; init; }
 }

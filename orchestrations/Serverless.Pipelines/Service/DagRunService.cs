@@ -523,7 +523,7 @@ public sealed class DagRunService : IDagRunService
             OrchestrationRuntimeStatus.Pending => DagRunState.Queued,
             OrchestrationRuntimeStatus.Completed => result?.State ?? DagRunState.Success,
             OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => DagRunState.Failed,
-            _ => DagRunState.Running,
+            _ => result?.State == DagRunState.Queued ? DagRunState.Queued : DagRunState.Running, // queued: waiting for a run slot
         };
         var error = metadata.RuntimeStatus switch
         {
@@ -559,6 +559,7 @@ public sealed class DagRunService : IDagRunService
                 Outputs = t.Outputs ?? [],
                 Error = t.Error,
                 Reused = t.Reused,
+                Values = t.Values,
                 DefinitionHash = taskHashes.GetValueOrDefault(t.TaskId),
             }).ToList(),
             DefinitionHash = input?.DagJson is { } pinned ? DagDefinitionHash.Of(pinned) : null,

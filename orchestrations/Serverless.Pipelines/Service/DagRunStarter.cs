@@ -68,8 +68,10 @@ public sealed class DagRunStarter
         DataContainer = this.dataContainer,
         FirstPollInterval = this.options.FirstPollInterval,
         MaxPollInterval = this.options.MaxPollInterval,
+        PollBackoffFactor = this.options.PollBackoffFactor,
         ChainFastJobs = this.options.ChainFastJobs,
         NotificationRetry = this.notificationRetry,
+        UsesRunSlot = true,
     };
 
     /// <summary>

@@ -36,11 +36,27 @@ public sealed class PipelineOptions
     /// <summary>Gets the DAGs defined in code (<see cref="DagBuilder"/>); they are listed next to the loaded files.</summary>
     public IList<DagDefinition> Dags { get; } = [];
 
-    /// <summary>Gets or sets the first interval between job status polls. The default is 1 second (durable timers have whole-second granularity).</summary>
-    public TimeSpan FirstPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Gets or sets the first interval between status polls of a job whose backend cannot push its end (Livy,
+    /// Synapse, Databricks). The default is 250 milliseconds: short, so a short job is seen soon after it ends.
+    /// </summary>
+    public TimeSpan FirstPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Gets or sets the longest interval between job status polls. The default is 15 seconds.</summary>
+    /// <summary>
+    /// Gets or sets the longest interval between job status polls. The default is 15 seconds. A job whose end is
+    /// pushed (the local backend) is polled at this interval only as a fallback, for a push lost in a restart.
+    /// </summary>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets what each poll interval is multiplied by, up to <see cref="MaxPollInterval"/>. The default is 1.5.</summary>
+    public double PollBackoffFactor { get; set; } = Orchestration.DagRunInput.DefaultPollBackoffFactor;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a backend that knows when a job ends (the local backend) tells the run
+    /// at once by an event instead of waiting for the next poll. Needs a <c>DurableTaskClient</c> in the service
+    /// container (the local host has one); without it jobs are polled. The default is true.
+    /// </summary>
+    public bool PushJobCompletion { get; set; } = true;
 
     /// <summary>
     /// Gets or sets how long the submit activity waits for a <c>local</c> job to finish before handing polling to

@@ -19,4 +19,7 @@ public static class PipelineResourceNames
     /// <param name="taskHub">The task hub name (letters and digits).</param>
     /// <returns>The table name.</returns>
     public static string RunIndexTableOf(string taskHub) => taskHub + "Runs";
+
+    /// <summary>The concurrency slots (<see cref="Slots.ConcurrencySlots"/>): a DAG's run slots in partition <c>runs-{dagId}</c>, one row per held slot.</summary>
+    public const string SlotTable = "ConcurrencySlots";
 }

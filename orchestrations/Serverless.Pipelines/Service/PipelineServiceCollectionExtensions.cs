@@ -8,6 +8,7 @@ using Serverless.Pipelines.Runs.Index;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Spark.Activities;
 using Serverless.Spark.Hosting;
+using Serverless.Spark.Jobs;
 
 namespace Serverless.Pipelines.Service;
 
@@ -30,6 +31,7 @@ public static class PipelineServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSparkJobs(configuration);
         services.AddNotificationSettings(configuration);
+        services.AddOptions<TemplateVariableOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName));
         return services.AddPipelines(options =>
         {
             configuration.GetSection(PipelineOptions.SectionName).Bind(options);
@@ -53,6 +55,9 @@ public static class PipelineServiceCollectionExtensions
         services.AddOptions<SparkOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddNotifications();
+        services.AddOptions<TemplateVariableOptions>();
+        services.TryAddSingleton<TemplateVariables>();
+        services.TryAddSingleton<ISparkTextRedactor>(sp => sp.GetRequiredService<TemplateVariables>());
         services.TryAddSingleton<DagCatalog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DagCatalogWatcher>());
         services.TryAddSingleton<DagRunStarter>();
@@ -76,9 +81,13 @@ public static class PipelineServiceCollectionExtensions
             .AddActivity<StartTaskJob>()
             .AddActivity<CheckBlobExists>()
             .AddActivity<ReadTaskRows>()
+            .AddActivity<ReadTaskValues>()
+            .AddActivity<ReadTemplateVariables>()
             .AddActivity<WriteRunManifest>()
             .AddActivity<DeliverNotification>()
             .AddActivity<RecordNotificationDeadLetter>()
+            .AddActivity<AcquireRunSlot>()
+            .AddActivity<ReleaseRunSlot>()
             .AddSparkActivities();
     }
 }

@@ -7,7 +7,7 @@ using Serverless.Spark.Dialect;
 namespace Serverless.Pipelines.Validation;
 
 /// <summary>One validation pass over one DAG; collects problems instead of stopping at the first.</summary>
-internal sealed class DagCheck
+internal sealed partial class DagCheck
 {
     private readonly DagDefinition dag;
     private readonly DagSourceMap map;
@@ -212,6 +212,7 @@ internal sealed class DagCheck
         CheckOutputs(task, path);
         CheckExpand(task, path);
         CheckTemplates(task, path);
+        CheckConnectionAndValues(task, path);
     }
 
     private void CheckKindFields(DagTask task, string path)
@@ -424,6 +425,11 @@ internal sealed class DagCheck
                 continue;
             }
 
+            if (input.Optional && input.From is null)
+            {
+                Add(inputPath + ".optional", "'optional' applies to inputs with 'from' only: an external location is always read");
+            }
+
             if (input.From is { } from)
             {
                 CheckUpstreamOutput(task, from, input.FromTask, input.FromOutput, inputPath + ".from");
@@ -611,6 +617,10 @@ internal sealed class DagCheck
         Check(task.Sensor?.Path, path + ".sensor.path");
         Check(task.Sensor?.At, path + ".sensor.at");
         Check(task.Branch?.Sql, path + ".branch.sql");
+        foreach (var (name, query) in task.Values)
+        {
+            Check(query, path + ".values." + name);
+        }
     }
 
     private void CheckTemplate(DagTask task, string template, string path)
@@ -653,8 +663,7 @@ internal sealed class DagCheck
                     return "write tasks.TASK.values.NAME";
                 }
 
-                // The value names a task publishes are known only when it runs; the task itself must be upstream.
-                return s.Count < 2 ? null : UpstreamProblem(task, s[1], null);
+                return s.Count < 2 ? null : UpstreamProblem(task, s[1], null) ?? TaskValueProblem(s[1], s.Count >= 4 ? s[3] : null);
             case "item":
             case "map_index" when s.Count == 1:
                 return task.Expand is null ? $"'{s[0]}' exists only in tasks with 'expand'" : null;

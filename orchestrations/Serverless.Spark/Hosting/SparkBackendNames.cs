@@ -14,4 +14,7 @@ public static class SparkBackendNames
 
     /// <summary>Azure Databricks Jobs API 2.1.</summary>
     public const string Databricks = "databricks";
+
+    /// <summary>Gets every backend name.</summary>
+    public static IReadOnlyList<string> All { get; } = [Local, Livy, Synapse, Databricks];
 }

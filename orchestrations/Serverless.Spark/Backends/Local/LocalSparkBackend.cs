@@ -17,12 +17,13 @@ namespace Serverless.Spark.Backends.Local;
 /// configured. Each job has a record in the <c>SparkJobs</c> table with a heartbeat, so after a host restart its
 /// status reads <see cref="SparkJobState.Lost"/> instead of hanging.
 /// </summary>
-public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDisposable
+public sealed class LocalSparkBackend : ISparkBackend, ISparkJobCompletionSource, IAsyncDisposable, IDisposable
 {
     private const int LogTailLines = 50;
     private readonly StorageAccount account;
     private readonly LocalSparkOptions options;
     private readonly ILogger logger;
+    private readonly ISparkTextRedactor? redactor;
     private readonly SparkJobRecordStore records;
     private readonly SemaphoreSlim pool;
     private readonly ConcurrentDictionary<string, LocalJob> jobs = new(StringComparer.Ordinal);
@@ -34,13 +35,15 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDispos
     /// <param name="account">The storage account holding data and the jobs table.</param>
     /// <param name="options">The local backend settings.</param>
     /// <param name="logger">The logger.</param>
-    public LocalSparkBackend(StorageAccount account, LocalSparkOptions options, ILogger<LocalSparkBackend>? logger = null)
+    /// <param name="redactor">Masks secrets in job errors before they are kept or logged, or <see langword="null"/>.</param>
+    public LocalSparkBackend(StorageAccount account, LocalSparkOptions options, ILogger<LocalSparkBackend>? logger = null, ISparkTextRedactor? redactor = null)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(options);
         this.account = account;
         this.options = options;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        this.redactor = redactor;
         this.records = new SparkJobRecordStore(account);
         int slots = options.MaxConcurrentJobs > 0 ? options.MaxConcurrentJobs : Environment.ProcessorCount;
         this.pool = new SemaphoreSlim(slots, slots);
@@ -190,6 +193,14 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDispos
         return await this.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
+    public bool WatchCompletion(SparkJobHandle handle, Func<SparkJobStatus, Task> ended)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ArgumentNullException.ThrowIfNull(ended);
+        return this.jobs.TryGetValue(handle.JobId, out LocalJob? job) && job.AddWatcher(ended);
+    }
+
     /// <summary>Stops every running job and records it as lost; for containers disposed synchronously.</summary>
     public void Dispose() => this.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
@@ -254,9 +265,11 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDispos
         catch (Exception e)
         {
             final = SparkJobState.Failed;
-            job.Message = e.Message;
-            job.Log("error: " + e.Message);
-            Logs.JobFailed(this.logger, job.Key, e.Message);
+            // The error may quote the job's SQL, secrets included: mask it before it is kept or logged.
+            string message = this.redactor?.Redact(e.Message) ?? e.Message;
+            job.Message = message;
+            job.Log("error: " + message);
+            Logs.JobFailed(this.logger, job.Key, message);
         }
         finally
         {
@@ -305,6 +318,27 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDispos
             await job.Cancellation.CancelAsync().ConfigureAwait(false);
             this.jobs.TryRemove(job.Key, out _);
             job.Cancellation.Dispose();
+        }
+
+        await this.NotifyWatchersAsync(job).ConfigureAwait(false);
+    }
+
+    private async Task NotifyWatchersAsync(LocalJob job)
+    {
+        SparkJobStatus status = job.ToStatus();
+        foreach (Func<SparkJobStatus, Task> watcher in job.CloseWatchers())
+        {
+            try
+            {
+                await watcher(status).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Whatever a watcher throws must not fail the job, which already ended.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                // A lost notification costs only latency: the watcher's owner polls as a fallback.
+                Logs.JobFailed(this.logger, job.Key, "could not report the job's end: " + e.Message);
+            }
         }
     }
 
@@ -358,6 +392,7 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDispos
     private sealed class LocalJob(string key, SparkJobSpec spec, SparkJobRecord record, CancellationTokenSource cancellation)
     {
         private readonly Queue<string> log = new();
+        private List<Func<SparkJobStatus, Task>>? watchers = [];
 
         public string Key { get; } = key;
 
@@ -378,6 +413,32 @@ public sealed class LocalSparkBackend : ISparkBackend, IAsyncDisposable, IDispos
         public Task? Completion { get; set; }
 
         public Task? Heartbeat { get; set; }
+
+        /// <summary>Adds a watcher unless the job already ended (then the caller reads the status instead).</summary>
+        public bool AddWatcher(Func<SparkJobStatus, Task> watcher)
+        {
+            lock (this.log)
+            {
+                if (this.watchers is null)
+                {
+                    return false;
+                }
+
+                this.watchers.Add(watcher);
+                return true;
+            }
+        }
+
+        /// <summary>Takes the watchers; later watches are refused, so each watcher is called exactly once.</summary>
+        public List<Func<SparkJobStatus, Task>> CloseWatchers()
+        {
+            lock (this.log)
+            {
+                var taken = this.watchers ?? [];
+                this.watchers = null;
+                return taken;
+            }
+        }
 
         public void Log(string line)
         {

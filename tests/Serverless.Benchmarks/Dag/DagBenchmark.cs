@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.LocalHost.Durable;
+using Serverless.Pipelines.Definitions;
+using Serverless.Pipelines.Service;
+using Serverless.Spark.Backends;
+using Serverless.Spark.Hosting;
+using Serverless.Storage.Connection;
+using Serverless.Storage.Diagnostics;
+
+namespace Serverless.Benchmarks.Dag;
+
+/// <summary>
+/// The measurements of <c>./bench.sh dag</c> on the local host's stack (DurableTask.AzureStorage behind the gRPC
+/// sidecar, the local host's worker concurrency), the <see cref="DelayedSparkBackend"/> and fast-job chaining off.
+/// Each shape prints one line with the fields of issue 17, against the baselines of <see cref="PlainBaseline"/>
+/// measured on the same worker in the same run.
+/// </summary>
+public sealed class DagBenchmark : IAsyncDisposable
+{
+    private const int BaselineHops = 50;
+    private readonly ServiceProvider provider;
+    private readonly LocalDurableStack durable;
+    private readonly List<IHostedService> hosted;
+    private readonly StorageRequestCounter counter;
+    private readonly DelayedSparkBackend backend;
+    private readonly DagBenchOptions options;
+    private readonly Action<JsonObject> emit;
+    private readonly DurableTaskClient client;
+    private readonly IDagRunService runs;
+    private double baselineHopMs;
+
+    private DagBenchmark(ServiceProvider provider, LocalDurableStack durable, StorageRequestCounter counter, DelayedSparkBackend backend, DagBenchOptions options, Action<JsonObject> emit)
+    {
+        this.provider = provider;
+        this.durable = durable;
+        this.counter = counter;
+        this.backend = backend;
+        this.options = options;
+        this.emit = emit;
+        this.hosted = provider.GetServices<IHostedService>().ToList();
+        this.client = provider.GetRequiredService<DurableTaskClient>();
+        this.runs = provider.GetRequiredService<IDagRunServiceFactory>().Create(this.client);
+    }
+
+    /// <summary>Gets the DAG shapes of this benchmark, by family.</summary>
+    public Dictionary<string, DagDefinition> Dags { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Starts the stack on a fresh task hub and data container.</summary>
+    /// <param name="connectionString">The Azurite connection string.</param>
+    /// <param name="options">What to run.</param>
+    /// <param name="emit">Receives each result line.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The benchmark.</returns>
+    public static async Task<DagBenchmark> StartAsync(string connectionString, DagBenchOptions options, Action<JsonObject> emit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var counter = new StorageRequestCounter();
+        var account = StorageAccount.FromConnectionString(connectionString, counter);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var dataContainer = "bench" + suffix;
+        var durableOptions = new LocalDurableOptions { MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100) };
+        var settings = LocalDurableStack.CreateSettings(connectionString, "bench" + suffix, durableOptions, NullLoggerFactory.Instance, counter);
+        var durable = await LocalDurableStack.StartAsync(settings, NullLoggerFactory.Instance, cancellationToken);
+        var backend = new DelayedSparkBackend();
+        var services = new ServiceCollection();
+        services.AddSingleton(account);
+        services.AddLogging();
+        services.AddDurableTaskWorker(b =>
+        {
+            b.UseGrpc(durable.Channel);
+            b.Configure(o =>
+            {
+                o.Concurrency.MaximumConcurrentActivityWorkItems = durableOptions.MaxConcurrentActivities;
+                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = durableOptions.MaxConcurrentOrchestrations;
+            });
+            b.AddTasks(r => r.AddPipelineTasks().AddPlainBaseline());
+        });
+        services.AddDurableTaskClient(b => b.UseGrpc(durable.Channel));
+        services.AddSingleton<ISparkBackend>(backend);
+        services.AddSparkJobs(o => o.DataContainer = dataContainer);
+        var shapes = new Dictionary<string, Func<DagDefinition>>(StringComparer.Ordinal)
+        {
+            ["chain"] = () => DagShapes.Chain("chain", options.Size(50)),
+            ["wide"] = () => DagShapes.Wide("wide", options.Size(200)),
+            ["layers"] = () => DagShapes.Layers("layers", options.Size(50), options.Size(100)),
+            ["map"] = () => DagShapes.Map("map", 100),
+            ["runs"] = () => DagShapes.Small("runs", 10),
+        };
+        var dags = new Dictionary<string, DagDefinition>(StringComparer.Ordinal) { ["warmup"] = DagShapes.Chain("warmup", 3) };
+        foreach (var family in options.Shapes)
+        {
+            dags[family] = shapes[family]();
+        }
+
+        services.AddPipelines(o =>
+        {
+            o.ReadDagContainer = false;
+            o.ChainFastJobs = false;
+            foreach (var dag in dags.Values)
+            {
+                o.Dags.Add(dag);
+            }
+        });
+        var provider = services.BuildServiceProvider();
+        await account.Blobs.GetBlobContainerClient(dataContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var benchmark = new DagBenchmark(provider, durable, counter, backend, options, emit);
+        foreach (var (family, dag) in dags)
+        {
+            benchmark.Dags[family] = dag;
+        }
+
+        foreach (var service in benchmark.hosted)
+        {
+            await service.StartAsync(cancellationToken);
+        }
+
+        return benchmark;
+    }
+
+    /// <summary>Runs the baselines, then every shape the options name.</summary>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>A task.</returns>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        this.backend.Delay = TimeSpan.Zero;
+        await this.RunDagAsync("warmup", null, cancellationToken);
+        await PlainBaseline.FanOutPerSecondAsync(this.client, 20, cancellationToken);
+        var hops = await PlainBaseline.SequentialHopsAsync(this.client, BaselineHops, cancellationToken);
+        hops.Sort();
+        this.baselineHopMs = Percentile(hops, 0.5);
+        foreach (var family in this.options.Shapes)
+        {
+            switch (family)
+            {
+                case "chain" or "wide":
+                    foreach (var push in new[] { true, false })
+                    {
+                        this.backend.Delay = this.options.HopJobDelay;
+                        this.backend.Push = push;
+                        await this.MeasureShapeAsync(family, push ? "push" : "poll", null, cancellationToken);
+                    }
+
+                    break;
+                case "layers":
+                    this.backend.Delay = TimeSpan.Zero;
+                    await this.MeasureShapeAsync(family, null, null, cancellationToken);
+                    break;
+                case "map":
+                    this.backend.Delay = TimeSpan.Zero;
+                    var items = new JsonArray(Enumerable.Range(0, this.options.Size(10_000)).Select(i => (JsonNode)i).ToArray());
+                    await this.MeasureShapeAsync(family, null, new JsonObject { ["items"] = items }, cancellationToken);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in this.hosted)
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        await this.provider.DisposeAsync();
+        await this.durable.DisposeAsync();
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? -1 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static string ShapeName(string family, DagDefinition dag, int tasks) => family switch
+    {
+        "chain" => $"chain-{dag.Tasks.Count}",
+        "wide" => $"wide-{dag.Tasks.Count - 2}",
+        "layers" => $"layers-{dag.Tasks.Count / dag.Tasks.Count(t => t.DependsOn.Count == 0)}x{dag.Tasks.Count(t => t.DependsOn.Count == 0)}",
+        "map" => $"map-{tasks - 1}",
+        _ => family,
+    };
+
+    private async Task MeasureShapeAsync(string family, string? mode, JsonObject? parameters, CancellationToken cancellationToken)
+    {
+        var dag = this.Dags[family];
+        this.backend.Clear();
+        this.counter.Reset();
+        var clock = Stopwatch.StartNew();
+        var state = await this.RunDagAsync(family, parameters, cancellationToken);
+        var runMs = clock.Elapsed.TotalMilliseconds;
+        var transactions = this.counter.Total;
+        if (state != "Success")
+        {
+            throw new InvalidOperationException($"The {family} run ended {state}.");
+        }
+
+        var hops = this.Hops(dag);
+        hops.Sort();
+        var tasks = this.backend.Submits.Count;
+        var fanOut = await PlainBaseline.FanOutPerSecondAsync(this.client, tasks, cancellationToken);
+        var median = Percentile(hops, 0.5);
+        var p99 = Percentile(hops, 0.99);
+        var tasksPerSecond = tasks / (runMs / 1000);
+        var line = new JsonObject
+        {
+            ["scenario"] = "dag",
+            ["shape"] = ShapeName(family, dag, tasks),
+        };
+        if (mode is not null)
+        {
+            line["mode"] = mode;
+        }
+
+        line["tasks"] = tasks;
+        line["median_hop_ms"] = Math.Round(median, 1);
+        line["p99_hop_ms"] = Math.Round(p99, 1);
+        line["baseline_hop_ms"] = Math.Round(this.baselineHopMs, 1);
+        line["median_ratio"] = Math.Round(median / this.baselineHopMs, 2);
+        line["p99_ratio"] = Math.Round(p99 / this.baselineHopMs, 2);
+        line["run_ms"] = Math.Round(runMs, 0);
+        line["tasks_per_s"] = Math.Round(tasksPerSecond, 1);
+        line["baseline_fanout_per_s"] = Math.Round(fanOut, 1);
+        line["fanout_ratio"] = Math.Round(tasksPerSecond / fanOut, 2);
+        line["storage_tx_per_task"] = Math.Round((double)transactions / tasks, 1);
+        line["peak_rss_mb"] = BenchmarkContext.PeakRssMb();
+        this.emit(line);
+    }
+
+    /// <summary>Per task with upstreams (per mapped instance): its job's submit minus the time its last upstream's job became finished.</summary>
+    private List<double> Hops(DagDefinition dag)
+    {
+        var graph = new DagGraph(dag);
+        var hops = new List<double>();
+        foreach (var (name, submitted) in this.backend.Submits)
+        {
+            var parts = name.Split('.');
+            if (parts.Length < 2)
+            {
+                continue;
+            }
+
+            var upstream = graph.UpstreamOf(parts[1]);
+            if (upstream.Count == 0)
+            {
+                continue;
+            }
+
+            var ready = upstream.Max(u => this.backend.Finishes[dag.Id + "." + u]);
+            hops.Add(Stopwatch.GetElapsedTime(ready, submitted).TotalMilliseconds);
+        }
+
+        return hops;
+    }
+
+    private async Task<string> RunDagAsync(string family, JsonObject? parameters, CancellationToken cancellationToken)
+    {
+        var started = await this.runs.TriggerAsync(this.Dags[family].Id, new DagRunTrigger(parameters), cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(20));
+        await this.client.WaitForInstanceCompletionAsync(started.RunId, false, timeout.Token);
+        var run = await this.runs.GetRunAsync(started.RunId, cancellationToken);
+        return run is null ? "unknown" : run.State + (run.Error is null ? string.Empty : ": " + run.Error);
+    }
+}
