@@ -38,6 +38,8 @@ public sealed class CliApplication
             BackfillCommand.Create(runner),
             TasksCommand.Create(runner),
             RunsCommand.Create(runner),
+            ClearCommand.Create(runner),
+            MarkCommand.Create(runner),
         };
         this.Root.HelpName = CommandName;
 

@@ -10,7 +10,8 @@ namespace Serverless.Functions.Api;
 public static class RunEndpoints
 {
     private static readonly string[] TriggerMembers = ["params", "logicalDate", "runId"];
-    private static readonly string[] RerunMembers = ["tasks", "onlyFailed", "definition"];
+    private static readonly string[] RerunMembers = ["tasks", "onlyFailed", "definition", "downstream", "upstream"];
+    private static readonly string[] MarkMembers = ["state", "task"];
 
     internal static async Task<IResult> TriggerAsync(HttpContext context, IDagRunService runs, string dagId)
     {
@@ -195,8 +196,30 @@ public static class RunEndpoints
             "original" => true,
             var other => throw new ApiProblemException($"'definition' must be \"current\" (the DAG file as it is now, the default) or \"original\" (the definition run '{runId}' pinned), not \"{other}\"."),
         };
-        var started = await runs.RerunAsync(runId, new DagRerunRequest(tasks, ApiJson.Bool(body, "onlyFailed") ?? true, useOriginal), context.RequestAborted).ConfigureAwait(false);
+        var request = new DagRerunRequest(tasks, ApiJson.Bool(body, "onlyFailed") ?? true, useOriginal, ApiJson.Bool(body, "downstream") ?? true, ApiJson.Bool(body, "upstream") ?? false, ApiGate.Caller(context));
+        var started = await runs.RerunAsync(runId, request, context.RequestAborted).ConfigureAwait(false);
         return RunLinks.Accepted(context, started.RunId, started.Created);
+    }
+
+    internal static async Task<IResult> MarkAsync(HttpContext context, IDagRunService runs, string runId)
+    {
+        RouteValues.RunId(runId);
+        var body = await ApiJson.ReadObjectAsync(context.Request, MarkMembers, context.RequestAborted).ConfigureAwait(false);
+        var state = ApiJson.String(body, "state") switch
+        {
+            "success" => DagRunState.Success,
+            "failed" => DagRunState.Failed,
+            null => throw new ApiProblemException("'state' is required: \"success\" or \"failed\"."),
+            var other => throw new ApiProblemException($"'state' must be \"success\" or \"failed\", not \"{other}\"."),
+        };
+        var task = ApiJson.String(body, "task");
+        if (task is not null && !Pipelines.Definitions.DagIdentifiers.IsValidTaskId(task))
+        {
+            throw new ApiProblemException($"'task' is not a task id: '{task}'.");
+        }
+
+        var run = await runs.MarkAsync(runId, new DagRunMarkRequest(state, task, ApiGate.Caller(context)), context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(run, ApiJson.Options);
     }
 
     internal static async Task<IResult> PurgeAsync(HttpContext context, IDagRunService runs, string runId)

@@ -24,6 +24,9 @@ public static class FunctionNames
     /// <summary>POST api/runs/{runId}/rerun.</summary>
     public const string RerunRun = nameof(RerunRun);
 
+    /// <summary>POST api/runs/{runId}/mark.</summary>
+    public const string MarkRun = nameof(MarkRun);
+
     /// <summary>DELETE api/runs/{runId}.</summary>
     public const string PurgeRun = nameof(PurgeRun);
 

@@ -118,6 +118,18 @@ public sealed class RunFunctions
         string runId) =>
         this.gate.RunAsync(request, () => RunEndpoints.RerunAsync(request.HttpContext, this.runs.Create(client), runId));
 
+    /// <summary>Marks a finished run, or one task of it, success or failed.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <param name="runId">The run id.</param>
+    /// <returns>The run with the mark applied.</returns>
+    [Function(FunctionNames.MarkRun)]
+    public Task<IResult> MarkRun(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/runs/{runId}/mark")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string runId) =>
+        this.gate.RunAsync(request, () => RunEndpoints.MarkAsync(request.HttpContext, this.runs.Create(client), runId));
+
     /// <summary>Purges a run (and its data with <c>data=true</c>).</summary>
     /// <param name="request">The request.</param>
     /// <param name="client">The durable client.</param>

@@ -35,6 +35,7 @@ public sealed class DagRunService : IDagRunService
     private readonly DagScheduleStore schedules;
     private readonly DagStateStore dagStates;
     private readonly DagRunLists lists;
+    private readonly DagRunAnnotations annotations;
     private readonly TimeProvider time;
 
     /// <summary>Initializes a new instance of the <see cref="DagRunService"/> class.</summary>
@@ -60,6 +61,7 @@ public sealed class DagRunService : IDagRunService
         this.schedules = new DagScheduleStore(account);
         this.dagStates = new DagStateStore(account);
         this.lists = new DagRunLists(index, client);
+        this.annotations = new DagRunAnnotations(index);
         this.time = time ?? TimeProvider.System;
     }
 
@@ -128,7 +130,32 @@ public sealed class DagRunService : IDagRunService
         }
 
         var metadata = await this.client.GetInstanceAsync(runId, true, cancellationToken).ConfigureAwait(false);
-        return metadata is null ? null : ToInfo(metadata);
+        return metadata is not null && ToInfo(metadata) is { } run ? await this.annotations.ReadAsync(run, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<DagRunInfo> MarkAsync(string runId, DagRunMarkRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.State is not (DagRunState.Success or DagRunState.Failed))
+        {
+            throw new DagRunRequestException("A run or task can be marked success or failed only.");
+        }
+
+        var metadata = await this.RequireRunAsync(runId, true, cancellationToken).ConfigureAwait(false);
+        if (!metadata.IsCompleted)
+        {
+            // A running orchestration owns its task states; marking it would race the run itself.
+            throw new DagRunConflictException($"Run '{runId}' is still {metadata.RuntimeStatus}; mark it when it has finished, or terminate it first.");
+        }
+
+        var run = ToInfo(metadata) ?? throw new DagRunNotFoundException($"Run '{runId}' is not known.");
+        if (request.TaskId is { } taskId && !run.Tasks.Any(t => string.Equals(t.Id, taskId, StringComparison.Ordinal)))
+        {
+            throw new DagRunRequestException($"Run '{runId}' has no task '{taskId}'.", [$"its tasks: {string.Join(", ", run.Tasks.Select(t => t.Id).Distinct(StringComparer.Ordinal))}"]);
+        }
+
+        return await this.annotations.MarkAsync(run, new RunMark(request.TaskId, request.State, request.RequestedBy, this.time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -211,7 +238,8 @@ public sealed class DagRunService : IDagRunService
         }
 
         var graph = new DagGraph(dag);
-        var records = previous?.Tasks ?? [];
+        // Marks count as the tasks' states: a task marked success is reused, one marked failed runs again.
+        var records = DagRunAnnotations.Apply(previous?.Tasks ?? [], await this.annotations.MarksAsync(runId, cancellationToken).ConfigureAwait(false));
         IEnumerable<string> clear;
         if (request.Tasks is { Count: > 0 } chosen)
         {
@@ -221,7 +249,8 @@ public sealed class DagRunService : IDagRunService
                 throw new DagRunRequestException("Unknown tasks.", unknown.Select(t => $"task '{t}' is not in DAG '{dag.Id}'").ToList());
             }
 
-            clear = chosen;
+            // As Airflow's clear: upstream adds the tasks' ancestors to the selection.
+            clear = request.Upstream ? chosen.Concat(chosen.SelectMany(graph.AncestorsOf)).Distinct(StringComparer.Ordinal).ToList() : chosen;
         }
         else if (request.OnlyFailed)
         {
@@ -240,7 +269,7 @@ public sealed class DagRunService : IDagRunService
         var before = DagDefinitionHash.OfTasks(input.DagJson);
         var now = DagDefinitionHash.OfTasks(dagJson);
         var changed = now.Where(t => before.GetValueOrDefault(t.Key) != t.Value).Select(t => t.Key);
-        var cleared = graph.DownstreamClosure(clear.Concat(changed)).ToHashSet(StringComparer.Ordinal);
+        var cleared = (request.Downstream ? graph.DownstreamClosure(clear) : clear).Concat(graph.DownstreamClosure(changed)).ToHashSet(StringComparer.Ordinal);
         if (cleared.Count == 0)
         {
             throw new DagRunRequestException($"Run '{runId}' has no failed tasks to rerun; name the tasks to rerun.");
@@ -277,6 +306,16 @@ public sealed class DagRunService : IDagRunService
             MaxPollInterval = this.options.MaxPollInterval,
         };
         var created = await this.StartAsync(rerun, cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            var by = request.RequestedBy ?? "anonymous";
+            var at = this.time.GetUtcNow();
+            var what = string.Join(", ", graph.TopologicalOrder.Where(cleared.Contains));
+            var flags = $"downstream {(request.Downstream ? "on" : "off")}, upstream {(request.Upstream ? "on" : "off")}, definition {(request.UseOriginalDefinition ? "original" : "current")}";
+            await this.annotations.AuditAsync(runId, new RunAuditEntry(at, by, "clear", $"cleared {what} ({flags}) into run {newId}"), cancellationToken).ConfigureAwait(false);
+            await this.annotations.AuditAsync(newId, new RunAuditEntry(at, by, "cleared-from", $"rerun of {runId}: {what} ({flags})"), cancellationToken).ConfigureAwait(false);
+        }
+
         return new DagRunStartResult(newId, input.DagId, created);
     }
 

@@ -54,6 +54,13 @@ public interface IDagRunService
     /// <returns>One page.</returns>
     Task<RunIndexPage<IndexedTaskInstance>> ListTaskInstancesAsync(TaskInstanceQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>Marks a finished run, or one of its tasks, success or failed; the mark is kept beside the run and shown wherever it is read.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="request">The state, the task and who asked.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run with the mark applied.</returns>
+    Task<DagRunInfo> MarkAsync(string runId, DagRunMarkRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Terminates a running run and cancels its in-flight Spark jobs.</summary>
     /// <param name="runId">The run id.</param>
     /// <param name="reason">The reason.</param>

@@ -20,6 +20,7 @@ public sealed class FunctionsMetadataTests
         { FunctionNames.RaiseEvent, "api/runs/{runId}/events/{name}", "post", "Anonymous" },
         { FunctionNames.RerunRun, "api/runs/{runId}/rerun", "post", "Anonymous" },
         { FunctionNames.PurgeRun, "api/runs/{runId}", "delete", "Anonymous" },
+        { FunctionNames.MarkRun, "api/runs/{runId}/mark", "post", "Anonymous" },
         { FunctionNames.GetRunManifest, "api/runs/{runId}/manifest", "get", "Anonymous" },
         { FunctionNames.GetTaskLog, "api/runs/{runId}/tasks/{taskId}/logs", "get", "Anonymous" },
         { FunctionNames.ListDags, "api/dags", "get", "Anonymous" },

@@ -84,6 +84,13 @@ internal sealed class FakeDagRunService : IDagRunService
         return Task.FromResult(new RunIndexPage<IndexedTaskInstance>(items, null));
     }
 
+    public Task<DagRunInfo> MarkAsync(string runId, DagRunMarkRequest request, CancellationToken cancellationToken = default)
+    {
+        var run = this.Require(runId);
+        this.Calls.Enqueue($"mark {runId} {request.TaskId ?? "run"} {request.State} by {request.RequestedBy}");
+        return Task.FromResult(run with { State = request.TaskId is null ? request.State : run.State, MarkedBy = request.RequestedBy });
+    }
+
     public Task TerminateAsync(string runId, string? reason, CancellationToken cancellationToken = default)
     {
         this.Require(runId);
@@ -102,6 +109,7 @@ internal sealed class FakeDagRunService : IDagRunService
     {
         var run = this.Require(runId);
         this.Calls.Enqueue($"rerun {runId} {string.Join(',', request.Tasks ?? [])} {request.OnlyFailed}");
+        this.Calls.Enqueue($"clear {runId} downstream {request.Downstream} upstream {request.Upstream} by {request.RequestedBy}");
         return this.TriggerAsync(run.DagId, new DagRunTrigger(RunId: runId + "-rerun"), cancellationToken);
     }
 

@@ -35,8 +35,12 @@ public sealed class RunIndexStore
         this.table = account.Tables.GetTableClient(tableName);
     }
 
-    /// <summary>Gets the table, for the run's marks and audit trail (partition <see cref="RunIndexKeys.RunPartition"/>).</summary>
-    internal TableClient Table => this.table;
+    /// <summary>Gets the table, created if needed, for the run's marks and audit trail (<see cref="RunAnnotationStore"/>).</summary>
+    internal async Task<TableClient> TableAsync(CancellationToken cancellationToken)
+    {
+        await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        return this.table;
+    }
 
     /// <summary>Writes a run's start row unless the run already has one (a start never overwrites a later state).</summary>
     /// <param name="entry">The run.</param>
