@@ -33,10 +33,14 @@ public sealed class CliApplication
             DagsCommand.Create(runner),
             RunCommand.Create(runner),
             StatusCommand.Create(runner),
+            LogsCommand.Create(runner),
             TerminateCommand.Create(runner),
             RerunCommand.Create(runner),
             BackfillCommand.Create(runner),
             TasksCommand.Create(runner),
+            RunsCommand.Create(runner),
+            ClearCommand.Create(runner),
+            MarkCommand.Create(runner),
         };
         this.Root.HelpName = CommandName;
 

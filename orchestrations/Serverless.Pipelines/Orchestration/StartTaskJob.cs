@@ -123,7 +123,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
             var safe = masked is not null && !string.Equals(masked, error.Message, StringComparison.Ordinal) ? new InvalidOperationException(masked) : error;
             if (log is not null)
             {
-                await this.log.WriteFailureAsync(log, "submit", safe, spec, cancellationToken).ConfigureAwait(false);
+                await this.log.WriteFailureAsync(log, "submit", safe, this.variables.Masked(spec), cancellationToken).ConfigureAwait(false);
             }
 
             if (!ReferenceEquals(safe, error))
@@ -140,11 +140,19 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         if (!status.IsTerminal && this.durableClient is { } durable)
         {
             // Push: the backend tells the run the moment the job ends, which saves the run a poll round (and the
-            // wait for it). Watched before the status is read again, so an end in between is never missed.
-            var eventName = DagRunEvents.JobEnded(handle.IdempotencyKey);
-            pushed = this.client.WatchCompletion(handle, ended => durable.RaiseEventAsync(runInstanceId, eventName, ended with { LogTail = [] }));
+            // wait for it). Watched before the status is read again, so an end in between is never missed. A pushed
+            // end is not polled, so its final state goes into the attempt log here.
+            var watched = this.client.WatchCompletion(handle, async ended =>
+            {
+                if (log is not null)
+                {
+                    await this.log.WriteStatusAsync(log, ended, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                await durable.RaiseEventAsync(runInstanceId, DagRunEvents.JobEnded(handle.IdempotencyKey), ended with { LogTail = [] }).ConfigureAwait(false);
+            });
             status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
-            pushed &= !status.IsTerminal;
+            pushed = watched && !status.IsTerminal;
         }
 
         if (!pushed && !status.IsTerminal && string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase) && this.options.LocalJobStartWait > TimeSpan.Zero)
@@ -163,7 +171,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
 
         if (log is not null)
         {
-            await this.log.WriteSubmittedAsync(log, spec, handle, status, cancellationToken).ConfigureAwait(false);
+            await this.log.WriteSubmittedAsync(log, this.variables.Masked(spec), handle, status, cancellationToken).ConfigureAwait(false);
         }
 
         return new StartedTaskJob(handle, status) { Pushed = pushed };

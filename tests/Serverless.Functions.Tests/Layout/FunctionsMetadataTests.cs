@@ -15,10 +15,12 @@ public sealed class FunctionsMetadataTests
         { FunctionNames.TriggerRun, "api/dags/{dagId}/runs", "post", "Anonymous" },
         { FunctionNames.GetRun, "api/runs/{runId}", "get", "Anonymous" },
         { FunctionNames.ListRuns, "api/runs", "get", "Anonymous" },
+        { FunctionNames.ListTaskInstances, "api/task-instances", "get", "Anonymous" },
         { FunctionNames.TerminateRun, "api/runs/{runId}/terminate", "post", "Anonymous" },
         { FunctionNames.RaiseEvent, "api/runs/{runId}/events/{name}", "post", "Anonymous" },
         { FunctionNames.RerunRun, "api/runs/{runId}/rerun", "post", "Anonymous" },
         { FunctionNames.PurgeRun, "api/runs/{runId}", "delete", "Anonymous" },
+        { FunctionNames.MarkRun, "api/runs/{runId}/mark", "post", "Anonymous" },
         { FunctionNames.GetRunManifest, "api/runs/{runId}/manifest", "get", "Anonymous" },
         { FunctionNames.GetTaskLog, "api/runs/{runId}/tasks/{taskId}/logs", "get", "Anonymous" },
         { FunctionNames.ListDags, "api/dags", "get", "Anonymous" },
@@ -66,6 +68,7 @@ public sealed class FunctionsMetadataTests
         { "SubmitSparkJob", "activityTrigger" },
         { "GetSparkJobStatus", "activityTrigger" },
         { "CancelSparkJob", "activityTrigger" },
+        { "AppendTaskLog", "activityTrigger" },
     };
 
     [Theory]
