@@ -15,17 +15,23 @@ namespace Serverless.Pipelines.Slots;
 /// Every operation is idempotent for a holder (a holder that already has a slot gets the same one back), so callers
 /// that run at least once (durable activities) may repeat them. A holder that dies without releasing keeps its slot
 /// until a caller that cannot get one finds, through <c>isHolderActive</c>, that the holder has ended and takes the
-/// slot over (again fenced by ETag). Lowering the limit leaves slots above it held until their holders release them.
+/// slot over (again fenced by ETag); only slots held for a while (30 seconds by default) are asked about. Lowering the limit leaves slots above it held until their holders release them.
 /// </remarks>
 public sealed class ConcurrencySlots
 {
     private const string HolderColumn = "Holder";
     private readonly TableClient table;
+    private readonly TimeSpan takeOverAfter;
     private volatile bool created;
 
     /// <summary>Initializes a new instance of the <see cref="ConcurrencySlots"/> class.</summary>
     /// <param name="table">The table of slot rows (created on first use).</param>
-    public ConcurrencySlots(TableClient table) => this.table = table ?? throw new ArgumentNullException(nameof(table));
+    /// <param name="takeOverAfter">How long a slot must have been held before its holder is asked whether it lives. The default is 30 seconds.</param>
+    public ConcurrencySlots(TableClient table, TimeSpan? takeOverAfter = null)
+    {
+        this.table = table ?? throw new ArgumentNullException(nameof(table));
+        this.takeOverAfter = takeOverAfter ?? TimeSpan.FromSeconds(30);
+    }
 
     /// <summary>Takes a free slot of a scope for a holder, or returns the one it already holds.</summary>
     /// <param name="scope">The scope: a valid table partition key (no <c>/ \ # ?</c>, at most 512 characters).</param>
@@ -59,7 +65,10 @@ public sealed class ConcurrencySlots
             return null;
         }
 
-        foreach (var row in held.Where(r => int.TryParse(r.RowKey, CultureInfo.InvariantCulture, out var n) && n < limit))
+        // Asking whether a holder lives costs a request per holder, so only slots held a while are asked about: a
+        // run that just took one is alive, and many waiting runs would otherwise ask about every holder each time.
+        var settled = DateTimeOffset.UtcNow - this.takeOverAfter;
+        foreach (var row in held.Where(r => int.TryParse(r.RowKey, CultureInfo.InvariantCulture, out var n) && n < limit && r.Timestamp < settled))
         {
             if (row.GetString(HolderColumn) is { } other && !await isHolderActive(other, cancellationToken).ConfigureAwait(false)
                 && await this.TryDeleteAsync(row, cancellationToken).ConfigureAwait(false)

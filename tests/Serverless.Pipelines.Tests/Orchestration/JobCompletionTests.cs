@@ -65,15 +65,21 @@ public sealed class JobCompletionTests(AzuriteFixture azurite)
     {
         string[] fields = ["scenario", "shape", "tasks", "median_hop_ms", "p99_hop_ms", "baseline_hop_ms", "median_ratio", "p99_ratio", "run_ms", "tasks_per_s", "baseline_fanout_per_s", "fanout_ratio", "storage_tx_per_task", "peak_rss_mb"];
         var lines = new List<JsonObject>();
-        var options = DagBenchOptions.Parse(["chain", "wide", "--scale", "0.06", "--delay-ms", "200"]);
+        var options = DagBenchOptions.Parse(["chain", "wide", "runs", "--scale", "0.06", "--delay-ms", "200"]);
         await using (var benchmark = await DagBenchmark.StartAsync(azurite.ConnectionString, options, lines.Add, CancellationToken.None))
         {
             await benchmark.RunAsync(CancellationToken.None);
         }
 
-        Assert.Equal(["chain-3/push", "chain-3/poll", "wide-12/push", "wide-12/poll"], lines.Select(l => $"{l["shape"]}/{l["mode"]}"));
-        Assert.All(lines, line => Assert.Equal(fields.Append("mode").Order(StringComparer.Ordinal), line.Select(p => p.Key).Order(StringComparer.Ordinal)));
-        Assert.Equal([3, 3, 14, 14], lines.Select(l => (int)l["tasks"]!));
+        Assert.Equal(["chain-3/push", "chain-3/poll", "wide-12/push", "wide-12/poll", "runs-12x5/"], lines.Select(l => $"{l["shape"]}/{l["mode"]}"));
+        var hopLines = lines.Take(4).ToList();
+        Assert.All(hopLines, line => Assert.Equal(fields.Append("mode").Order(StringComparer.Ordinal), line.Select(p => p.Key).Order(StringComparer.Ordinal)));
+        Assert.Equal(fields.Concat(["runs", "runs_completed", "max_active_seen"]).Order(StringComparer.Ordinal), lines[4].Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal([3, 3, 14, 14, 12 * 5], lines.Select(l => (int)l["tasks"]!));
+
+        // The bench's 5-task DAG allows 10 active runs: all 12 complete, never more than 10 at once.
+        Assert.Equal(12, (int)lines[4]["runs_completed"]!);
+        Assert.InRange((int)lines[4]["max_active_seen"]!, 1, 10);
 
         Assert.All(lines, l => Assert.True((double)l["median_hop_ms"]! >= 0 && (double)l["p99_hop_ms"]! >= (double)l["median_hop_ms"]!, l.ToJsonString()));
         Assert.All(lines, l => Assert.Equal(1, (double)l["median_ratio"]! * (double)l["baseline_hop_ms"]! / (double)l["median_hop_ms"]!, 0.05));

@@ -7,7 +7,8 @@ namespace Serverless.Pipelines.Tests.Slots;
 [Collection(AzuriteCollection.Name)]
 public sealed class ConcurrencySlotsTests(AzuriteFixture azurite)
 {
-    private ConcurrencySlots NewSlots(string? table = null) => new(azurite.CreateAccount().Tables.GetTableClient(table ?? AzuriteFixture.UniqueName("slots")));
+    private ConcurrencySlots NewSlots(string? table = null, TimeSpan? takeOverAfter = null) =>
+        new(azurite.CreateAccount().Tables.GetTableClient(table ?? AzuriteFixture.UniqueName("slots")), takeOverAfter);
 
     [Fact]
     public async Task TryAcquireAsync_TwentyRacingHolders_ExactlyLimitGetASlot()
@@ -54,8 +55,10 @@ public sealed class ConcurrencySlotsTests(AzuriteFixture azurite)
     [Fact]
     public async Task TryAcquireAsync_HolderEnded_TakesItsSlotOver()
     {
-        var slots = NewSlots();
+        var table = AzuriteFixture.UniqueName("slots");
+        var slots = NewSlots(table, TimeSpan.Zero);
         Assert.Equal(0, await slots.TryAcquireAsync("scope", 1, "dead", null));
+        Assert.Null(await NewSlots(table).TryAcquireAsync("scope", 1, "other", (_, _) => throw new InvalidOperationException("a fresh slot's holder is not asked")));
 
         var alive = await slots.TryAcquireAsync("scope", 1, "run-b", (holder, _) => Task.FromResult(holder != "dead"));
 
