@@ -33,6 +33,7 @@ public sealed class CliApplication
             DagsCommand.Create(runner),
             RunCommand.Create(runner),
             StatusCommand.Create(runner),
+            LogsCommand.Create(runner),
             TerminateCommand.Create(runner),
             RerunCommand.Create(runner),
             BackfillCommand.Create(runner),

@@ -117,6 +117,18 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         var task = page.Locator("#task-rows tr[data-task='bad-select']");
         await Expect(task).ToHaveAttributeAsync("data-state", "failed");
         await Expect(task.Locator("td.error-text")).ToContainTextAsync("missing_table");
+
+        // The task panel: the attempt's log with DuckDB's error line, and the SQL that ran.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open task bad-select" }).ClickAsync();
+        var panel = page.Locator("#task-panel");
+        await Expect(panel.Locator("#task-log")).ToContainTextAsync("Table with name missing_table does not exist");
+        await Expect(panel.Locator("#task-log")).ToContainTextAsync("finished Failed");
+        await Expect(panel.Locator("#task-sql")).ToHaveTextAsync("SELECT * FROM missing_table");
+        await Expect(panel.Locator("#task-attempt option")).ToHaveCountAsync(1);
+        await Expect(panel.Locator("#task-panel-actions")).ToBeAttachedAsync();
+        await Screenshot(page, "task-panel");
+        await page.Locator("#task-panel-close").ClickAsync();
+        await Expect(panel).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-action='terminate']")).ToBeDisabledAsync();
         await Screenshot(page, "run-page-failed");
 

@@ -71,6 +71,33 @@ public sealed class ApiClient : IDisposable
         return (response.StatusCode, json);
     }
 
+    /// <summary>Sends a GET and returns the body as text (a task log).</summary>
+    /// <param name="path">The path and query, relative to the host.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The text.</returns>
+    /// <exception cref="CliException">The server refused the request.</exception>
+    public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await this.http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            JsonNode? json = null;
+            try
+            {
+                json = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+            }
+            catch (JsonException)
+            {
+                json = JsonValue.Create(text);
+            }
+
+            throw new CliException(Describe(response, json, text), json);
+        }
+
+        return text;
+    }
+
     /// <inheritdoc/>
     public void Dispose() => this.http.Dispose();
 

@@ -117,6 +117,15 @@ public static class DurableTaskFunctions
     public static Task<SparkJobStatus> CancelSparkJob([ActivityTrigger] SparkJobHandle input, string instanceId, FunctionContext context) =>
         RunAsync<CancelSparkJob, SparkJobHandle, SparkJobStatus>(nameof(CancelSparkJob), input, instanceId, context);
 
+    /// <summary>Appends the orchestrator's lines to a task attempt log.</summary>
+    /// <param name="input">The input.</param>
+    /// <param name="instanceId">The orchestration instance.</param>
+    /// <param name="context">The function context.</param>
+    /// <returns>True.</returns>
+    [Function(nameof(AppendTaskLog))]
+    public static Task<bool> AppendTaskLog([ActivityTrigger] AppendTaskLogInput input, string instanceId, FunctionContext context) =>
+        RunAsync<AppendTaskLog, AppendTaskLogInput, bool>(nameof(AppendTaskLog), input, instanceId, context);
+
     private static async Task<TOutput> RunAsync<TActivity, TInput, TOutput>(string name, TInput input, string instanceId, FunctionContext context)
         where TActivity : TaskActivity<TInput, TOutput>
     {

@@ -513,7 +513,7 @@ function runView(r) {
       const rows = (run.tasks || []).map((t) => {
         const name = t.mapIndex != null ? `${t.id}[${t.mapIndex}]` : t.id;
         return `<tr data-task="${esc(name)}" data-state="${esc(t.state)}">
-          <th scope="row" class="mono">${esc(name)}${t.reused ? ' <span class="muted">(reused)</span>' : ''}</th>
+          <th scope="row" class="mono"><button type="button" class="link" data-action="task-panel" data-run="${esc(run.runId)}" data-task="${esc(t.id)}" data-map-index="${esc(t.mapIndex ?? '')}" aria-label="Open task ${esc(name)}">${esc(name)}</button>${t.reused ? ' <span class="muted">(reused)</span>' : ''}</th>
           <td>${badge(t.state)}</td><td>${esc(t.attempts ?? 0)}</td>
           <td class="nowrap">${fmtClock(t.startedAt)}</td><td class="nowrap">${fmtClock(t.endedAt)}</td>
           <td class="nowrap">${fmtDuration(durationOf(t.startedAt, t.endedAt))}</td>

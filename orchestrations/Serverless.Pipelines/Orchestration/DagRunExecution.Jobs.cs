@@ -211,8 +211,8 @@ internal sealed partial class DagRunExecution
             LogicalDate = this.input.LogicalDate,
             DataIntervalStart = this.input.DataIntervalStart,
             DataIntervalEnd = this.input.DataIntervalEnd,
-            PreviousLogicalDate = this.ScheduleNeighbours.Previous,
-            NextLogicalDate = this.ScheduleNeighbours.Next,
+            PreviousLogicalDate = this.Neighbours.Previous,
+            NextLogicalDate = this.Neighbours.Next,
             Params = this.parameters,
             Outputs = outputs,
             TaskValues = this.PublishedValues(),
@@ -246,6 +246,19 @@ internal sealed partial class DagRunExecution
         }
 
         return null;
+    }
+
+    /// <summary>Appends one orchestrator decision to an attempt's log; a log that cannot be written never fails the task.</summary>
+    private async Task LogDecisionAsync(TaskNode node, TaskInstanceRecord record, int attempt, string line)
+    {
+        try
+        {
+            await this.context.CallActivityAsync<bool>(nameof(AppendTaskLog), new AppendTaskLogInput(this.AttemptLog(node.Task.Id, record.MapIndex, attempt), [line]));
+        }
+        catch (TaskFailedException)
+        {
+            // The activity reports its own storage failures; the decision stands either way.
+        }
     }
 
     private TaskAttemptLogTarget AttemptLog(string taskId, int? mapIndex, int attempt) =>

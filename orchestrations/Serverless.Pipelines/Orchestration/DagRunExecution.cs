@@ -63,9 +63,10 @@ internal sealed partial class DagRunExecution
 
     public async Task<DagRunResult> RunAsync()
     {
+        // First, so that a deadline after the start counts from the run's first step.
+        this.StartDeadline();
         await this.LoadVariablesAsync();
         this.ApplyReused();
-        this.StartDeadline();
         for (var i = 0; i < this.byOrder.Count; i++)
         {
             if (this.byOrder[i].State == TaskInstanceState.None)
@@ -464,6 +465,7 @@ internal sealed partial class DagRunExecution
                 record.EndedAt = this.context.CurrentUtcDateTime;
                 this.Changed();
                 this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
+                await this.LogDecisionAsync(node, record, attempt, $"the task's templates did not render: {template.Message}; no retries (it would fail the same way)");
                 return;
             }
 
@@ -489,13 +491,16 @@ internal sealed partial class DagRunExecution
                 record.EndedAt = this.context.CurrentUtcDateTime;
                 this.Changed();
                 this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
+                await this.LogDecisionAsync(node, record, attempt, $"attempt {attempt} failed and was the last of {maxAttempts}: the task failed: {error}");
                 return;
             }
 
             record.State = TaskInstanceState.UpForRetry;
             this.Changed();
             this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskRetry);
-            await this.context.CreateTimer(node.Settings.DelayBeforeRetry(attempt), CancellationToken.None);
+            var retryDelay = node.Settings.DelayBeforeRetry(attempt);
+            await this.LogDecisionAsync(node, record, attempt, $"attempt {attempt} of {maxAttempts} failed: {error}; attempt {attempt + 1} starts in {retryDelay}");
+            await this.context.CreateTimer(retryDelay, CancellationToken.None);
             this.PublishIfDirty();
             if (this.cancelled)
             {

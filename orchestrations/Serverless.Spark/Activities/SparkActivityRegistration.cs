@@ -5,7 +5,7 @@ namespace Serverless.Spark.Activities;
 /// <summary>Registers the Spark activities with the durable engine.</summary>
 public static class SparkActivityRegistration
 {
-    /// <summary>Registers <see cref="SubmitSparkJob"/>, <see cref="GetSparkJobStatus"/> and <see cref="CancelSparkJob"/> under their type names.</summary>
+    /// <summary>Registers <see cref="SubmitSparkJob"/>, <see cref="GetSparkJobStatus"/>, <see cref="CancelSparkJob"/> and <see cref="AppendTaskLog"/> under their type names.</summary>
     /// <param name="registry">The registry.</param>
     /// <returns>The registry.</returns>
     public static DurableTaskRegistry AddSparkActivities(this DurableTaskRegistry registry)
@@ -14,6 +14,7 @@ public static class SparkActivityRegistration
         return registry
             .AddActivity<SubmitSparkJob>()
             .AddActivity<GetSparkJobStatus>()
-            .AddActivity<CancelSparkJob>();
+            .AddActivity<CancelSparkJob>()
+            .AddActivity<AppendTaskLog>();
     }
 }

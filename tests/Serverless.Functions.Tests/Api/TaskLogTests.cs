@@ -94,6 +94,11 @@ public sealed class TaskLogTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.Contains("conf spark.hadoop.fs.azure.account.key.demo.blob.core.windows.net = ***", text, StringComparison.Ordinal);
         }
 
+        // The orchestrator's decisions: a retry after attempt 1, no more after attempt 2.
+        Assert.Contains("attempt 1 of 2 failed: ", logs[0], StringComparison.Ordinal);
+        Assert.Contains("attempt 2 starts in 00:00:00", logs[0], StringComparison.Ordinal);
+        Assert.Contains("attempt 2 failed and was the last of 2: the task failed: ", logs[1], StringComparison.Ordinal);
+
         // Each attempt its own log: attempt 2's job id (its own idempotency key) is not in attempt 1's log.
         Assert.Contains(":broken:x:2", logs[1], StringComparison.Ordinal);
         Assert.DoesNotContain(":broken:x:2", logs[0], StringComparison.Ordinal);

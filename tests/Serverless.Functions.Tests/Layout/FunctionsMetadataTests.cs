@@ -66,6 +66,7 @@ public sealed class FunctionsMetadataTests
         { "SubmitSparkJob", "activityTrigger" },
         { "GetSparkJobStatus", "activityTrigger" },
         { "CancelSparkJob", "activityTrigger" },
+        { "AppendTaskLog", "activityTrigger" },
     };
 
     [Theory]
