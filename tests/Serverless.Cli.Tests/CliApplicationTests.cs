@@ -75,7 +75,7 @@ public sealed class CliApplicationTests
     }
 
     [Theory]
-    [InlineData("runs list", "runs")]
+    [InlineData("runz list", "runz")]
     [InlineData("tasks tset departure-delays load", "tset")]
     [InlineData("dags tets departure-delays", "tets")]
     [InlineData("runn departure-delays", "runn")]
@@ -96,7 +96,7 @@ public sealed class CliApplicationTests
     [Fact]
     public async Task UnknownCommand_CloseToAKnownOne_SuggestsIt()
     {
-        var result = await InProcessCli.RunAsync("runs", "list");
+        var result = await InProcessCli.RunAsync("runz", "list");
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("Did you mean", result.Error, StringComparison.Ordinal);
