@@ -54,7 +54,6 @@ public sealed class CliApplicationTests
     private static readonly Dictionary<string, string> ActionCommands = new(StringComparer.Ordinal)
     {
         ["terminate"] = "changes a run and prints no document",
-        ["logs"] = "prints the attempt's log text as stored, which is already the document (no JSON form yet; its owner's to add)",
     };
 
     [Theory]
