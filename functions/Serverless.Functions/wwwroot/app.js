@@ -167,6 +167,7 @@ function route() {
   const parts = hash.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'dags' && parts[1]) return { page: 'dag', dagId: parts[1], runId: parts[2] === 'runs' ? parts[3] : null };
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', runId: parts[1] };
+  if (parts[0] === 'runs') return { page: 'runs' };
   return { page: 'list' };
 }
 
@@ -175,7 +176,7 @@ async function render() {
   clearTimeout(pollTimer);
   const r = route();
   const main = $('#main');
-  const views = { list: listView, dag: dagView, run: runView };
+  const views = { list: listView, dag: dagView, run: runView, runs: runsView };
   view = views[r.page](r);
   main.innerHTML = view.skeleton;
   document.title = `${view.title} · Serverless pipelines`;
@@ -361,6 +362,7 @@ function dagView(r) {
       <div class="row"><div class="panel" id="dag-facts">Loading…</div></div>
       <div class="actions">
         <button type="button" data-action="trigger" data-dag="${esc(r.dagId)}">Trigger run…</button>
+        <span id="pause-holder"></span>
       </div>
       <details class="panel"><summary>Backfill a date range</summary>
         <form class="inline" id="backfill-form" data-dag="${esc(r.dagId)}">
@@ -385,6 +387,7 @@ function dagView(r) {
       lastRuns = runList.runs;
       if (!selected || !lastRuns.some((x) => x.runId === selected)) selected = lastRuns[0]?.runId || null;
       const run = lastRuns.find((x) => x.runId === selected) || null;
+      patch($('#pause-holder'), pauseToggle(dag));
       patch($('#dag-facts'), `<dl class="facts">
         <dt>Description</dt><dd>${esc(dag.description || '—')}</dd>
         <dt>Schedule</dt><dd><span class="mono">${esc(dag.schedule || 'manual')}</span>${dag.catchup ? ' (catchup)' : ''}</dd>

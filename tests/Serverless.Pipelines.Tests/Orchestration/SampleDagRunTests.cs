@@ -64,6 +64,17 @@ public sealed class SampleDagRunTests(AzuriteFixture azurite)
         Assert.Equal(new FileInfo(Path.Combine(DuckDbSampleRunner.DataFolder, "flights-3m.parquet")).Length, load["inputs"]!["flights"]!["bytes"]!.GetValue<long>());
         Assert.True(load["outputs"]!["flights"]!["bytes"]!.GetValue<long>() > 0);
         Assert.All(manifest["tasks"]!.AsArray(), t => Assert.NotNull(t!["jobId"]));
+
+        // "files" counts data files: listed here by name, leaving out Spark's _SUCCESS marker.
+        var output = run.Tasks.Single(t => t.Id == "load").Outputs["flights"];
+        var slash = output.IndexOf('/', StringComparison.Ordinal);
+        var names = new List<string>();
+        await foreach (var blob in host.Account.Blobs.GetBlobContainerClient(output[..slash]).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, output[(slash + 1)..], default))
+        {
+            names.Add(blob.Name);
+        }
+
+        Assert.Equal(names.Count(n => !n.EndsWith("/_SUCCESS", StringComparison.Ordinal)), load["outputs"]!["flights"]!["files"]!.GetValue<int>());
     }
 
     [Fact]
