@@ -38,6 +38,9 @@ public sealed class CliApplication
             RerunCommand.Create(runner),
             BackfillCommand.Create(runner),
             TasksCommand.Create(runner),
+            RunsCommand.Create(runner),
+            ClearCommand.Create(runner),
+            MarkCommand.Create(runner),
         };
         this.Root.HelpName = CommandName;
 

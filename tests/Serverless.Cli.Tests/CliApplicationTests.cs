@@ -50,25 +50,28 @@ public sealed class CliApplicationTests
         }
     }
 
+    // Commands that change something and print no document: every other command is a read command and takes --json.
+    private static readonly HashSet<string> ActionCommands = new(StringComparer.Ordinal) { "terminate" };
+
     [Theory]
-    [InlineData("dags", "list")]
-    [InlineData("dags", "validate")]
-    [InlineData("dags", "show")]
-    [InlineData("dags", "test")]
-    [InlineData("tasks", "test")]
-    [InlineData("status")]
-    [InlineData("run")]
-    [InlineData("rerun")]
-    [InlineData("backfill")]
-    public async Task Json_OnEveryReadCommand_IsAnOption(params string[] path)
+    [MemberData(nameof(CommandPaths))]
+    public async Task Json_OnEveryReadCommand_IsAnOption(string path)
     {
-        var result = await InProcessCli.RunAsync([.. path, "--help"]);
+        var root = new CliApplication(new CliEnvironment(TextWriter.Null, TextWriter.Null, false, _ => null, new RecordingLauncher())).Root;
+        var command = path.Split(' ', StringSplitOptions.RemoveEmptyEntries).Aggregate((Command)root, (parent, name) => parent.Subcommands.Single(c => c.Name == name));
+        if (command.Subcommands.Count > 0 || ActionCommands.Contains(path))
+        {
+            // A group (or an action) has no document to print; its leaves are checked on their own.
+            return;
+        }
+
+        var result = await InProcessCli.RunAsync([.. path.Split(' '), "--help"]);
 
         Assert.Contains("--json", result.Output, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("runs list", "runs")]
+    [InlineData("runz list", "runz")]
     [InlineData("tasks tset departure-delays load", "tset")]
     [InlineData("dags tets departure-delays", "tets")]
     [InlineData("runn departure-delays", "runn")]
@@ -89,7 +92,7 @@ public sealed class CliApplicationTests
     [Fact]
     public async Task UnknownCommand_CloseToAKnownOne_SuggestsIt()
     {
-        var result = await InProcessCli.RunAsync("runs", "list");
+        var result = await InProcessCli.RunAsync("runz", "list");
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("Did you mean", result.Error, StringComparison.Ordinal);

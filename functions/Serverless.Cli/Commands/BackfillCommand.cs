@@ -41,7 +41,14 @@ public static class BackfillCommand
                 return ExitCodes.Success;
             }
 
-            foreach (var run in (result?["runs"] as JsonArray ?? []).OfType<JsonNode>())
+            var runs = (result?["runs"] as JsonArray ?? []).OfType<JsonNode>().ToList();
+            if (runs.Count == 0)
+            {
+                // Silence would read as success with work done; the usual cause is a range outside the DAG's dates.
+                output.Console.MarkupLineInterpolated($"No schedule times of {parse.GetRequiredValue(dagId)} from {parse.GetRequiredValue(from)} to {parse.GetRequiredValue(to)} (see its schedule, startDate and endDate with 'dags show'): no runs created.");
+            }
+
+            foreach (var run in runs)
             {
                 output.Console.MarkupLineInterpolated($"{run["id"]} {(run["created"]?.GetValue<bool>() == true ? "started" : "exists")}");
             }

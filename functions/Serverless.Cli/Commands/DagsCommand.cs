@@ -90,6 +90,11 @@ public static class DagsCommand
             else
             {
                 output.Console.MarkupLineInterpolated($"[green]{path}: DAG '{body?["id"]}' is valid.[/]");
+                foreach (var warning in body?["warnings"] as JsonArray ?? [])
+                {
+                    // Valid but bound to fail here (a pyspark task without SPARK_HOME): said before a run finds out.
+                    output.Console.MarkupLineInterpolated($"[yellow]{path}: warning: {warning?["path"]}: {warning?["message"]}[/]");
+                }
             }
 
             return ExitCodes.Success;

@@ -77,8 +77,18 @@ public sealed class LocalHostLauncher : IHostLauncher
     }
 
     /// <inheritdoc/>
-    public Task<LaunchedHost> StartAsync(CancellationToken cancellationToken = default) =>
-        this.StartChildAsync(this.FindHostDll(), new Dictionary<string, string>(), this.workingDirectory, null, null, cancellationToken);
+    public Task<LaunchedHost> StartAsync(CancellationToken cancellationToken = default)
+    {
+        // The storage setting of the CLI's environment is the child's too, even where that environment is not the
+        // process's (a test's, an embedding program's): the host runs on the account the CLI previews from.
+        var settings = new Dictionary<string, string>();
+        if (this.environment(StandaloneHostStorage.SettingName) is { Length: > 0 } storage)
+        {
+            settings[StandaloneHostStorage.SettingName] = storage;
+        }
+
+        return this.StartChildAsync(this.FindHostDll(), settings, this.workingDirectory, null, null, cancellationToken);
+    }
 
     /// <inheritdoc/>
     public async Task<LaunchedHost> StartScratchAsync(ScratchHostRequest request, CancellationToken cancellationToken = default)

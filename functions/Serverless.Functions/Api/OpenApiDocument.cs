@@ -36,7 +36,11 @@ public static class OpenApiDocument
             ["/api/dags/{dagId}/unpause"] = new JsonObject { ["post"] = Op("UnpauseDag", "Unpauses a DAG: the next tick starts what catchup says is due.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },
             ["/api/runs"] = new JsonObject
             {
-                ["get"] = Op("ListRuns", "A page of runs, newest first.", [Query("dag", "DAG id"), Query("state", "queued, running, success or failed"), Query("from", "created at or after (ISO 8601)"), Query("to", "created before (ISO 8601)"), Query("pageSize", "1–1000, default 50"), Query("continuation", "token from the previous page")], null, Ok("One page")),
+                ["get"] = Op("ListRuns", "A page of runs from the runs index, newest logical date first; every page is full except the last, and the continuation survives concurrent inserts.", [Query("dag", "DAG id"), Query("state", "queued, running, success or failed"), Query("from", "logical date at or after (ISO 8601)"), Query("to", "logical date before (ISO 8601)"), Query("pageSize", "1–1000, default 50"), Query("continuation", "token from the previous page")], null, Ok("One page"), Problem("400", "Bad filter or continuation")),
+            },
+            ["/api/task-instances"] = new JsonObject
+            {
+                ["get"] = Op("ListTaskInstances", "A page of task instances across runs, runs newest logical date first.", [Query("dag", "DAG id"), Query("task", "task id"), Query("state", "none, queued, running, success, failed, up_for_retry, upstream_failed or skipped"), Query("from", "run logical date at or after (ISO 8601)"), Query("to", "run logical date before (ISO 8601)"), Query("pageSize", "1–1000, default 50"), Query("continuation", "token from the previous page")], null, Ok("One page"), Problem("400", "Bad filter or continuation")),
             },
             ["/api/runs/{runId}"] = new JsonObject
             {
@@ -47,8 +51,9 @@ public static class OpenApiDocument
             ["/api/runs/{runId}/events/{name}"] = new JsonObject { ["post"] = Op("RaiseEvent", "Raises an event for the run's external-event sensors; the body is the JSON payload.", [Path("runId"), Path("name")], JsonBody(new JsonObject()), Status("202", "Raised"), Problem("404", "Unknown run")) },
             ["/api/runs/{runId}/rerun"] = new JsonObject
             {
-                ["post"] = Op("RerunRun", "Starts a new run that re-executes failed (or the named) tasks and everything downstream.", [Path("runId")], JsonBody(RerunSchema()), Accepted(), Problem("404", "Unknown run"), Problem("409", "The run is not finished")),
+                ["post"] = Op("RerunRun", "Clear: starts a new run that re-executes failed (or the named) tasks, with their downstream tasks (downstream, default true) and upstream tasks (upstream, default false); the rest is reused.", [Path("runId")], JsonBody(RerunSchema()), Accepted(), Problem("404", "Unknown run"), Problem("409", "The run is not finished")),
             },
+            ["/api/runs/{runId}/mark"] = new JsonObject { ["post"] = Op("MarkRun", "Marks a finished run, or one task of it (every map index), success or failed; recorded in the run's audit trail and applied in GET run, lists and reruns.", [Path("runId")], JsonBody(Schema(("state", "string"), ("task", "string"))), Ok("The marked run"), Problem("400", "Bad state or unknown task"), Problem("404", "Unknown run"), Problem("409", "The run is not finished")) },
             ["/api/runs/{runId}/manifest"] = new JsonObject { ["get"] = Op("GetRunManifest", "The run's manifest (lineage) from the data container: per task its state, attempts, job id, inputs and outputs with sizes and row counts.", [Path("runId")], null, Ok("The manifest"), Problem("404", "Unknown run, or no manifest written yet")) },
             ["/api/runs/{runId}/tasks/{taskId}/logs"] = new JsonObject { ["get"] = Op("GetTaskLog", "A task attempt's log (text/plain): rendered spec with secrets masked, backend and job id, state changes, the engine's messages, the failure. Tail it with Range: bytes=N- (206) or ?offset=N; X-Log-Length is where the next read starts, X-Task-State the instance's state.", [Path("runId"), Path("taskId"), Query("attempt", "1-1000, default the latest"), Query("mapIndex", "the instance of a mapped task"), Query("offset", "first byte to return")], null, Ok("The log text"), Status("206", "Part of the log (Range)"), Problem("400", "Invalid id, number or range"), Problem("404", "Unknown run, task, map index or attempt, or no log written"), Status("416", "Range starts past the end of the log")) },
             ["/api/openapi.json"] = new JsonObject { ["get"] = Op("OpenApi", "This document.", [], null, Ok("The document")) },
@@ -92,7 +97,7 @@ public static class OpenApiDocument
 
     private static JsonObject RerunSchema()
     {
-        var schema = Schema(("onlyFailed", "boolean"));
+        var schema = Schema(("onlyFailed", "boolean"), ("downstream", "boolean"), ("upstream", "boolean"));
         schema["properties"]!["tasks"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } };
         schema["properties"]!["definition"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("current", "original") };
         schema["additionalProperties"] = false;

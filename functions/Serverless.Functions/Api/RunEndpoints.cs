@@ -10,7 +10,8 @@ namespace Serverless.Functions.Api;
 public static class RunEndpoints
 {
     private static readonly string[] TriggerMembers = ["params", "logicalDate", "runId"];
-    private static readonly string[] RerunMembers = ["tasks", "onlyFailed", "definition"];
+    private static readonly string[] RerunMembers = ["tasks", "onlyFailed", "definition", "downstream", "upstream"];
+    private static readonly string[] MarkMembers = ["state", "task"];
 
     internal static async Task<IResult> TriggerAsync(HttpContext context, IDagRunService runs, string dagId)
     {
@@ -67,12 +68,7 @@ public static class RunEndpoints
                 : throw new ApiProblemException($"'state' must be one of {string.Join(", ", Enum.GetNames<DagRunState>().Select(n => n.ToLowerInvariant()))}, not '{stateText}'.");
         }
 
-        var pageSize = 50;
-        var pageSizeText = query["pageSize"].FirstOrDefault();
-        if (!string.IsNullOrEmpty(pageSizeText) && (!int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 1000))
-        {
-            throw new ApiProblemException($"'pageSize' must be an integer from 1 to 1000, not '{pageSizeText}'.");
-        }
+        var pageSize = PageSize(query);
 
         var filter = new DagRunQuery(
             string.IsNullOrEmpty(dag) ? null : dag,
@@ -82,22 +78,60 @@ public static class RunEndpoints
             NullIfEmpty(query["continuation"].FirstOrDefault()),
             pageSize);
         var page = await runs.ListRunsAsync(filter, context.RequestAborted).ConfigureAwait(false);
-        string? next = null;
-        if (page.Continuation is not null)
+        var next = NextLink(context, "api/runs", page.Continuation);
+        return Results.Json(new { runs = page.Runs, continuation = page.Continuation, nextLink = next }, ApiJson.Options);
+    }
+
+    internal static async Task<IResult> ListTaskInstancesAsync(HttpContext context, IDagRunService runs)
+    {
+        var query = context.Request.Query;
+        var dag = NullIfEmpty(query["dag"].FirstOrDefault());
+        if (dag is not null)
         {
-            var q = new Dictionary<string, string?>(StringComparer.Ordinal)
-            {
-                ["dag"] = filter.DagId,
-                ["state"] = stateText,
-                ["from"] = NullIfEmpty(query["from"].FirstOrDefault()),
-                ["to"] = NullIfEmpty(query["to"].FirstOrDefault()),
-                ["pageSize"] = pageSizeText,
-                ["continuation"] = page.Continuation,
-            };
-            next = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString($"{RunLinks.BaseAddress(context.Request)}/api/runs", q.Where(p => !string.IsNullOrEmpty(p.Value)));
+            RouteValues.DagId(dag);
         }
 
-        return Results.Json(new { runs = page.Runs, continuation = page.Continuation, nextLink = next }, ApiJson.Options);
+        var task = NullIfEmpty(query["task"].FirstOrDefault());
+        if (task is not null && !Pipelines.Definitions.DagIdentifiers.IsValidTaskId(task))
+        {
+            throw new ApiProblemException($"'task' is not a task id: '{task}'.");
+        }
+
+        TaskInstanceState? state = null;
+        var stateText = NullIfEmpty(query["state"].FirstOrDefault());
+        if (stateText is not null)
+        {
+            var names = Enum.GetValues<TaskInstanceState>().ToDictionary(StateName, s => s, StringComparer.Ordinal);
+            state = names.TryGetValue(stateText, out var parsed)
+                ? parsed
+                : throw new ApiProblemException($"'state' must be one of {string.Join(", ", Enum.GetValues<TaskInstanceState>().Select(StateName))}, not '{stateText}'.");
+        }
+
+        var pageSize = PageSize(query);
+        var filter = new Pipelines.Runs.Index.TaskInstanceQuery(
+            dag,
+            task,
+            state,
+            ApiJson.ParseDate(NullIfEmpty(query["from"].FirstOrDefault()), "from"),
+            ApiJson.ParseDate(NullIfEmpty(query["to"].FirstOrDefault()), "to"),
+            NullIfEmpty(query["continuation"].FirstOrDefault()),
+            pageSize);
+        var page = await runs.ListTaskInstancesAsync(filter, context.RequestAborted).ConfigureAwait(false);
+        var items = page.Items.Select(i => new
+        {
+            runId = i.RunId,
+            dagId = i.DagId,
+            logicalDate = i.LogicalDate,
+            runState = i.RunState,
+            taskId = i.Task.Id,
+            mapIndex = i.Task.MapIndex,
+            state = i.Task.State,
+            attempts = i.Task.Attempts,
+            startedAt = i.Task.StartedAt,
+            endedAt = i.Task.EndedAt,
+            reused = i.Task.Reused,
+        });
+        return Results.Json(new { taskInstances = items, continuation = page.Continuation, nextLink = NextLink(context, "api/task-instances", page.Continuation) }, ApiJson.Options);
     }
 
     internal static async Task<IResult> TerminateAsync(HttpContext context, IDagRunService runs, string runId)
@@ -162,8 +196,30 @@ public static class RunEndpoints
             "original" => true,
             var other => throw new ApiProblemException($"'definition' must be \"current\" (the DAG file as it is now, the default) or \"original\" (the definition run '{runId}' pinned), not \"{other}\"."),
         };
-        var started = await runs.RerunAsync(runId, new DagRerunRequest(tasks, ApiJson.Bool(body, "onlyFailed") ?? true, useOriginal), context.RequestAborted).ConfigureAwait(false);
+        var request = new DagRerunRequest(tasks, ApiJson.Bool(body, "onlyFailed") ?? true, useOriginal, ApiJson.Bool(body, "downstream") ?? true, ApiJson.Bool(body, "upstream") ?? false, ApiGate.Caller(context));
+        var started = await runs.RerunAsync(runId, request, context.RequestAborted).ConfigureAwait(false);
         return RunLinks.Accepted(context, started.RunId, started.Created);
+    }
+
+    internal static async Task<IResult> MarkAsync(HttpContext context, IDagRunService runs, string runId)
+    {
+        RouteValues.RunId(runId);
+        var body = await ApiJson.ReadObjectAsync(context.Request, MarkMembers, context.RequestAborted).ConfigureAwait(false);
+        var state = ApiJson.String(body, "state") switch
+        {
+            "success" => DagRunState.Success,
+            "failed" => DagRunState.Failed,
+            null => throw new ApiProblemException("'state' is required: \"success\" or \"failed\"."),
+            var other => throw new ApiProblemException($"'state' must be \"success\" or \"failed\", not \"{other}\"."),
+        };
+        var task = ApiJson.String(body, "task");
+        if (task is not null && !Pipelines.Definitions.DagIdentifiers.IsValidTaskId(task))
+        {
+            throw new ApiProblemException($"'task' is not a task id: '{task}'.");
+        }
+
+        var run = await runs.MarkAsync(runId, new DagRunMarkRequest(state, task, ApiGate.Caller(context)), context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(run, ApiJson.Options);
     }
 
     internal static async Task<IResult> PurgeAsync(HttpContext context, IDagRunService runs, string runId)
@@ -183,4 +239,33 @@ public static class RunEndpoints
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static string StateName(TaskInstanceState state) => JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString());
+
+    private static int PageSize(IQueryCollection query)
+    {
+        var pageSize = 50;
+        var pageSizeText = query["pageSize"].FirstOrDefault();
+        if (!string.IsNullOrEmpty(pageSizeText) && (!int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 1000))
+        {
+            throw new ApiProblemException($"'pageSize' must be an integer from 1 to 1000, not '{pageSizeText}'.");
+        }
+
+        return pageSize;
+    }
+
+    /// <summary>The same query with the next page's continuation: what a client follows without rebuilding filters.</summary>
+    private static string? NextLink(HttpContext context, string path, string? continuation)
+    {
+        if (continuation is null)
+        {
+            return null;
+        }
+
+        var query = context.Request.Query
+            .Where(p => !string.Equals(p.Key, "continuation", StringComparison.Ordinal) && !string.Equals(p.Key, ApiKeyCheck.QueryName, StringComparison.Ordinal))
+            .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.FirstOrDefault()))
+            .Append(new KeyValuePair<string, string?>("continuation", continuation));
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString($"{RunLinks.BaseAddress(context.Request)}/{path}", query);
+    }
 }

@@ -12,6 +12,9 @@ public static class FunctionNames
     /// <summary>GET api/runs.</summary>
     public const string ListRuns = nameof(ListRuns);
 
+    /// <summary>GET api/task-instances.</summary>
+    public const string ListTaskInstances = nameof(ListTaskInstances);
+
     /// <summary>POST api/runs/{runId}/terminate.</summary>
     public const string TerminateRun = nameof(TerminateRun);
 
@@ -20,6 +23,9 @@ public static class FunctionNames
 
     /// <summary>POST api/runs/{runId}/rerun.</summary>
     public const string RerunRun = nameof(RerunRun);
+
+    /// <summary>POST api/runs/{runId}/mark.</summary>
+    public const string MarkRun = nameof(MarkRun);
 
     /// <summary>DELETE api/runs/{runId}.</summary>
     public const string PurgeRun = nameof(PurgeRun);

@@ -70,6 +70,16 @@ public sealed class RunFunctions
         [DurableClient] DurableTaskClient client) =>
         this.gate.RunAsync(request, () => RunEndpoints.ListAsync(request.HttpContext, this.runs.Create(client)));
 
+    /// <summary>Lists task instances across runs.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>A page of task instances.</returns>
+    [Function(FunctionNames.ListTaskInstances)]
+    public Task<IResult> ListTaskInstances(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/task-instances")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) =>
+        this.gate.RunAsync(request, () => RunEndpoints.ListTaskInstancesAsync(request.HttpContext, this.runs.Create(client)));
+
     /// <summary>Terminates a run, cancelling its jobs.</summary>
     /// <param name="request">The request.</param>
     /// <param name="client">The durable client.</param>
@@ -107,6 +117,18 @@ public sealed class RunFunctions
         [DurableClient] DurableTaskClient client,
         string runId) =>
         this.gate.RunAsync(request, () => RunEndpoints.RerunAsync(request.HttpContext, this.runs.Create(client), runId));
+
+    /// <summary>Marks a finished run, or one task of it, success or failed.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <param name="runId">The run id.</param>
+    /// <returns>The run with the mark applied.</returns>
+    [Function(FunctionNames.MarkRun)]
+    public Task<IResult> MarkRun(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/runs/{runId}/mark")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string runId) =>
+        this.gate.RunAsync(request, () => RunEndpoints.MarkAsync(request.HttpContext, this.runs.Create(client), runId));
 
     /// <summary>Purges a run (and its data with <c>data=true</c>).</summary>
     /// <param name="request">The request.</param>

@@ -56,6 +56,13 @@ public static class AppServices
         services.AddSingleton(_ => StorageSettings.CreateAccount(configuration));
         services.AddPipelines(configuration, options =>
         {
+            var hub = new ServerlessOptions();
+            configuration.GetSection(ServerlessOptions.SectionName).Bind(hub);
+            if (configuration[$"{ServerlessOptions.SectionName}:{nameof(PipelineOptions.RunIndexTable)}"] is null)
+            {
+                options.RunIndexTable = PipelineResourceNames.RunIndexTableOf(hub.TaskHub);
+            }
+
             if (string.IsNullOrWhiteSpace(options.DagFolder))
             {
                 options.DagFolder = useBundledDags ? DefaultLocalDagFolder() : null;

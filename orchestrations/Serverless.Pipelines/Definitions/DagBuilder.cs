@@ -78,6 +78,26 @@ public sealed class DagBuilder
     /// <returns>This builder.</returns>
     public DagBuilder Defaults(DagTaskDefaults defaults) => With(dag with { Defaults = defaults });
 
+    /// <summary>Sets where a notification goes when a run fails.</summary>
+    /// <param name="targets">The targets.</param>
+    /// <returns>This builder.</returns>
+    public DagBuilder OnFailure(params NotificationTarget[] targets) => With(dag with { OnFailure = [.. targets] });
+
+    /// <summary>Sets where a notification goes when any task of a run is up for retry.</summary>
+    /// <param name="targets">The targets.</param>
+    /// <returns>This builder.</returns>
+    public DagBuilder OnRetry(params NotificationTarget[] targets) => With(dag with { OnRetry = [.. targets] });
+
+    /// <summary>Sets where a notification goes when a run succeeds.</summary>
+    /// <param name="targets">The targets.</param>
+    /// <returns>This builder.</returns>
+    public DagBuilder OnSuccess(params NotificationTarget[] targets) => With(dag with { OnSuccess = [.. targets] });
+
+    /// <summary>Sets the deadline a run must finish by.</summary>
+    /// <param name="deadline">The deadline.</param>
+    /// <returns>This builder.</returns>
+    public DagBuilder Deadline(DagDeadline deadline) => With(dag with { Deadline = deadline });
+
     /// <summary>Declares a run parameter.</summary>
     /// <param name="name">The name.</param>
     /// <param name="type">The type.</param>

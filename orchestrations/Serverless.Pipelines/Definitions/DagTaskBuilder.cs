@@ -168,6 +168,21 @@ public sealed class DagTaskBuilder
     /// <returns>This builder.</returns>
     public DagTaskBuilder Expand(TaskExpand expand) => With(task with { Expand = expand });
 
+    /// <summary>Sets where a notification goes when an instance of the task fails on its last attempt.</summary>
+    /// <param name="targets">The targets.</param>
+    /// <returns>This builder.</returns>
+    public DagTaskBuilder OnFailure(params NotificationTarget[] targets) => With(task with { OnFailure = [.. targets] });
+
+    /// <summary>Sets where a notification goes when an instance of the task is up for retry.</summary>
+    /// <param name="targets">The targets.</param>
+    /// <returns>This builder.</returns>
+    public DagTaskBuilder OnRetry(params NotificationTarget[] targets) => With(task with { OnRetry = [.. targets] });
+
+    /// <summary>Sets where a notification goes when an instance of the task succeeds.</summary>
+    /// <param name="targets">The targets.</param>
+    /// <returns>This builder.</returns>
+    public DagTaskBuilder OnSuccess(params NotificationTarget[] targets) => With(task with { OnSuccess = [.. targets] });
+
     internal DagTask Build() => task with
     {
         DependsOn = dependsOn.ToList(),

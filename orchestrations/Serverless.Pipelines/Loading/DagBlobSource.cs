@@ -122,7 +122,8 @@ public sealed class DagBlobSource
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', entries))));
     }
 
-    private static string Resolve(string dagBlobName, string relative)
+    /// <summary>Resolves a path relative to a DAG blob into a blob name of the same container (<c>..</c> stops at the root).</summary>
+    internal static string Resolve(string dagBlobName, string relative)
     {
         var slash = dagBlobName.LastIndexOf('/');
         var segments = new List<string>(slash < 0 ? [] : dagBlobName[..slash].Split('/'));

@@ -47,6 +47,15 @@ public sealed class DeliverNotification : TaskActivity<NotificationDelivery, int
         var target = input.Target;
         var described = target.Describe();
         var kind = WireNames.Of(notification.Kind);
+        using var scope = this.logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["RunId"] = notification.RunId,
+            ["DagId"] = notification.DagId,
+            ["TaskId"] = notification.TaskId,
+            ["MapIndex"] = notification.MapIndex,
+            ["Attempt"] = notification.Attempt,
+            ["EventId"] = notification.Id,
+        });
         try
         {
             var url = this.Resolve(target);
@@ -62,8 +71,7 @@ public sealed class DeliverNotification : TaskActivity<NotificationDelivery, int
             var status = (int)response.StatusCode;
             if (status is < 200 or > 299)
             {
-                var answer = await response.Content.ReadAsStringAsync(CancellationToken.None).ConfigureAwait(false);
-                var snippet = answer.Length > MaxAnswerChars ? answer[..MaxAnswerChars] + "…" : answer;
+                var snippet = await ReadSnippetAsync(response.Content).ConfigureAwait(false);
                 throw new NotificationDeliveryException(string.Create(CultureInfo.InvariantCulture, $"{described} answered HTTP {status} {response.ReasonPhrase}{(snippet.Length > 0 ? ": " + snippet : string.Empty)}"));
             }
 
@@ -82,6 +90,25 @@ public sealed class DeliverNotification : TaskActivity<NotificationDelivery, int
         catch (NotificationDeliveryException error)
         {
             throw this.Failed(notification, kind, described, error.Message);
+        }
+    }
+
+    /// <summary>Reads the start of an error answer for the message; never the whole of a body an endpoint may make as large as it likes.</summary>
+    private static async Task<string> ReadSnippetAsync(HttpContent content)
+    {
+        var buffer = new byte[MaxAnswerChars * 4];
+        var stream = await content.ReadAsStreamAsync(CancellationToken.None).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var read = 0;
+            int got;
+            while (read < buffer.Length && (got = await stream.ReadAsync(buffer.AsMemory(read), CancellationToken.None).ConfigureAwait(false)) > 0)
+            {
+                read += got;
+            }
+
+            var text = Encoding.UTF8.GetString(buffer, 0, read).Trim();
+            return text.Length > MaxAnswerChars || read == buffer.Length ? text[..Math.Min(text.Length, MaxAnswerChars)] + "…" : text;
         }
     }
 

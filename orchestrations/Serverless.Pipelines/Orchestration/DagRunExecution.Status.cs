@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.DurableTask;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Runs.Index;
 using Serverless.Pipelines.Templating;
 
 namespace Serverless.Pipelines.Orchestration;
@@ -40,6 +41,30 @@ internal sealed partial class DagRunExecution
         Tasks = [.. this.nodes.Values.SelectMany(n => n.Instances)],
     };
 
+    private RunIndexEntry BuildIndexEntry()
+    {
+        var instances = this.nodes.Values.SelectMany(n => n.Instances).ToList();
+        var started = instances.Where(r => r.StartedAt is not null).Select(r => r.StartedAt!.Value).DefaultIfEmpty().Min();
+        var finished = this.runState is DagRunState.Success or DagRunState.Failed;
+        return new RunIndexEntry
+        {
+            RunId = this.input.RunId,
+            DagId = this.dag.Id,
+            LogicalDate = this.input.LogicalDate,
+            State = this.runState,
+            TriggeredBy = this.input.TriggeredBy,
+            RerunOf = this.input.RerunOf,
+            StartedAt = started == default ? null : Utc(started),
+            EndedAt = finished ? Utc(this.context.CurrentUtcDateTime) : null,
+            Error = this.runError,
+            Tasks = instances.Select(r => new RunIndexTask(r.TaskId, r.MapIndex, r.State, r.Attempts, Utc(r.StartedAt), Utc(r.EndedAt), r.Reused)).ToList(),
+        };
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
+
     private void StartManifestWriteIfDue()
     {
         if (!this.manifestDirty || this.manifestWrite is not null)
@@ -48,7 +73,7 @@ internal sealed partial class DagRunExecution
         }
 
         this.manifestDirty = false;
-        this.manifestWrite = this.context.CallActivityAsync<Dictionary<string, DataSize>>(nameof(WriteRunManifest), new WriteRunManifestInput(this.manifestLocation, this.BuildManifest()));
+        this.manifestWrite = this.context.CallActivityAsync<Dictionary<string, DataSize>>(nameof(WriteRunManifest), new WriteRunManifestInput(this.manifestLocation, this.BuildManifest(), this.BuildIndexEntry()));
     }
 
     private async Task CompleteManifestWriteAsync()

@@ -21,13 +21,9 @@ internal sealed partial class DagRunExecution
     private TemplateVariableSet variables = new();
     private (DateTimeOffset? Previous, DateTimeOffset? Next)? neighbours;
 
-    /// <summary>
-    /// Gets the logical dates before and after this run's on the DAG's schedule, as Airflow 2 gives <c>prev_ds</c> and
-    /// <c>next_ds</c>: for a manual run (or one whose logical date is not a schedule point, or a DAG without a
-    /// schedule) no previous date and the run's own logical date as the next, Airflow's rule for externally
-    /// triggered runs.
-    /// </summary>
-    private (DateTimeOffset? Previous, DateTimeOffset? Next) ScheduleNeighbours => this.neighbours ??= this.FindScheduleNeighbours();
+    /// <summary>Gets the logical dates before and after this run's on the DAG's schedule (<c>prev_ds</c>, <c>next_ds</c>; see <see cref="ScheduleNeighbours"/>).</summary>
+    private (DateTimeOffset? Previous, DateTimeOffset? Next) Neighbours =>
+        this.neighbours ??= ScheduleNeighbours.Of(DagSchedule.For(this.dag), this.input.LogicalDate, this.input.TriggeredBy);
 
     /// <summary>Reads the run's template variables once, when any template of the DAG mentions <c>var</c>.</summary>
     private async Task LoadVariablesAsync()
@@ -95,21 +91,6 @@ internal sealed partial class DagRunExecution
 
         record.Values = await this.context.CallActivityAsync<Dictionary<string, JsonNode?>>(nameof(ReadTaskValues), new ReadTaskValuesInput(folder, [.. node.Task.Values.Keys]));
         return null;
-    }
-
-    private (DateTimeOffset? Previous, DateTimeOffset? Next) FindScheduleNeighbours()
-    {
-        var logical = this.input.LogicalDate;
-        var schedule = DagSchedule.For(this.dag);
-        if (this.input.TriggeredBy == DagRunTriggeredBy.Manual || schedule.IsManual || schedule.FirstAtOrAfter(logical) != logical)
-        {
-            return (null, logical);
-        }
-
-        var zone = schedule.TimeZone;
-        return (
-            schedule.LatestAtOrBefore(logical.AddTicks(-1)) is { } previous ? TimeZoneInfo.ConvertTime(previous, zone) : null,
-            schedule.NextAfter(logical) is { } next ? TimeZoneInfo.ConvertTime(next, zone) : null);
     }
 
     private static string TrimQuery(string query) => query.Trim().TrimEnd(';').TrimEnd();

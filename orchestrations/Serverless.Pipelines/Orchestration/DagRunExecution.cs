@@ -65,11 +65,12 @@ internal sealed partial class DagRunExecution
 
     public async Task<DagRunResult> RunAsync()
     {
+        // First, so that a deadline after the start counts from the run's first step.
+        this.StartDeadline();
         this.runStartedAt = this.context.CurrentUtcDateTime;
         PipelineTelemetry.RunStarted(this.context, this.dag.Id, this.input.RunId);
         await this.LoadVariablesAsync();
         this.ApplyReused();
-        this.StartDeadline();
         for (var i = 0; i < this.byOrder.Count; i++)
         {
             if (this.byOrder[i].State == TaskInstanceState.None)

@@ -131,7 +131,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
             var safe = masked is not null && !string.Equals(masked, error.Message, StringComparison.Ordinal) ? new InvalidOperationException(masked) : error;
             if (log is not null)
             {
-                await this.log.WriteFailureAsync(log, "submit", safe, spec, cancellationToken).ConfigureAwait(false);
+                await this.log.WriteFailureAsync(log, "submit", safe, this.variables.Masked(spec), cancellationToken).ConfigureAwait(false);
             }
 
             if (!ReferenceEquals(safe, error))
@@ -179,7 +179,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
 
         if (log is not null)
         {
-            await this.log.WriteSubmittedAsync(log, spec, handle, status, cancellationToken).ConfigureAwait(false);
+            await this.log.WriteSubmittedAsync(log, this.variables.Masked(spec), handle, status, cancellationToken).ConfigureAwait(false);
         }
 
         span?.SetTag("serverless.job_state", status.State.ToString());

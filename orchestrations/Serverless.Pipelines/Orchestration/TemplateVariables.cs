@@ -61,7 +61,14 @@ public sealed class TemplateVariables : ISparkTextRedactor
     /// <summary>Puts the secret values in place of their tokens (<see cref="SecretVariableToken"/>) in the text fields of a job spec.</summary>
     /// <param name="spec">The spec as the orchestration rendered it.</param>
     /// <returns>The spec to submit.</returns>
-    public SparkJobSpec Resolve(SparkJobSpec spec)
+    public SparkJobSpec Resolve(SparkJobSpec spec) => this.Rewrite(spec, this.secretValues);
+
+    /// <summary>Puts <c>***</c> in place of the secret tokens of a job spec: the copy that attempt logs show.</summary>
+    /// <param name="spec">The spec as the orchestration rendered it.</param>
+    /// <returns>The spec to show.</returns>
+    public SparkJobSpec Masked(SparkJobSpec spec) => this.Rewrite(spec, this.secretValues.ToDictionary(s => s.Key, _ => TemplateSecretMask.Mask, StringComparer.Ordinal));
+
+    private SparkJobSpec Rewrite(SparkJobSpec spec, IReadOnlyDictionary<string, string> replacements)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (this.secretValues.Count == 0)
@@ -69,10 +76,10 @@ public sealed class TemplateVariables : ISparkTextRedactor
             return spec;
         }
 
-        string Text(string value) => SecretVariableToken.Resolve(value, this.secretValues)!;
+        string Text(string value) => SecretVariableToken.Resolve(value, replacements)!;
         return spec with
         {
-            Sql = SecretVariableToken.Resolve(spec.Sql, this.secretValues),
+            Sql = SecretVariableToken.Resolve(spec.Sql, replacements),
             Args = [.. spec.Args.Select(Text)],
             Conf = spec.Conf.ToDictionary(c => c.Key, c => Text(c.Value), StringComparer.Ordinal),
             Inputs = [.. spec.Inputs.Select(i => i with { Options = i.Options.ToDictionary(o => o.Key, o => Text(o.Value), StringComparer.Ordinal) })],

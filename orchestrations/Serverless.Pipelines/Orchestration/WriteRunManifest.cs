@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask;
+using Serverless.Pipelines.Runs.Index;
 using Serverless.Spark.Data;
 using Serverless.Storage.Connection;
 
@@ -10,17 +11,24 @@ namespace Serverless.Pipelines.Orchestration;
 
 /// <summary>
 /// Durable activity: writes a run's manifest (its lineage) to Blob, first measuring the inputs and outputs that have
-/// no size yet by listing their blobs. Returns the sizes it measured so the orchestrator never lists a location twice.
+/// no size yet by listing their blobs, then records the run's state in the runs index. Returns the sizes it measured
+/// so the orchestrator never lists a location twice.
 /// </summary>
-/// <remarks>Runs at least once and overwrites the whole manifest, so a repeat is harmless.</remarks>
+/// <remarks>Runs at least once and overwrites the whole manifest and index rows, so a repeat is harmless.</remarks>
 public sealed class WriteRunManifest : TaskActivity<WriteRunManifestInput, Dictionary<string, DataSize>>
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly StorageAccount account;
+    private readonly RunIndexStore index;
 
     /// <summary>Initializes a new instance of the <see cref="WriteRunManifest"/> class.</summary>
     /// <param name="account">The storage account.</param>
-    public WriteRunManifest(StorageAccount account) => this.account = account;
+    /// <param name="index">The runs index.</param>
+    public WriteRunManifest(StorageAccount account, RunIndexStore index)
+    {
+        this.account = account;
+        this.index = index;
+    }
 
     /// <inheritdoc/>
     public override async Task<Dictionary<string, DataSize>> RunAsync(TaskActivityContext context, WriteRunManifestInput input)
@@ -63,6 +71,11 @@ public sealed class WriteRunManifest : TaskActivity<WriteRunManifestInput, Dicti
         var blob = this.account.Blobs.GetBlobContainerClient(target.Container).GetBlobClient(target.Path);
         var bytes = Encoding.UTF8.GetBytes(input.Manifest.ToJsonString(Indented));
         await blob.UploadAsync(new BinaryData(bytes), overwrite: true, CancellationToken.None).ConfigureAwait(false);
+        if (input.Index is { } run)
+        {
+            await this.index.RecordAsync(run, CancellationToken.None).ConfigureAwait(false);
+        }
+
         return measured;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
 using Serverless.Pipelines.Validation;
+using Serverless.Spark;
 using Serverless.Spark.Hosting;
 using Serverless.Storage.Connection;
 
@@ -136,17 +137,35 @@ public sealed class DagCatalog : IDisposable
     {
         var fingerprint = await this.FingerprintAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<DagLoadResult>();
+        var scripts = new List<DagScript>();
         if (this.Folder is { } folder && Directory.Exists(folder))
         {
             // A folder not there (yet) holds no DAGs, as a missing container does; creating it is picked up.
-            results.AddRange(await new DagFolderSource(folder).LoadAsync(cancellationToken).ConfigureAwait(false));
+            foreach (var result in await new DagFolderSource(folder).LoadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                results.Add(await DagScriptFiles.ResolveAsync(result, DagScriptFiles.FolderReader(folder, result.FileName), scripts, cancellationToken).ConfigureAwait(false));
+            }
         }
 
         if (this.ReadsContainer)
         {
             var container = this.account.Blobs.GetBlobContainerClient(this.options.DagContainer);
-            var blobs = await new DagBlobSource(container).LoadAsync(cancellationToken).ConfigureAwait(false);
-            results.AddRange(this.Folder is null ? blobs : blobs.Select(r => NameByContainer(r, this.options.DagContainer)));
+            foreach (var result in await new DagBlobSource(container).LoadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var resolved = await DagScriptFiles.ResolveAsync(result, DagScriptFiles.BlobReader(container, result.FileName), scripts, cancellationToken).ConfigureAwait(false);
+                results.Add(this.Folder is null ? resolved : NameByContainer(resolved, this.options.DagContainer));
+            }
+        }
+
+        // Uploaded before the DAGs that name them are active, so a run started after a load finds its script. Storage
+        // down does not stop the load (a folder needs none): the empty fingerprint makes the next check try again.
+        try
+        {
+            await DagScriptFiles.UploadAsync(this.account.Blobs.GetBlobContainerClient(SparkResourceNames.ScriptsContainer), scripts, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is Azure.RequestFailedException or AggregateException)
+        {
+            fingerprint = string.Empty;
         }
 
         if (this.Folder is not null && this.ReadsContainer)

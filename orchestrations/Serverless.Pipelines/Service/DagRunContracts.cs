@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Runs.Index;
 
 namespace Serverless.Pipelines.Service;
 
@@ -22,13 +23,22 @@ public sealed record DagRunStartResult(string RunId, string DagId, bool Created)
 /// False (the default, as Airflow's clear after a fix): the new run pins the DAG file as it is now, and a task whose
 /// definition changed runs again with everything downstream. True: the new run pins the definition the old run had.
 /// </param>
-public sealed record DagRerunRequest(IReadOnlyList<string>? Tasks = null, bool OnlyFailed = true, bool UseOriginalDefinition = false);
+/// <param name="Downstream">Whether the named tasks' downstream tasks are cleared with them (Airflow's clear default). The default is true.</param>
+/// <param name="Upstream">Whether the named tasks' upstream tasks are cleared with them. The default is false.</param>
+/// <param name="RequestedBy">Who asked, for the audit trails of both runs; null records <c>anonymous</c>.</param>
+public sealed record DagRerunRequest(IReadOnlyList<string>? Tasks = null, bool OnlyFailed = true, bool UseOriginalDefinition = false, bool Downstream = true, bool Upstream = false, string? RequestedBy = null);
+
+/// <summary>Marks a finished run, or one task of it, success or failed.</summary>
+/// <param name="State">Success or failed.</param>
+/// <param name="TaskId">The task (every map index), or null for the whole run.</param>
+/// <param name="RequestedBy">Who asked, for the audit trail.</param>
+public sealed record DagRunMarkRequest(DagRunState State, string? TaskId, string RequestedBy);
 
 /// <summary>A filter over runs.</summary>
 /// <param name="DagId">Only this DAG.</param>
 /// <param name="State">Only this state.</param>
-/// <param name="From">Created at or after.</param>
-/// <param name="To">Created before.</param>
+/// <param name="From">Logical date at or after.</param>
+/// <param name="To">Logical date before.</param>
 /// <param name="Continuation">The token from the previous page.</param>
 /// <param name="PageSize">The page size. The default is 50.</param>
 public sealed record DagRunQuery(string? DagId = null, DagRunState? State = null, DateTimeOffset? From = null, DateTimeOffset? To = null, string? Continuation = null, int PageSize = 50);
@@ -76,6 +86,12 @@ public sealed record DagRunInfo
 
     /// <summary>Gets a value indicating whether the run had not finished by its deadline.</summary>
     public bool DeadlineMissed { get; init; }
+
+    /// <summary>Gets who did what to the run, oldest first (marks, clears).</summary>
+    public IReadOnlyList<RunAuditEntry> Audit { get; init; } = [];
+
+    /// <summary>Gets who marked the run's state, when an operator set it rather than the run.</summary>
+    public string? MarkedBy { get; init; }
 }
 
 /// <summary>One task instance of a run (a mapped task has one per map index).</summary>
@@ -111,4 +127,7 @@ public sealed record TaskInstanceInfo
 
     /// <summary>Gets the SHA-256 of the task's part of the pinned definition.</summary>
     public string? DefinitionHash { get; init; }
+
+    /// <summary>Gets who marked the state, when an operator set it (mark success/failed) rather than the run.</summary>
+    public string? MarkedBy { get; init; }
 }

@@ -10,6 +10,7 @@ using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Runs.Index;
 using Serverless.Pipelines.Scheduling;
 using Serverless.Pipelines.Validation;
 using Serverless.Spark.Hosting;
@@ -33,6 +34,8 @@ public sealed class DagRunService : IDagRunService
     private readonly string dataContainer;
     private readonly DagScheduleStore schedules;
     private readonly DagStateStore dagStates;
+    private readonly DagRunLists lists;
+    private readonly DagRunAnnotations annotations;
     private readonly TimeProvider time;
 
     /// <summary>Initializes a new instance of the <see cref="DagRunService"/> class.</summary>
@@ -42,8 +45,9 @@ public sealed class DagRunService : IDagRunService
     /// <param name="account">The storage account.</param>
     /// <param name="options">The pipeline options.</param>
     /// <param name="sparkOptions">The Spark options (data container).</param>
+    /// <param name="index">The runs index.</param>
     /// <param name="time">The clock.</param>
-    public DagRunService(DagCatalog catalog, DagRunStarter starter, DurableTaskClient client, StorageAccount account, IOptions<PipelineOptions> options, IOptions<SparkOptions> sparkOptions, TimeProvider? time = null)
+    public DagRunService(DagCatalog catalog, DagRunStarter starter, DurableTaskClient client, StorageAccount account, IOptions<PipelineOptions> options, IOptions<SparkOptions> sparkOptions, RunIndexStore index, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sparkOptions);
@@ -56,6 +60,8 @@ public sealed class DagRunService : IDagRunService
         this.dataContainer = sparkOptions.Value.DataContainer;
         this.schedules = new DagScheduleStore(account);
         this.dagStates = new DagStateStore(account);
+        this.lists = new DagRunLists(index, client);
+        this.annotations = new DagRunAnnotations(index);
         this.time = time ?? TimeProvider.System;
     }
 
@@ -111,7 +117,7 @@ public sealed class DagRunService : IDagRunService
         }
 
         var input = this.starter.CreateInput(dag.Id, DagJsonExporter.Export(dag), runId, logicalDate, interval.Start, interval.End, parameters) with { TriggeredBy = DagRunTriggeredBy.Manual };
-        var created = await DagRunStarter.StartIfAbsentAsync(this.client, input, cancellationToken).ConfigureAwait(false);
+        var created = await this.StartAsync(input, cancellationToken).ConfigureAwait(false);
         return new DagRunStartResult(runId, dag.Id, created);
     }
 
@@ -124,52 +130,46 @@ public sealed class DagRunService : IDagRunService
         }
 
         var metadata = await this.client.GetInstanceAsync(runId, true, cancellationToken).ConfigureAwait(false);
-        return metadata is null ? null : ToInfo(metadata);
+        return metadata is not null && ToInfo(metadata) is { } run ? await this.annotations.ReadAsync(run, cancellationToken).ConfigureAwait(false) : null;
     }
 
     /// <inheritdoc/>
-    public async Task<DagRunPage> ListRunsAsync(DagRunQuery query, CancellationToken cancellationToken = default)
+    public async Task<DagRunInfo> MarkAsync(string runId, DagRunMarkRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.State is not (DagRunState.Success or DagRunState.Failed))
+        {
+            throw new DagRunRequestException("A run or task can be marked success or failed only.");
+        }
+
+        var metadata = await this.RequireRunAsync(runId, true, cancellationToken).ConfigureAwait(false);
+        if (!metadata.IsCompleted)
+        {
+            // A running orchestration owns its task states; marking it would race the run itself.
+            throw new DagRunConflictException($"Run '{runId}' is still {metadata.RuntimeStatus}; mark it when it has finished, or terminate it first.");
+        }
+
+        var run = ToInfo(metadata) ?? throw new DagRunNotFoundException($"Run '{runId}' is not known.");
+        if (request.TaskId is { } taskId && !run.Tasks.Any(t => string.Equals(t.Id, taskId, StringComparison.Ordinal)))
+        {
+            throw new DagRunRequestException($"Run '{runId}' has no task '{taskId}'.", [$"its tasks: {string.Join(", ", run.Tasks.Select(t => t.Id).Distinct(StringComparer.Ordinal))}"]);
+        }
+
+        return await this.annotations.MarkAsync(run, new RunMark(request.TaskId, request.State, request.RequestedBy, this.time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<DagRunPage> ListRunsAsync(DagRunQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        IReadOnlyCollection<OrchestrationRuntimeStatus>? statuses = query.State switch
-        {
-            DagRunState.Queued => [OrchestrationRuntimeStatus.Pending],
-            DagRunState.Running => [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
-            DagRunState.Success => [OrchestrationRuntimeStatus.Completed],
-            DagRunState.Failed => [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated],
-            _ => null,
-        };
-        var pageSize = Math.Clamp(query.PageSize, 1, 1000);
-        var filter = new OrchestrationQuery
-        {
-            Statuses = statuses,
-            CreatedFrom = query.From?.UtcDateTime,
-            CreatedTo = query.To?.UtcDateTime,
-            PageSize = pageSize,
-            ContinuationToken = query.Continuation,
-            FetchInputsAndOutputs = true,
-        };
-        Page<OrchestrationMetadata>? page = null;
-        await foreach (var first in this.client.GetAllInstancesAsync(filter).AsPages(query.Continuation, pageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            page = first;
-            break;
-        }
+        return this.lists.ListRunsAsync(query, cancellationToken);
+    }
 
-        if (page is null)
-        {
-            return new DagRunPage([], null);
-        }
-
-        var runs = page.Values
-            .Where(i => string.Equals(i.Name, nameof(DagRunOrchestrator), StringComparison.Ordinal))
-            .Select(ToInfo)
-            .OfType<DagRunInfo>()
-            .Where(r => query.DagId is null || string.Equals(r.DagId, query.DagId, StringComparison.Ordinal))
-            .Where(r => query.State is null || r.State == query.State)
-            .OrderByDescending(r => r.CreatedAt)
-            .ToList();
-        return new DagRunPage(runs, page.ContinuationToken);
+    /// <inheritdoc/>
+    public Task<RunIndexPage<IndexedTaskInstance>> ListTaskInstancesAsync(TaskInstanceQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return this.lists.ListTaskInstancesAsync(query, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -185,6 +185,11 @@ public sealed class DagRunService : IDagRunService
         {
             // Not started: no task runs yet, so there is nothing to cancel on a backend.
             await this.client.TerminateInstanceAsync(runId, reason ?? "terminated", cancellationToken).ConfigureAwait(false);
+            if (await this.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is { State: DagRunState.Failed } ended)
+            {
+                await this.lists.RecordAsync(ended, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -233,7 +238,8 @@ public sealed class DagRunService : IDagRunService
         }
 
         var graph = new DagGraph(dag);
-        var records = previous?.Tasks ?? [];
+        // Marks count as the tasks' states: a task marked success is reused, one marked failed runs again.
+        var records = DagRunAnnotations.Apply(previous?.Tasks ?? [], await this.annotations.MarksAsync(runId, cancellationToken).ConfigureAwait(false));
         IEnumerable<string> clear;
         if (request.Tasks is { Count: > 0 } chosen)
         {
@@ -243,7 +249,8 @@ public sealed class DagRunService : IDagRunService
                 throw new DagRunRequestException("Unknown tasks.", unknown.Select(t => $"task '{t}' is not in DAG '{dag.Id}'").ToList());
             }
 
-            clear = chosen;
+            // As Airflow's clear: upstream adds the tasks' ancestors to the selection.
+            clear = request.Upstream ? chosen.Concat(chosen.SelectMany(graph.AncestorsOf)).Distinct(StringComparer.Ordinal).ToList() : chosen;
         }
         else if (request.OnlyFailed)
         {
@@ -262,7 +269,7 @@ public sealed class DagRunService : IDagRunService
         var before = DagDefinitionHash.OfTasks(input.DagJson);
         var now = DagDefinitionHash.OfTasks(dagJson);
         var changed = now.Where(t => before.GetValueOrDefault(t.Key) != t.Value).Select(t => t.Key);
-        var cleared = graph.DownstreamClosure(clear.Concat(changed)).ToHashSet(StringComparer.Ordinal);
+        var cleared = (request.Downstream ? graph.DownstreamClosure(clear) : clear).Concat(graph.DownstreamClosure(changed)).ToHashSet(StringComparer.Ordinal);
         if (cleared.Count == 0)
         {
             throw new DagRunRequestException($"Run '{runId}' has no failed tasks to rerun; name the tasks to rerun.");
@@ -298,7 +305,17 @@ public sealed class DagRunService : IDagRunService
             FirstPollInterval = this.options.FirstPollInterval,
             MaxPollInterval = this.options.MaxPollInterval,
         };
-        var created = await DagRunStarter.StartIfAbsentAsync(this.client, rerun, cancellationToken).ConfigureAwait(false);
+        var created = await this.StartAsync(rerun, cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            var by = request.RequestedBy ?? "anonymous";
+            var at = this.time.GetUtcNow();
+            var what = string.Join(", ", graph.TopologicalOrder.Where(cleared.Contains));
+            var flags = $"downstream {(request.Downstream ? "on" : "off")}, upstream {(request.Upstream ? "on" : "off")}, definition {(request.UseOriginalDefinition ? "original" : "current")}";
+            await this.annotations.AuditAsync(runId, new RunAuditEntry(at, by, "clear", $"cleared {what} ({flags}) into run {newId}"), cancellationToken).ConfigureAwait(false);
+            await this.annotations.AuditAsync(newId, new RunAuditEntry(at, by, "cleared-from", $"rerun of {runId}: {what} ({flags})"), cancellationToken).ConfigureAwait(false);
+        }
+
         return new DagRunStartResult(newId, input.DagId, created);
     }
 
@@ -323,6 +340,11 @@ public sealed class DagRunService : IDagRunService
 
         var input = metadata.ReadInputAs<DagRunInput>();
         await this.client.PurgeInstanceAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (input is not null)
+        {
+            await this.lists.DeleteAsync(input, cancellationToken).ConfigureAwait(false);
+        }
+
         if (deleteData && input is not null)
         {
             var container = this.account.Blobs.GetBlobContainerClient(input.DataContainer);
@@ -392,6 +414,14 @@ public sealed class DagRunService : IDagRunService
                 Template = this.starter.CreateInput(dag.Id, DagJsonExporter.Export(dag), first.RunId, first.LogicalDate, first.DataIntervalStart, first.DataIntervalEnd, parameters) with { TriggeredBy = DagRunTriggeredBy.Backfill },
                 Remaining = remaining,
             };
+            var now = this.time.GetUtcNow();
+            foreach (var point in remaining)
+            {
+                // The backfill starts these as its slots free up; listed as queued until then.
+                var queued = input.Template with { RunId = point.RunId, LogicalDate = point.LogicalDate, DataIntervalStart = point.DataIntervalStart, DataIntervalEnd = point.DataIntervalEnd };
+                await this.lists.RecordStartAsync(queued, now, cancellationToken).ConfigureAwait(false);
+            }
+
             try
             {
                 await this.client.ScheduleNewOrchestrationInstanceAsync(nameof(DagBackfillOrchestrator), input, new StartOrchestrationOptions(backfillId), cancellationToken).ConfigureAwait(false);
@@ -450,7 +480,7 @@ public sealed class DagRunService : IDagRunService
                 var interval = schedule.DataIntervalOf(point);
                 dagJson ??= DagJsonExporter.Export(dag);
                 var input = this.starter.CreateInput(dag.Id, dagJson, runId, interval.Start, interval.Start, interval.End, parameters) with { TriggeredBy = DagRunTriggeredBy.Schedule };
-                if (await DagRunStarter.StartIfAbsentAsync(this.client, input, cancellationToken).ConfigureAwait(false))
+                if (await this.StartAsync(input, cancellationToken).ConfigureAwait(false))
                 {
                     started.Add(runId);
                     active++;
@@ -514,7 +544,8 @@ public sealed class DagRunService : IDagRunService
         return marker > 0 && int.TryParse(runId.AsSpan(marker + 7), NumberStyles.None, CultureInfo.InvariantCulture, out _) ? runId[..marker] : runId;
     }
 
-    private static DagRunInfo? ToInfo(OrchestrationMetadata metadata)
+    /// <summary>Reads a run from its orchestration's state.</summary>
+    internal static DagRunInfo? ToInfo(OrchestrationMetadata metadata)
     {
         if (!string.Equals(metadata.Name, nameof(DagRunOrchestrator), StringComparison.Ordinal))
         {
@@ -573,6 +604,17 @@ public sealed class DagRunService : IDagRunService
             DefinitionHash = input?.DagJson is { } pinned ? DagDefinitionHash.Of(pinned) : null,
             TriggeredBy = input?.TriggeredBy,
         };
+    }
+
+    private async Task<bool> StartAsync(DagRunInput input, CancellationToken cancellationToken)
+    {
+        var created = await DagRunStarter.StartIfAbsentAsync(this.client, input, cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            await this.lists.RecordStartAsync(input, this.time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return created;
     }
 
     private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;

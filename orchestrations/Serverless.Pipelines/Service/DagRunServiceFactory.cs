@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Serverless.Pipelines.Runs.Index;
 using Serverless.Spark.Hosting;
 using Serverless.Storage.Connection;
 
@@ -18,6 +19,7 @@ public sealed class DagRunServiceFactory : IDagRunServiceFactory
     private readonly IOptions<PipelineOptions> options;
     private readonly IOptions<SparkOptions> sparkOptions;
     private readonly TimeProvider time;
+    private readonly RunIndexStore index;
 
     /// <summary>Initializes a new instance of the <see cref="DagRunServiceFactory"/> class.</summary>
     /// <param name="catalog">The DAG catalog.</param>
@@ -26,8 +28,10 @@ public sealed class DagRunServiceFactory : IDagRunServiceFactory
     /// <param name="options">The pipeline options.</param>
     /// <param name="sparkOptions">The Spark options.</param>
     /// <param name="time">The clock.</param>
-    public DagRunServiceFactory(DagCatalog catalog, DagRunStarter starter, StorageAccount account, IOptions<PipelineOptions> options, IOptions<SparkOptions> sparkOptions, TimeProvider time)
+    /// <param name="index">The runs index.</param>
+    public DagRunServiceFactory(DagCatalog catalog, DagRunStarter starter, StorageAccount account, IOptions<PipelineOptions> options, IOptions<SparkOptions> sparkOptions, TimeProvider time, RunIndexStore index)
     {
+        this.index = index;
         this.catalog = catalog;
         this.starter = starter;
         this.account = account;
@@ -42,6 +46,6 @@ public sealed class DagRunServiceFactory : IDagRunServiceFactory
     public IDagRunService Create(DurableTaskClient client)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return new DagRunService(this.catalog, this.starter, client, this.account, this.options, this.sparkOptions, this.time);
+        return new DagRunService(this.catalog, this.starter, client, this.account, this.options, this.sparkOptions, this.index, this.time);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
+using Serverless.Pipelines.Runs.Index;
 
 namespace Serverless.Pipelines.Service;
 
@@ -41,11 +42,24 @@ public interface IDagRunService
     /// <returns>The run.</returns>
     Task<DagRunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists runs, newest first within a page, with a continuation token.</summary>
+    /// <summary>Lists runs from the runs index, newest logical date first across pages; every page is full but the last.</summary>
     /// <param name="query">Filters and paging.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One page.</returns>
     Task<DagRunPage> ListRunsAsync(DagRunQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists task instances across runs from the runs index, runs newest first.</summary>
+    /// <param name="query">Filters and paging.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One page.</returns>
+    Task<RunIndexPage<IndexedTaskInstance>> ListTaskInstancesAsync(TaskInstanceQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a finished run, or one of its tasks, success or failed; the mark is kept beside the run and shown wherever it is read.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="request">The state, the task and who asked.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run with the mark applied.</returns>
+    Task<DagRunInfo> MarkAsync(string runId, DagRunMarkRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Terminates a running run and cancels its in-flight Spark jobs.</summary>
     /// <param name="runId">The run id.</param>

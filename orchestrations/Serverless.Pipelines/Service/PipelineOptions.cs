@@ -78,6 +78,10 @@ public sealed class PipelineOptions
     /// </summary>
     public bool DagsArePausedAtCreation { get; set; } = true;
 
-    /// <summary>Gets or sets the runs index table (<see cref="PipelineResourceNames.RunIndexTable"/> by default); tests give each host its own.</summary>
+    /// <summary>
+    /// Gets or sets the runs index table (setting <c>Serverless__RunIndexTable</c>). The default is
+    /// <see cref="PipelineResourceNames.RunIndexTable"/>; the Functions app names it after its task hub
+    /// (<see cref="PipelineResourceNames.RunIndexTableOf"/>).
+    /// </summary>
     public string RunIndexTable { get; set; } = PipelineResourceNames.RunIndexTable;
 }

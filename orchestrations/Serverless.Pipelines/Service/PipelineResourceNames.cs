@@ -15,6 +15,11 @@ public static class PipelineResourceNames
     /// </summary>
     public const string RunIndexTable = "DagRunIndex";
 
+    /// <summary>Gets the runs index table of a task hub: <c>{hub}Runs</c>, next to the provider's <c>{hub}Instances</c>, so two apps on one account keep separate lists.</summary>
+    /// <param name="taskHub">The task hub name (letters and digits).</param>
+    /// <returns>The table name.</returns>
+    public static string RunIndexTableOf(string taskHub) => taskHub + "Runs";
+
     /// <summary>The concurrency slots (<see cref="Slots.ConcurrencySlots"/>): a DAG's run slots in partition <c>runs-{dagId}</c>, one row per held slot.</summary>
     public const string SlotTable = "ConcurrencySlots";
 }

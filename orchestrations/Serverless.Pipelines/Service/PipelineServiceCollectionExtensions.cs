@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
 using Serverless.Pipelines.Notifications;
+using Serverless.Pipelines.Runs.Index;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Spark.Activities;
 using Serverless.Spark.Hosting;
@@ -59,6 +61,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<DagCatalog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DagCatalogWatcher>());
         services.TryAddSingleton<DagRunStarter>();
+        services.TryAddSingleton(sp => new RunIndexStore(sp.GetRequiredService<Storage.Connection.StorageAccount>(), sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RunIndexTable));
         services.TryAddSingleton<IDagRunServiceFactory, DagRunServiceFactory>();
         return services;
     }

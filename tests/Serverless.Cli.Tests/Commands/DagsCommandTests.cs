@@ -71,7 +71,7 @@ public sealed class DagsCommandTests
     public async Task Validate_PostsTheFileAndReportsItValid()
     {
         await using var host = await FakeHost.StartAsync();
-        host.Respond("POST", "/api/dags/validate", (200, """{"valid":true,"id":"hello","dag":{},"mermaid":"graph TD"}"""));
+        host.Respond("POST", "/api/dags/validate", (200, """{"valid":true,"id":"hello","dag":{},"mermaid":"graph TD","warnings":[{"path":"tasks[0].kind","message":"set SPARK_HOME"}]}"""));
         var path = Path.Combine(Path.GetTempPath(), $"cli-test-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(path, "dag_id: hello\n");
         try
@@ -82,7 +82,8 @@ public sealed class DagsCommandTests
             Assert.Equal(ExitCodes.Success, result.ExitCode);
             Assert.Contains($"{path}: DAG 'hello' is valid.", result.Output, StringComparison.Ordinal);
             var request = host.RequestsTo("POST", "/api/dags/validate")[0];
-            Assert.Equal("/api/dags/validate?format=yaml", request.PathAndQuery);
+            Assert.Equal("/api/dags/validate?format=yaml&file=" + Uri.EscapeDataString(path), request.PathAndQuery);
+            Assert.Contains($"{path}: warning: tasks[0].kind: set SPARK_HOME", result.Output, StringComparison.Ordinal);
             Assert.Equal("dag_id: hello\n", request.Body);
             Assert.True(json.Json()["valid"]!.GetValue<bool>());
         }

@@ -13,6 +13,12 @@ namespace Serverless.Cli.Tests.Commands;
 /// </summary>
 public sealed partial class TestCommandsTests
 {
+    /// <summary>The README's <c>dags test</c> example, which this class runs (the README test checks that the README still says it).</summary>
+    public const string ReadmeDagsTest = "dags test departure-delays";
+
+    /// <summary>The README's <c>tasks test</c> example, which this class runs.</summary>
+    public const string ReadmeTasksTest = "tasks test departure-delays phl-dfw-delayed";
+
     private static readonly Lazy<Task<IList<FlightsParquet.Flight>>> Flights = new(() => FlightsParquet.ReadAsync(Path.Combine(RepositoryPaths.SampleData, "flights-3m.parquet")));
 
     [Fact]
@@ -24,7 +30,7 @@ public sealed partial class TestCommandsTests
         var longFlights = flights.LongCount(f => f.Distance > 600);
         Assert.Equal([27L, 318_317L, 1_417_098L], new[] { delayed, shortFlights, longFlights });
 
-        var result = await InProcessCli.RunWithRealHostAsync("dags", "test", "departure-delays");
+        var result = await InProcessCli.RunWithRealHostAsync(ReadmeDagsTest.Split(' '));
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.Matches(TaskRow("phl-dfw-delayed", delayed), result.Output);
@@ -43,7 +49,7 @@ public sealed partial class TestCommandsTests
         var flights = await Flights.Value;
         var delayed = flights.LongCount(f => f.Origin == "PHL" && f.Destination == "DFW" && f.Delay > 150);
 
-        var result = await InProcessCli.RunWithRealHostAsync("tasks", "test", "departure-delays", "phl-dfw-delayed");
+        var result = await InProcessCli.RunWithRealHostAsync(ReadmeTasksTest.Split(' '));
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.Contains($"Task phl-dfw-delayed: success, {delayed} rows in ", result.Output, StringComparison.Ordinal);
@@ -65,6 +71,20 @@ public sealed partial class TestCommandsTests
 
         Assert.True(result.ExitCode == ExitCodes.Failure, result.ToString());
         Assert.Contains("min_delay", result.Error, StringComparison.Ordinal);
+        await AssertStoppedAsync(result);
+    }
+
+    [Fact]
+    public async Task DagsTest_CtrlCWhileTheRunRuns_Exits130_AndStopsTheHostAndAzurite()
+    {
+        using var ctrlC = new CancellationTokenSource();
+
+        // Pressed when the first task is seen running: the scratch host and its Azurite are up and a run is in flight.
+        var result = await InProcessCli.RunWithRealHostAsync(new CancellingWriter("running (attempt", ctrlC), ctrlC.Token, ReadmeDagsTest.Split(' '));
+
+        Assert.True(ctrlC.IsCancellationRequested, result.ToString());
+        Assert.True(result.ExitCode == ExitCodes.Cancelled, result.ToString());
+        Assert.Contains("cancelled.", result.Error, StringComparison.Ordinal);
         await AssertStoppedAsync(result);
     }
 

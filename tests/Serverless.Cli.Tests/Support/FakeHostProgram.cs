@@ -13,6 +13,9 @@ namespace Serverless.Cli.Tests.Support;
 /// </remarks>
 public static class FakeHostProgram
 {
+    /// <summary>The environment variable naming a file the fake host writes when it starts.</summary>
+    public const string StartedMarkerVariable = "SERVERLESS_FAKE_HOST_STARTED";
+
     /// <summary>Runs the fake host until SIGTERM.</summary>
     /// <returns>The exit code.</returns>
     public static async Task<int> Main()
@@ -22,6 +25,12 @@ public static class FakeHostProgram
         {
             await Console.Error.WriteLineAsync("ASPNETCORE_URLS is not set: this is the fake host of the CLI tests, started by LocalHostLauncher.");
             return 3;
+        }
+
+        if (Environment.GetEnvironmentVariable(StartedMarkerVariable) is { Length: > 0 } marker)
+        {
+            // Tests that must start nothing point this at a file and check that it never appears.
+            await File.WriteAllTextAsync(marker, url);
         }
 
         var stopped = new TaskCompletionSource();

@@ -34,16 +34,24 @@ public static class InProcessCli
     /// <summary>Runs a command line as a user would with nothing running: the real local host (this checkout's build) is started as the command needs it.</summary>
     /// <param name="args">The arguments.</param>
     /// <returns>The result.</returns>
-    public static async Task<CliResult> RunWithRealHostAsync(params string[] args)
+    public static Task<CliResult> RunWithRealHostAsync(params string[] args) => RunWithRealHostAsync(new StringWriter(), CancellationToken.None, args);
+
+    /// <summary>Runs a command line with the real local host, writing standard output to the given writer, cancellable as by Ctrl+C.</summary>
+    /// <param name="output">Standard output (disposed here).</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The result.</returns>
+    public static async Task<CliResult> RunWithRealHostAsync(StringWriter output, CancellationToken cancellationToken, params string[] args)
     {
-        using var output = new StringWriter();
+        ArgumentNullException.ThrowIfNull(output);
+        using var disposeOutput = output;
         using var error = new StringWriter();
         var variables = new Dictionary<string, string> { [LocalHostLauncher.HostDllVariable] = RepositoryPaths.LocalHostDll };
         var environment = new CliEnvironment(output, error, outputIsTerminal: false, variables.GetValueOrDefault)
         {
             PollInterval = TimeSpan.FromMilliseconds(200),
         };
-        var code = await new CliApplication(environment).RunAsync(args);
+        var code = await new CliApplication(environment).RunAsync(args, cancellationToken);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

@@ -28,11 +28,13 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         { "POST", "/api/dags/hello/pause" },
         { "POST", "/api/dags/hello/unpause" },
         { "GET", "/api/runs" },
+        { "GET", "/api/task-instances" },
         { "GET", "/api/runs/r1" },
         { "GET", "/api/runs/r1/tasks/t1/logs" },
         { "POST", "/api/runs/r1/terminate" },
         { "POST", "/api/runs/r1/events/go" },
         { "POST", "/api/runs/r1/rerun" },
+        { "POST", "/api/runs/r1/mark" },
         { "DELETE", "/api/runs/r1" },
         { "GET", "/api/openapi.json" },
     };
@@ -242,6 +244,37 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("backfill hello 2024-01-01T00:00:00.0000000+00:00 2024-01-02T00:00:00.0000000+00:00 2", this.runs.Calls);
         Assert.Equal(HttpStatusCode.BadRequest, (await this.PostJsonAsync("/api/dags/hello/backfill", """{ "from": "2024-01-02T00:00:00Z", "to": "2024-01-01T00:00:00Z" }""")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await this.PostJsonAsync("/api/dags/hello/backfill", """{ "from": 1 }""")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ListTaskInstances_Filters_PassedToTheServiceAndBadValuesRefused()
+    {
+        var list = await this.host.Client.GetAsync("/api/task-instances?dag=hello&task=square&state=up_for_retry&pageSize=7");
+
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await list.Content.ReadAsStringAsync())!["taskInstances"]);
+        Assert.Contains("task-instances hello square UpForRetry 7", this.runs.Calls);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.host.Client.GetAsync("/api/task-instances?state=sleeping")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.host.Client.GetAsync("/api/task-instances?pageSize=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.host.Client.GetAsync("/api/task-instances?task=a%2Fb")).StatusCode);
+    }
+
+    [Fact]
+    public async Task MarkAndClear_KnownRun_PassStateTaskFlagsAndCaller()
+    {
+        await this.PostJsonAsync("/api/dags/hello/runs", """{ "runId": "mark-1" }""");
+
+        var mark = await this.PostJsonAsync("/api/runs/mark-1/mark", """{ "state": "success", "task": "square" }""");
+        var clear = await this.PostJsonAsync("/api/runs/mark-1/rerun", """{ "tasks": ["square"], "downstream": false, "upstream": true }""");
+
+        Assert.Equal(HttpStatusCode.OK, mark.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, clear.StatusCode);
+        Assert.Contains("mark mark-1 square Success by key:default", this.runs.Calls);
+        Assert.Contains("clear mark-1 downstream False upstream True by key:default", this.runs.Calls);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.PostJsonAsync("/api/runs/mark-1/mark", """{ "state": "running" }""")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.PostJsonAsync("/api/runs/mark-1/mark", """{ }""")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.PostJsonAsync("/api/runs/mark-1/mark", """{ "state": "failed", "task": "../x" }""")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await this.PostJsonAsync("/api/runs/unknown-run/mark", """{ "state": "failed" }""")).StatusCode);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
 using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Runs.Index;
 using Serverless.Pipelines.Service;
 
 namespace Serverless.Functions.Tests.Support;
@@ -72,6 +73,24 @@ internal sealed class FakeDagRunService : IDagRunService
         return Task.FromResult(new DagRunPage(page, next));
     }
 
+    public Task<RunIndexPage<IndexedTaskInstance>> ListTaskInstancesAsync(TaskInstanceQuery query, CancellationToken cancellationToken = default)
+    {
+        var items = this.Runs.Values
+            .Where(r => query.DagId is null || r.DagId == query.DagId)
+            .SelectMany(r => r.Tasks.Select(t => new IndexedTaskInstance(r.RunId, r.DagId, r.LogicalDate ?? r.CreatedAt, r.State, new RunIndexTask(t.Id, t.MapIndex, t.State, t.Attempts, t.StartedAt, t.EndedAt))))
+            .Where(i => query.State is null || i.Task.State == query.State)
+            .ToList();
+        this.Calls.Enqueue($"task-instances {query.DagId} {query.TaskId} {query.State} {query.PageSize}");
+        return Task.FromResult(new RunIndexPage<IndexedTaskInstance>(items, null));
+    }
+
+    public Task<DagRunInfo> MarkAsync(string runId, DagRunMarkRequest request, CancellationToken cancellationToken = default)
+    {
+        var run = this.Require(runId);
+        this.Calls.Enqueue($"mark {runId} {request.TaskId ?? "run"} {request.State} by {request.RequestedBy}");
+        return Task.FromResult(run with { State = request.TaskId is null ? request.State : run.State, MarkedBy = request.RequestedBy });
+    }
+
     public Task TerminateAsync(string runId, string? reason, CancellationToken cancellationToken = default)
     {
         this.Require(runId);
@@ -90,6 +109,7 @@ internal sealed class FakeDagRunService : IDagRunService
     {
         var run = this.Require(runId);
         this.Calls.Enqueue($"rerun {runId} {string.Join(',', request.Tasks ?? [])} {request.OnlyFailed}");
+        this.Calls.Enqueue($"clear {runId} downstream {request.Downstream} upstream {request.Upstream} by {request.RequestedBy}");
         return this.TriggerAsync(run.DagId, new DagRunTrigger(RunId: runId + "-rerun"), cancellationToken);
     }
 

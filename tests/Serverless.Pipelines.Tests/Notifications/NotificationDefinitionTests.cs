@@ -54,6 +54,23 @@ public sealed class NotificationDefinitionTests
         Assert.Equal(first.Tasks[0].OnFailure, again.Dag.Tasks[0].OnFailure);
     }
 
+    [Fact]
+    public void Builder_TargetsAndDeadline_ExportAsTheFileWritesThem()
+    {
+        var teams = new NotificationTarget { Setting = "ops-teams", Shape = NotificationShape.Teams };
+        var built = new DagBuilder("alerts")
+            .OnFailure(teams)
+            .OnRetry(new NotificationTarget { Url = "https://hooks.example.com/retry" })
+            .OnSuccess(new NotificationTarget { Url = "http://127.0.0.1:9000/ok", Shape = NotificationShape.Slack })
+            .Deadline(new DagDeadline { After = DeadlineAnchor.LogicalDate, Duration = TimeSpan.FromMinutes(30) })
+            .Task("load", DagTaskKind.Sql, t => t.Sql("SELECT 1").Output("rows").OnFailure(new NotificationTarget { Url = "https://hooks.example.com/load?sig=abc" }))
+            .Build();
+
+        var fromFile = DagFileLoader.Load(Dag, "alerts.yaml").Dag!;
+
+        Assert.Equal(DagJsonExporter.Export(fromFile), DagJsonExporter.Export(built));
+    }
+
     [Theory]
     [InlineData("url: http://hooks.example.com/x", "onFailure[0].url", "https")]
     [InlineData("url: ftp://hooks.example.com/x", "onFailure[0].url", "not https")]
@@ -93,6 +110,22 @@ public sealed class NotificationDefinitionTests
         var loaded = DagFileLoader.Load($"id: late\n{deadline}\ntasks:\n  - {{ id: a, kind: sql, sql: SELECT 1, outputs: [rows] }}\n", "late.yaml");
 
         Assert.Equal(path, Assert.Single(loaded.Problems).Path);
+    }
+
+    [Fact]
+    public void Readme_NotificationExample_LoadsValid()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var section = readme[readme.IndexOf("### Notifications and deadlines", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var yaml = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var loaded = DagFileLoader.Load(yaml, "readme.yaml");
+
+        Assert.True(loaded.IsValid, string.Join("\n", loaded.Problems));
+        Assert.Equal(NotificationShape.Teams, Assert.Single(loaded.Dag!.OnFailure).Shape);
+        Assert.Equal(TimeSpan.FromMinutes(30), loaded.Dag.Deadline!.Duration);
+        Assert.Equal("opsslack", Assert.Single(loaded.Dag.Tasks[0].OnFailure).Setting);
     }
 
     [Fact]

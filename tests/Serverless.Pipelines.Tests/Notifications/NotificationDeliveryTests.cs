@@ -107,8 +107,9 @@ public sealed class NotificationDeliveryTests(AzuriteFixture azurite)
         var early = PipelineTestHost.Dag($$"""
             id: notify-early
             deadline: { after: start, duration: 10m, notify: ["{{url}}/early"] }
+            onSuccess: ["{{url}}/ok"]
             tasks:
-              - { id: quick, kind: sql, sql: SELECT 1, outputs: [rows] }
+              - { id: quick, kind: sql, sql: SELECT 1, outputs: [rows], onSuccess: ["{{url}}/ok"] }
             """);
         var backend = new FakeSparkBackend { Outcome = (spec, _) => spec.Name.StartsWith("notify-late", StringComparison.Ordinal) ? SparkJobState.Running : SparkJobState.Succeeded };
         await using var host = await PipelineTestHost.StartAsync(azurite, [late, early], backend, services: s => s.Configure<NotificationOptions>(o => Fast(o, 3)));
@@ -130,6 +131,8 @@ public sealed class NotificationDeliveryTests(AzuriteFixture azurite)
         Assert.False(earlyRun.DeadlineMissed);
         Assert.NotNull(earlyRun.Deadline);
         Assert.DoesNotContain(receiver.Received, r => r.Path == "/early");
+        var successes = receiver.Received.Where(r => r.Path == "/ok").Select(r => (EventId: r.EventId!, Kind: r.Body!["kind"]!.GetValue<string>())).Order().ToList();
+        Assert.Equal(new[] { (Id(earlyRun.RunId, "quick", null, 1, "task_success"), "task_success"), (Id(earlyRun.RunId, null, null, null, "run_success"), "run_success") }.Order(), successes);
         Assert.False((await host.ReadManifestAsync("notify-early", earlyRun.RunId))["deadlineMissed"]!.GetValue<bool>());
     }
 

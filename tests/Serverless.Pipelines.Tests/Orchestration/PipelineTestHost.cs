@@ -43,6 +43,8 @@ internal sealed class PipelineTestHost : IAsyncDisposable
 
     public IDagRunService Runs { get; }
 
+    public Serverless.Pipelines.Runs.Index.RunIndexStore RunIndex => this.services.GetRequiredService<Serverless.Pipelines.Runs.Index.RunIndexStore>();
+
     public static DagDefinition Dag(string yaml)
     {
         var loaded = DagFileLoader.Load(yaml, "test.yaml");
@@ -80,6 +82,9 @@ internal sealed class PipelineTestHost : IAsyncDisposable
         collection.AddPipelines(o =>
         {
             o.ReadDagContainer = false;
+
+            // Each host its own runs index, as each Functions app has one per task hub.
+            o.RunIndexTable = AzuriteFixture.UniqueName("runs");
             foreach (var dag in dags)
             {
                 o.Dags.Add(dag);

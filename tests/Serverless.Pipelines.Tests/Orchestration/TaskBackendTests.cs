@@ -1,4 +1,8 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serverless.Pipelines.Runs;
+using Serverless.Spark.Hosting;
 using Serverless.Testing;
 
 namespace Serverless.Pipelines.Tests.Orchestration;
@@ -37,5 +41,43 @@ public sealed class TaskBackendTests(AzuriteFixture azurite)
         var manifest = await host.ReadManifestAsync("two-backends", run.RunId);
         var local = manifest["tasks"]!.AsArray().Single(t => t!["taskId"]!.GetValue<string>() == "on-local")!;
         Assert.Equal("local", local["backend"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Run_TaskNamesConnection_RunsThroughItAndWinsOverItsBackend()
+    {
+        var dag = PipelineTestHost.Dag("""
+            id: on-connection
+            tasks:
+              - id: default
+                kind: sql
+                sql: SELECT 1 AS one
+                outputs: [rows]
+              - id: connected
+                kind: sql
+                connection: second-local
+                backend: livy
+                dependsOn: [default]
+                sql: SELECT 2 AS two
+                outputs: [rows]
+            """);
+        var backend = new FakeSparkBackend();
+        var settings = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Serverless:Connections:second-local:Backend"] = "local" })
+            .Build();
+        var connections = new SparkConnections(settings.GetSection(SparkConnections.SectionName), o => o.Local.MaxConcurrentJobs = 1);
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend, services: s => s.Replace(ServiceDescriptor.Singleton(connections)));
+
+        var run = await host.RunAsync("on-connection");
+
+        Assert.True(run.State == DagRunState.Success, string.Join("; ", run.Tasks.Select(t => $"{t.Id}: {t.Error}")));
+        var row = Assert.Single(await host.ReadRowsAsync(run.Tasks.Single(t => t.Id == "connected").Outputs["rows"]));
+        Assert.Equal(2, Convert.ToInt32(row["two"], System.Globalization.CultureInfo.InvariantCulture));
+
+        // The connection's job ran on a local backend (the fake never saw it) and its handle kept the connection name.
+        var manifest = await host.ReadManifestAsync("on-connection", run.RunId);
+        var connected = manifest["tasks"]!.AsArray().Single(t => t!["taskId"]!.GetValue<string>() == "connected")!;
+        Assert.Equal("second-local", connected["backend"]!.GetValue<string>());
+        Assert.DoesNotContain(backend.Submitted, j => j.Spec.Name == "on-connection.connected");
     }
 }

@@ -1,0 +1,84 @@
+using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Service;
+using Serverless.Spark.Jobs;
+using Serverless.Testing;
+
+namespace Serverless.Pipelines.Tests.Orchestration;
+
+/// <summary>Marking finished runs and clearing with downstream/upstream: what GET run, lists, reruns and the audit trail show.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class MarkAndClearTests(AzuriteFixture azurite)
+{
+    private const string Yaml = """
+        id: chain
+        tasks:
+          - { id: a, kind: sql, sql: SELECT 1, outputs: [rows] }
+          - { id: b, kind: sql, dependsOn: [a], sql: SELECT 2, outputs: [rows] }
+          - { id: c, kind: sql, dependsOn: [b], sql: SELECT 3, outputs: [rows] }
+        """;
+
+    [Fact]
+    public async Task MarkTaskSuccess_FailedRun_ShownEverywhereAndTheRerunReusesIt()
+    {
+        var backend = new FakeSparkBackend { Outcome = (spec, key) => spec.Name == "chain.b" && !key.Contains("-rerun-", StringComparison.Ordinal) ? SparkJobState.Failed : SparkJobState.Succeeded };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [PipelineTestHost.Dag(Yaml)], backend);
+        var first = await host.RunAsync("chain");
+        Assert.Equal(DagRunState.Failed, first.State);
+
+        var marked = await host.Runs.MarkAsync(first.RunId, new DagRunMarkRequest(DagRunState.Success, "b", "key:ops"));
+
+        var read = (await host.Runs.GetRunAsync(first.RunId))!;
+        Assert.Equal(TaskInstanceState.Success, marked.Tasks.Single(t => t.Id == "b").State);
+        Assert.Equal("key:ops", read.Tasks.Single(t => t.Id == "b").MarkedBy);
+        Assert.Equal(DagRunState.Failed, read.State);
+        var audit = Assert.Single(read.Audit);
+        Assert.Equal(("key:ops", "mark"), (audit.By, audit.Action));
+        Assert.Contains("task 'b' marked success", audit.Detail, StringComparison.Ordinal);
+        var listed = Assert.Single((await host.Runs.ListRunsAsync(new DagRunQuery(DagId: "chain"))).Runs);
+        Assert.Equal(TaskInstanceState.Success, listed.Tasks.Single(t => t.Id == "b").State);
+
+        // Only c is not success now (upstream_failed), so the default rerun re-executes c alone.
+        var rerun = await host.Runs.RerunAsync(first.RunId, new DagRerunRequest(RequestedBy: "key:ops"));
+        var second = await host.WaitAsync(rerun.RunId);
+
+        Assert.Equal(DagRunState.Success, second.State);
+        Assert.Equal(["chain.c"], backend.SpecsOf(second.RunId).Select(s => s.Name));
+        Assert.Contains(second.Audit, e => e.Action == "cleared-from" && e.By == "key:ops");
+        Assert.Contains((await host.Runs.GetRunAsync(first.RunId))!.Audit, e => e.Action == "clear" && e.Detail!.Contains(rerun.RunId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ClearWithoutDownstreamWithUpstream_ReexecutesTheTaskAndItsAncestorsOnly()
+    {
+        var backend = new FakeSparkBackend();
+        await using var host = await PipelineTestHost.StartAsync(azurite, [PipelineTestHost.Dag(Yaml)], backend);
+        var first = await host.RunAsync("chain");
+        Assert.Equal(DagRunState.Success, first.State);
+
+        var rerun = await host.Runs.RerunAsync(first.RunId, new DagRerunRequest(["b"], OnlyFailed: false, Downstream: false, Upstream: true, RequestedBy: "principal:ana"));
+        var second = await host.WaitAsync(rerun.RunId);
+
+        Assert.Equal(["chain.a", "chain.b"], backend.SpecsOf(second.RunId).Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.True(second.Tasks.Single(t => t.Id == "c").Reused);
+        var clear = Assert.Single((await host.Runs.GetRunAsync(first.RunId))!.Audit);
+        Assert.Equal("principal:ana", clear.By);
+        Assert.Contains("downstream off, upstream on", clear.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MarkRunSuccess_FailedRun_SetsRunAndUnfinishedTasksAndRefusesUnknownTasks()
+    {
+        var backend = new FakeSparkBackend { Outcome = (spec, _) => spec.Name == "chain.a" ? SparkJobState.Failed : SparkJobState.Succeeded };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [PipelineTestHost.Dag(Yaml)], backend);
+        var first = await host.RunAsync("chain");
+
+        await host.Runs.MarkAsync(first.RunId, new DagRunMarkRequest(DagRunState.Success, null, "key:ops"));
+
+        var read = (await host.Runs.GetRunAsync(first.RunId))!;
+        Assert.Equal(DagRunState.Success, read.State);
+        Assert.All(read.Tasks, t => Assert.Equal(TaskInstanceState.Success, t.State));
+        Assert.Equal(DagRunState.Success, Assert.Single((await host.Runs.ListRunsAsync(new DagRunQuery(DagId: "chain", State: DagRunState.Success))).Runs).State);
+        await Assert.ThrowsAsync<DagRunRequestException>(() => host.Runs.MarkAsync(first.RunId, new DagRunMarkRequest(DagRunState.Failed, "nope", "key:ops")));
+        await Assert.ThrowsAsync<DagRunRequestException>(() => host.Runs.MarkAsync(first.RunId, new DagRunMarkRequest(DagRunState.Running, null, "key:ops")));
+    }
+}

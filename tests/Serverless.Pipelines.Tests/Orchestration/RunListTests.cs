@@ -1,0 +1,50 @@
+using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Service;
+using Serverless.Testing;
+
+namespace Serverless.Pipelines.Tests.Orchestration;
+
+/// <summary>Run and task-instance lists of real runs: the starter's row, then the run's own activity recording its end.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class RunListTests(AzuriteFixture azurite)
+{
+    private const string Yaml = """
+        id: listed
+        schedule: "@daily"
+        startDate: 2024-01-01
+        tasks:
+          - { id: extract, kind: sql, sql: "SELECT '{{ ds }}' AS d", outputs: [rows] }
+          - { id: load, kind: sql, dependsOn: [extract], sql: "SELECT 1", outputs: [rows] }
+        """;
+
+    [Fact]
+    public async Task ListRunsAsync_ThreeFinishedRuns_NewestLogicalDateFirstInFullPagesWithTheActivitysState()
+    {
+        await using var host = await PipelineTestHost.StartAsync(azurite, [PipelineTestHost.Dag(Yaml)], new FakeSparkBackend());
+        var days = new[] { 3, 1, 2 };
+        foreach (var day in days)
+        {
+            var run = await host.RunAsync("listed", new DagRunTrigger(LogicalDate: new DateTimeOffset(2024, 1, day, 0, 0, 0, TimeSpan.Zero), RunId: $"listed-day-{day}"));
+            Assert.Equal(DagRunState.Success, run.State);
+        }
+
+        var first = await host.Runs.ListRunsAsync(new DagRunQuery(DagId: "listed", PageSize: 2));
+        var second = await host.Runs.ListRunsAsync(new DagRunQuery(DagId: "listed", PageSize: 2, Continuation: first.Continuation));
+
+        Assert.Equal(["listed-day-3", "listed-day-2"], first.Runs.Select(r => r.RunId));
+        Assert.Equal(["listed-day-1"], second.Runs.Select(r => r.RunId));
+        Assert.Null(second.Continuation);
+        Assert.All(first.Runs.Concat(second.Runs), r => Assert.Equal(DagRunState.Success, r.State));
+        Assert.All(first.Runs, r => Assert.Equal(DagRunTriggeredBy.Manual, r.TriggeredBy));
+
+        // The row itself, not the list's check against the task hub: the run's manifest activity recorded the end.
+        var row = await host.RunIndex.GetAsync("listed", new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), "listed-day-1");
+        Assert.Equal(DagRunState.Success, row!.State);
+        Assert.Equal(["extract", "load"], row.Tasks!.Select(t => t.Id));
+        Assert.All(row.Tasks!, t => Assert.Equal(TaskInstanceState.Success, t.State));
+        Assert.NotNull(row.EndedAt);
+
+        var instances = await host.Runs.ListTaskInstancesAsync(new Serverless.Pipelines.Runs.Index.TaskInstanceQuery("listed", "load", null, null, null, null, 10));
+        Assert.Equal(["listed-day-3", "listed-day-2", "listed-day-1"], instances.Items.Select(i => i.RunId));
+    }
+}
