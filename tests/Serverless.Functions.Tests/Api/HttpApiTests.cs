@@ -23,6 +23,7 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         { "GET", "/api/dags" },
         { "GET", "/api/dags/hello" },
         { "POST", "/api/dags/validate" },
+        { "POST", "/api/dags/refresh" },
         { "POST", "/api/dags/hello/runs" },
         { "POST", "/api/dags/hello/backfill" },
         { "POST", "/api/dags/hello/pause" },
