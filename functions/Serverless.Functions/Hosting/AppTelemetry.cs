@@ -27,6 +27,17 @@ public static class AppTelemetry
     /// <summary>The service name when <c>OTEL_SERVICE_NAME</c> is not set.</summary>
     public const string DefaultServiceName = "serverless";
 
+    /// <summary>Gets whether any exporter is configured.</summary>
+    /// <param name="configuration">The configuration.</param>
+    /// <returns><see langword="true"/> when traces and metrics are exported somewhere.</returns>
+    public static bool IsEnabled(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !string.IsNullOrWhiteSpace(configuration[AzureMonitorSetting])
+            || !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting])
+            || configuration.GetValue<bool>(ConsoleSetting);
+    }
+
     /// <summary>Registers the exporters the configuration asks for, if any.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration (environment variables included).</param>
@@ -37,7 +48,7 @@ public static class AppTelemetry
         var azureMonitor = configuration[AzureMonitorSetting];
         var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
         var console = configuration.GetValue<bool>(ConsoleSetting);
-        if (string.IsNullOrWhiteSpace(azureMonitor) && !otlp && !console)
+        if (!IsEnabled(configuration))
         {
             return false;
         }
