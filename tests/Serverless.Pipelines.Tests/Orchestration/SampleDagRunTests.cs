@@ -161,6 +161,10 @@ public sealed class SampleDagRunTests(AzuriteFixture azurite)
 
         var (chosen, other) = symbols > 3 ? ("wide", "narrow") : ("narrow", "wide");
         Assert.Equal(TaskInstanceState.Success, run.Tasks.Single(t => t.Id == chosen).State);
+
+        // The branch's attempt log says what the query returned and which task it follows.
+        var log = (await host.Account.Blobs.GetBlobContainerClient(host.DataContainer).GetBlobClient($"sql-branch/{run.RunId}/_logs/decide/attempt-1.log").DownloadContentAsync()).Value.Content.ToString();
+        Assert.Contains($"branch: the query returned '{(symbols > 3 ? "many" : "few")}'; follows {chosen}", log, StringComparison.Ordinal);
         Assert.Equal(TaskInstanceState.Skipped, run.Tasks.Single(t => t.Id == other).State);
     }
 
