@@ -213,6 +213,11 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         await page.Locator("#task-panel-actions").GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
         await Expect(page.Locator("#clear-link")).ToHaveTextAsync($"{runId}-rerun-1");
         await Screenshot(page, "task-panel-actions");
+
+        // The DAG's grid dates each run's column by its logical date (UTC month-day).
+        var day = DateTimeOffset.Parse(run["logicalDate"]!.GetValue<string>(), CultureInfo.InvariantCulture).UtcDateTime.ToString("MM-dd", CultureInfo.InvariantCulture);
+        await page.GotoAsync(dashboard.BaseAddress + "#/dags/broken-query");
+        await Expect(page.Locator($"#grid th[data-run='{runId}'] .grid-date")).ToHaveTextAsync(day);
         Assert.Empty(this.outsideRequests);
     }
 
