@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.DurableTask.Worker;
 using Serverless.Functions.Hosting;
 using Serverless.Pipelines.Service;
@@ -9,5 +10,11 @@ using Serverless.Pipelines.Service;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 AppServices.Add(builder.Services, builder.Configuration, useBundledDags: false);
+if (AppTelemetry.IsEnabled(builder.Configuration))
+{
+    // In Azure, the worker's invocation spans and the Functions resource attributes join the app's own exports.
+    builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
+}
+
 builder.ConfigureDurableWorker().AddTasks(registry => registry.AddPipelineTasks());
 await builder.Build().RunAsync().ConfigureAwait(false);

@@ -112,8 +112,14 @@ public sealed class SparkJobClient
         return this.Resolve(handle.Backend) is ISparkJobCompletionSource source && source.WatchCompletion(handle, status => ended(this.Redact(status)));
     }
 
-    private SparkJobStatus Redact(SparkJobStatus status) =>
-        this.redactor is null || status.Message is null ? status : status with { Message = this.redactor.Redact(status.Message) };
+    // Everything a backend reports in words may quote the job's text (its SQL, its arguments), secrets included.
+    private SparkJobStatus Redact(SparkJobStatus status) => this.redactor is not { } redactor ? status : status with
+    {
+        Message = redactor.Redact(status.Message),
+        Error = redactor.Redact(status.Error),
+        ErrorTrace = redactor.Redact(status.ErrorTrace),
+        LogTail = [.. status.LogTail.Select(line => redactor.Redact(line) ?? string.Empty)],
+    };
 
     private ISparkBackend Resolve(string? name)
     {

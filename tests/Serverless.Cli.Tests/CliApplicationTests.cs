@@ -50,8 +50,11 @@ public sealed class CliApplicationTests
         }
     }
 
-    // Commands that change something and print no document: every other command is a read command and takes --json.
-    private static readonly HashSet<string> ActionCommands = new(StringComparer.Ordinal) { "terminate" };
+    // Commands without a JSON form, with the reason; every other command is a read command and takes --json.
+    private static readonly Dictionary<string, string> ActionCommands = new(StringComparer.Ordinal)
+    {
+        ["terminate"] = "changes a run and prints no document",
+    };
 
     [Theory]
     [MemberData(nameof(CommandPaths))]
@@ -59,7 +62,7 @@ public sealed class CliApplicationTests
     {
         var root = new CliApplication(new CliEnvironment(TextWriter.Null, TextWriter.Null, false, _ => null, new RecordingLauncher())).Root;
         var command = path.Split(' ', StringSplitOptions.RemoveEmptyEntries).Aggregate((Command)root, (parent, name) => parent.Subcommands.Single(c => c.Name == name));
-        if (command.Subcommands.Count > 0 || ActionCommands.Contains(path))
+        if (command.Subcommands.Count > 0 || ActionCommands.ContainsKey(path))
         {
             // A group (or an action) has no document to print; its leaves are checked on their own.
             return;

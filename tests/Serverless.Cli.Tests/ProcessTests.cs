@@ -13,7 +13,7 @@ public sealed class ProcessTests
     private static readonly string FakeHostDll = Path.Combine(AppContext.BaseDirectory, "Serverless.Cli.Tests.dll");
 
     [Theory]
-    [InlineData("runs list")]
+    [InlineData("runz list")]
     [InlineData("tasks tset departure-delays phl-dfw-delayed")]
     [InlineData("dags tets departure-delays")]
     [InlineData("run departure-delays --folow")]

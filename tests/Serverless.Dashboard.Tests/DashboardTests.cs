@@ -170,6 +170,65 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         Assert.DoesNotContain(Key, page.Url, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PauseToggle_NewDagStartsPaused_UnpauseAndPauseAgainAreStored()
+    {
+        var page = await this.OpenAsync("#/dags/nightly-hello");
+        var toggle = page.Locator("#pause-toggle");
+
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "true");
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "false");
+        Assert.False(await this.PausedAsync("nightly-hello"));
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.True(await this.PausedAsync("nightly-hello"));
+        Assert.Empty(this.outsideRequests);
+    }
+
+    [Fact]
+    public async Task RunsPage_FailedRun_MarkTaskSuccessThenClearIt()
+    {
+        using var api = new HttpClient { BaseAddress = dashboard.BaseAddress };
+        api.DefaultRequestHeaders.Add("x-functions-key", Key);
+        var trigger = await api.PostAsync("api/dags/broken-query/runs", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        var runId = System.Text.Json.Nodes.JsonNode.Parse(await trigger.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        await Poll.UntilAsync(async () => (await api.GetAsync($"api/runs/{runId}")).StatusCode == System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the broken run to finish");
+
+        var page = await this.OpenAsync("#/runs");
+        var row = page.Locator($"#runs-rows tr[data-run='{runId}']");
+        await Expect(row).ToContainTextAsync("broken-query");
+        await Expect(row.Locator("[data-state]")).ToHaveTextAsync("failed");
+        await Screenshot(page, "runs-page");
+        await row.Locator("a.mono").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open task bad-select" }).ClickAsync();
+        await page.Locator("#task-panel-actions").GetByRole(AriaRole.Button, new() { Name = "Mark success" }).ClickAsync();
+
+        await Expect(page.Locator("#task-action-result")).ToHaveTextAsync("Task bad-select marked success.");
+        await Expect(page.Locator("#task-panel-state [data-state]")).ToHaveTextAsync("success");
+        var run = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync($"api/runs/{runId}"))!;
+        Assert.Equal("key:default", run["tasks"]![0]!["markedBy"]!.GetValue<string>());
+        Assert.Equal("mark", run["audit"]![0]!["action"]!.GetValue<string>());
+
+        await page.Locator("#task-panel-actions").GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
+        await Expect(page.Locator("#clear-link")).ToHaveTextAsync($"{runId}-rerun-1");
+        await Screenshot(page, "task-panel-actions");
+
+        // The DAG's grid dates each run's column by its logical date (UTC month-day).
+        var day = DateTimeOffset.Parse(run["logicalDate"]!.GetValue<string>(), CultureInfo.InvariantCulture).UtcDateTime.ToString("MM-dd", CultureInfo.InvariantCulture);
+        await page.GotoAsync(dashboard.BaseAddress + "#/dags/broken-query");
+        await Expect(page.Locator($"#grid th[data-run='{runId}'] .grid-date")).ToHaveTextAsync(day);
+        Assert.Empty(this.outsideRequests);
+    }
+
+    private async Task<bool> PausedAsync(string dagId)
+    {
+        using var api = new HttpClient { BaseAddress = dashboard.BaseAddress };
+        api.DefaultRequestHeaders.Add("x-functions-key", Key);
+        var dags = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync("api/dags"))!["dags"]!.AsArray();
+        return dags.Single(d => d!["id"]?.GetValue<string>() == dagId)!["paused"]!.GetValue<bool>();
+    }
+
     private static async Task Screenshot(IPage page, string name)
     {
         Directory.CreateDirectory(RepositoryPaths.Screenshots);

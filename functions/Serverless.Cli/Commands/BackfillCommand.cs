@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Serverless.Cli.Commands;
 
-/// <summary><c>backfill &lt;dagId&gt; --from iso --to iso [--max-active-runs n] [--json]</c>.</summary>
+/// <summary><c>backfill &lt;dagId&gt; --from iso --to iso [--max-active-runs n] [--param k=v]... [--reset] [--follow] [--json]</c>.</summary>
 public static class BackfillCommand
 {
     /// <summary>Creates the command.</summary>
@@ -24,8 +24,14 @@ public static class BackfillCommand
                 result.AddError(error);
             }
         });
+        var parameters = CommonOptions.Params();
+        var reset = new Option<bool>("--reset") { Description = "Re-run schedule times whose run exists: purge the finished run and start it again under the same id (Airflow's --reset-dagruns)." };
+        var follow = CommonOptions.Follow();
         var json = CommonOptions.Json();
-        var command = new Command("backfill", "Create the runs of every schedule time from --from to --to (existing runs are kept).") { dagId, from, to, maxActiveRuns, json };
+        var command = new Command("backfill", "Create the runs of every schedule time from --from to --to (existing runs are kept unless --reset); with --follow, wait for them and exit 1 when one failed.")
+        {
+            dagId, from, to, maxActiveRuns, parameters, reset, follow, json,
+        };
         command.SetAction((parse, cancellationToken) => runner.RunAsync(parse, parse.GetValue(json), async (session, output, ct) =>
         {
             var body = new JsonObject { ["from"] = parse.GetRequiredValue(from), ["to"] = parse.GetRequiredValue(to) };
@@ -34,7 +40,22 @@ public static class BackfillCommand
                 body["maxActiveRuns"] = max;
             }
 
+            if (parse.GetValue(parameters) is { Length: > 0 } pairs)
+            {
+                body["params"] = RunParameters.Parse(pairs);
+            }
+
+            if (parse.GetValue(reset))
+            {
+                body["reset"] = true;
+            }
+
             var (_, result) = await session.Api.SendAsync(HttpMethod.Post, $"api/dags/{Uri.EscapeDataString(parse.GetRequiredValue(dagId))}/backfill", body, ct).ConfigureAwait(false);
+            if (parse.GetValue(follow))
+            {
+                return await FollowAsync(session, output, runner.Environment.PollInterval, result, ct).ConfigureAwait(false);
+            }
+
             if (output.Json)
             {
                 output.WriteJson(result);
@@ -56,5 +77,48 @@ public static class BackfillCommand
             return ExitCodes.Success;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>Polls every run of the backfill until all have finished, printing each as it ends.</summary>
+    private static async Task<int> FollowAsync(HostSession session, Output.CliOutput output, TimeSpan pollInterval, JsonNode? result, CancellationToken cancellationToken)
+    {
+        var pending = (result?["runs"] as JsonArray ?? []).OfType<JsonNode>().Select(r => r["id"]?.ToString()).OfType<string>().ToList();
+        var finished = new JsonArray();
+        var failed = 0;
+        while (pending.Count > 0)
+        {
+            foreach (var id in pending.ToList())
+            {
+                var (status, run) = await session.Api.SendAsync(HttpMethod.Get, $"api/runs/{Uri.EscapeDataString(id)}", cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (!Output.RunStates.IsFinished(status))
+                {
+                    continue;
+                }
+
+                pending.Remove(id);
+                finished.Add(new JsonObject { ["id"] = id, ["state"] = Output.RunStates.State(run) });
+                failed += Output.RunStates.ExitCode(run) == ExitCodes.Success ? 0 : 1;
+                if (!output.Json)
+                {
+                    output.Console.MarkupLineInterpolated($"{id} {Output.RunStates.State(run)}");
+                }
+            }
+
+            if (pending.Count > 0)
+            {
+                await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (output.Json)
+        {
+            output.WriteJson(new JsonObject { ["dagId"] = result?["dagId"]?.DeepClone(), ["runs"] = finished });
+        }
+        else
+        {
+            output.Console.MarkupLineInterpolated($"{finished.Count} run(s) finished, {failed} failed.");
+        }
+
+        return failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

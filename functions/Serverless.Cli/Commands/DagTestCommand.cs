@@ -25,7 +25,7 @@ public static class DagTestCommand
         {
             var run = new ScratchRun(
                 runner,
-                ct => ScratchDag.LoadAsync(ScratchDag.FindFolder(parse.GetValue(options.Dags), runner.Environment.Variables), parse.GetRequiredValue(dagId), ct),
+                async (_, ct) => new ScratchPlan(await ScratchDag.LoadAsync(ScratchDag.FindFolder(parse.GetValue(options.Dags), runner.Environment.Variables), parse.GetRequiredValue(dagId), ct).ConfigureAwait(false)),
                 focusTask: null);
             return run.RunAsync(parse.GetValue(options.Json), options.Trigger(parse), parse.GetValue(options.Rows), cancellationToken);
         });

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Serverless.Cli.Commands;
 
 /// <summary>
-/// <c>logs &lt;runId&gt; &lt;taskId&gt; [--attempt N] [--map-index I] [--follow]</c>: prints a task attempt's log; with
+/// <c>logs &lt;runId&gt; &lt;taskId&gt; [--attempt N] [--map-index I] [--follow | --json]</c>: prints a task attempt's log; with
 /// <c>--follow</c> it tails the log (reading on from the last byte seen) until the task instance is finished, and
 /// moves on to the next attempt when the task retries.
 /// </summary>
@@ -37,8 +37,16 @@ public static class LogsCommand
             }
         });
         var follow = new Option<bool>("--follow") { Description = "Keep printing the log as it grows until the task instance is finished (and the next attempts' logs, without --attempt)." };
-        var command = new Command("logs", "Print a task attempt's log: the rendered spec, backend and job id, state changes, the engine's messages and the failure.") { runId, taskId, attempt, mapIndex, follow };
-        command.SetAction((parse, cancellationToken) => runner.RunAsync(parse, false, async (session, output, ct) =>
+        var json = CommonOptions.Json();
+        var command = new Command("logs", "Print a task attempt's log: the rendered spec, backend and job id, state changes, the engine's messages and the failure.") { runId, taskId, attempt, mapIndex, follow, json };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(json) && result.GetValue(follow))
+            {
+                result.AddError("--json prints the log as it is now and cannot be used with --follow.");
+            }
+        });
+        command.SetAction((parse, cancellationToken) => runner.RunAsync(parse, parse.GetValue(json), async (session, output, ct) =>
         {
             var run = parse.GetRequiredValue(runId);
             var task = parse.GetRequiredValue(taskId);
@@ -61,6 +69,19 @@ public static class LogsCommand
             }
 
             var writer = runner.Environment.Output;
+            if (output.Json)
+            {
+                output.WriteJson(new JsonObject
+                {
+                    ["runId"] = run,
+                    ["taskId"] = task,
+                    ["attempt"] = asked,
+                    ["mapIndex"] = index,
+                    ["log"] = await session.Api.GetTextAsync(LogPath(asked, 0), ct).ConfigureAwait(false),
+                });
+                return ExitCodes.Success;
+            }
+
             if (!parse.GetValue(follow))
             {
                 await writer.WriteAsync(await session.Api.GetTextAsync(LogPath(asked, 0), ct).ConfigureAwait(false)).ConfigureAwait(false);

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Serverless.Cli.Hosting;
 using Serverless.Cli.Output;
 using Serverless.Cli.Scratch;
-using Serverless.Pipelines.Definitions;
 using Spectre.Console;
 
 namespace Serverless.Cli.Commands;
@@ -19,15 +18,15 @@ namespace Serverless.Cli.Commands;
 public sealed class ScratchRun
 {
     private readonly CommandRunner runner;
-    private readonly Func<CancellationToken, Task<DagDefinition>> prepare;
+    private readonly Func<CliOutput, CancellationToken, Task<ScratchPlan>> prepare;
     private readonly string? focusTask;
-    private DagDefinition? dag;
+    private ScratchPlan? plan;
 
     /// <summary>Initializes a new instance of the <see cref="ScratchRun"/> class.</summary>
     /// <param name="runner">Runs the command.</param>
-    /// <param name="prepare">Loads the DAG and cuts it to what the test needs; its <see cref="CliException"/>s are reported as the command's.</param>
+    /// <param name="prepare">Loads the DAG and cuts it to what the test needs (and what to seed); its <see cref="CliException"/>s are reported as the command's.</param>
     /// <param name="focusTask">The task under test, whose outputs are previewed; null previews every task's.</param>
-    public ScratchRun(CommandRunner runner, Func<CancellationToken, Task<DagDefinition>> prepare, string? focusTask)
+    public ScratchRun(CommandRunner runner, Func<CliOutput, CancellationToken, Task<ScratchPlan>> prepare, string? focusTask)
     {
         this.runner = runner ?? throw new ArgumentNullException(nameof(runner));
         this.prepare = prepare ?? throw new ArgumentNullException(nameof(prepare));
@@ -48,7 +47,8 @@ public sealed class ScratchRun
             json,
             async (output, ct) =>
             {
-                var dag = this.dag = await this.prepare(ct).ConfigureAwait(false);
+                var plan = this.plan = await this.prepare(output, ct).ConfigureAwait(false);
+                var dag = plan.Dag;
                 await ScratchDag.WriteAsync(dag, folder.Path, ct).ConfigureAwait(false);
                 await output.Error.WriteLineAsync($"Test run of '{dag.Id}' ({string.Join(", ", dag.Tasks.Select(t => t.Id))}) on a scratch host with storage of its own; outputs go to the '{ScratchHostRequest.Container}' container and are gone when it stops.").ConfigureAwait(false);
                 return await HostSession.StartScratchAsync(this.runner.Environment, new ScratchHostRequest(folder.Path), ct).ConfigureAwait(false);
@@ -68,7 +68,12 @@ public sealed class ScratchRun
 
     private async Task<int> ExecuteAsync(HostSession session, CliOutput output, JsonObject trigger, int rows, CancellationToken cancellationToken)
     {
-        var dagId = this.dag!.Id;
+        var dagId = this.plan!.Dag.Id;
+        if (this.plan.Seed is { } seed)
+        {
+            await seed(session, cancellationToken).ConfigureAwait(false);
+        }
+
         var path = $"api/dags/{Uri.EscapeDataString(dagId)}/runs";
         var (_, started) = await session.Api.SendAsync(HttpMethod.Post, path, trigger, cancellationToken).ConfigureAwait(false);
         var runId = started?["id"]?.ToString() ?? throw new CliException("The scratch host's answer to the trigger has no run id.");

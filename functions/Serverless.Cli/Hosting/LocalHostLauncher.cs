@@ -14,9 +14,9 @@ namespace Serverless.Cli.Hosting;
 /// The host dll is <c>SERVERLESS_HOST_DLL</c> when set, else <c>Serverless.LocalHost.dll</c> next to the CLI, else the
 /// sibling project's build output in a repository checkout (<c>functions/Serverless.LocalHost/bin/{configuration}/{tfm}/</c>).
 /// The child is a standalone host as <c>./run.sh</c> starts it: it starts Azurite when nothing listens on the emulator
-/// ports and uploads the sample data. Its scheduler stays on because <c>Serverless__Scheduler=off</c> also turns off
-/// the sample upload in today's host (the old in-process host set it, which is why the README's first <c>run</c> found
-/// no data on fresh storage); a host started for one command rarely lives to its first tick.
+/// ports and uploads the sample data (<c>Serverless__UploadSampleData</c>; the former in-process host skipped it, which
+/// is why the README's first <c>run</c> once found no data on fresh storage). Its scheduler stays on, as that of the
+/// user's own host would be; a host started for one command rarely lives to its first tick.
 /// A scratch host (<see cref="StartScratchAsync"/>, for <c>dags test</c> and <c>tasks test</c>) has storage of its own
 /// instead: an in-memory Azurite on free ports that stops with it, so nothing needs to run beforehand and nothing the
 /// user runs (a host on 7071, an emulator on 10000-10002) is touched.

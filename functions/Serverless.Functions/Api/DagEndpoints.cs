@@ -16,7 +16,7 @@ public static partial class DagEndpoints
     /// <summary>The longest file name the validate route accepts to name a posted file (<c>?file=</c>).</summary>
     public const int MaxFileNameLength = 260;
 
-    private static readonly string[] BackfillMembers = ["from", "to", "maxActiveRuns"];
+    private static readonly string[] BackfillMembers = ["from", "to", "maxActiveRuns", "params", "reset"];
 
     /// <summary>Gets the next schedule times of a DAG after a time.</summary>
     /// <param name="dag">The DAG.</param>
@@ -117,7 +117,15 @@ public static partial class DagEndpoints
 
         var maxActiveRuns = ApiJson.Int(body, "maxActiveRuns", 1, RequestLimits.MaxBackfillActiveRuns);
 
-        var started = await runs.BackfillAsync(dagId, from, to, maxActiveRuns, context.RequestAborted).ConfigureAwait(false);
+        var parameters = body["params"] switch
+        {
+            null => null,
+            JsonObject o => (JsonObject)o.DeepClone(),
+            var other => throw new ApiProblemException($"'params' must be an object of parameter values, not {ApiJson.Kind(other)}."),
+        };
+        TriggerParamRanges.Check(runs.FindDag(dagId), parameters);
+        var options = new DagBackfillOptions(parameters, ApiJson.Bool(body, "reset") ?? false, ApiGate.Caller(context));
+        var started = await runs.BackfillAsync(dagId, from, to, maxActiveRuns, options, context.RequestAborted).ConfigureAwait(false);
         var result = started.Select(s => new { id = s.RunId, created = s.Created, statusQueryGetUri = RunLinks.For(context.Request, s.RunId).StatusQueryGetUri }).ToList();
         return Results.Json(new { dagId, runs = result }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }

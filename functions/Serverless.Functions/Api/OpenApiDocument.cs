@@ -30,7 +30,7 @@ public static class OpenApiDocument
             },
             ["/api/dags/{dagId}/backfill"] = new JsonObject
             {
-                ["post"] = Op("BackfillDag", "Starts one run per schedule point in [from, to]; repeating it creates no duplicates.", [Path("dagId")], JsonBody(Schema(("from", "string"), ("to", "string"), ("maxActiveRuns", "integer"))), Status("202", "The runs"), Problem("400", "Invalid range"), Problem("404", "Unknown DAG")),
+                ["post"] = Op("BackfillDag", "Starts one run per schedule point in [from, to]; repeating it creates no duplicates; reset: true purges and re-runs points that exist; params apply to every run.", [Path("dagId")], JsonBody(Schema(("from", "string"), ("to", "string"), ("maxActiveRuns", "integer"), ("params", "object"), ("reset", "boolean"))), Status("202", "The runs"), Problem("400", "Invalid range or params"), Problem("404", "Unknown DAG"), Problem("409", "reset: a run of the range is still queued or running")),
             },
             ["/api/dags/{dagId}/pause"] = new JsonObject { ["post"] = Op("PauseDag", "Pauses a DAG: the scheduler starts none of its runs; manual triggers and backfills still run.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },
             ["/api/dags/{dagId}/unpause"] = new JsonObject { ["post"] = Op("UnpauseDag", "Unpauses a DAG: the next tick starts what catchup says is due.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },

@@ -69,5 +69,6 @@ public static class AppServices
             }
         });
         services.AddHostedService<StartupWarmup>();
+        AppTelemetry.Add(services, configuration);
     }
 }

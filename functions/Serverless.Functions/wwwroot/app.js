@@ -58,9 +58,9 @@ function fmtBytes(n) {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
-function square(state, label, href) {
-  const text = `${label}: ${stateName(state)}`;
-  const attrs = `class="sq state-${esc(state)}" data-state="${esc(state)}" title="${esc(text)}" aria-label="${esc(text)}"`;
+function square(state, label, href, reused = false) {
+  const text = `${label}: ${stateName(state)}${reused ? ' (reused from the earlier run)' : ''}`;
+  const attrs = `class="sq state-${esc(state)}${reused ? ' reused' : ''}" data-state="${esc(state)}"${reused ? ' data-reused="true"' : ''} title="${esc(text)}" aria-label="${esc(text)}"`;
   return href ? `<a ${attrs} href="${esc(href)}"></a>` : `<span role="img" ${attrs}></span>`;
 }
 
@@ -167,6 +167,7 @@ function route() {
   const parts = hash.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'dags' && parts[1]) return { page: 'dag', dagId: parts[1], runId: parts[2] === 'runs' ? parts[3] : null };
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', runId: parts[1] };
+  if (parts[0] === 'runs') return { page: 'runs' };
   return { page: 'list' };
 }
 
@@ -175,7 +176,7 @@ async function render() {
   clearTimeout(pollTimer);
   const r = route();
   const main = $('#main');
-  const views = { list: listView, dag: dagView, run: runView };
+  const views = { list: listView, dag: dagView, run: runView, runs: runsView };
   view = views[r.page](r);
   main.innerHTML = view.skeleton;
   document.title = `${view.title} · Serverless pipelines`;
@@ -312,14 +313,15 @@ function graphSvg(dag, run) {
     const state = run ? aggregateState(list) : 'none';
     const mapped = !!t.expand;
     const count = mapped ? ` ×${list.filter((i) => i.mapIndex != null).length || list.length}` : '';
-    const label = `Task ${t.id}${mapped ? ` (mapped, ${list.length} instance${list.length === 1 ? '' : 's'})` : ''}: ${stateName(state)}`;
+    const label = `Task ${t.id}${mapped ? ` (mapped, ${list.length} instance${list.length === 1 ? '' : 's'})` : ''}: ${stateName(state)}${list.length > 0 && list.every((i) => i.reused) ? ' (reused)' : ''}`;
     const dark = state !== 'none';
+    const reused = list.length > 0 && list.every((i) => i.reused);
     const href = run ? `#/runs/${enc(run.runId)}` : null;
     const body = `<title>${esc(label)}</title>
-      <rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="6" class="state-${esc(state)}" style="fill:var(--s-${esc(state)})"/>
+      <rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="6" class="state-${esc(state)}${reused ? ' reused' : ''}" style="fill:var(--s-${esc(state)})"/>
       <text x="${p.x + 10}" y="${p.y + 18}" fill="${dark ? '#fff' : '#1f2328'}" font-weight="600">${esc(t.id.length > 24 ? `${t.id.slice(0, 23)}…` : t.id)}${esc(count)}</text>
       <text x="${p.x + 10}" y="${p.y + 34}" fill="${dark ? '#fff' : '#57606a'}">${esc(t.kind)} · ${esc(stateName(state))}</text>`;
-    const g = `<g class="node" data-task="${esc(t.id)}" data-state="${esc(state)}" data-depth="${depth[t.id]}" role="img" aria-label="${esc(label)}">`;
+    const g = `<g class="node" data-task="${esc(t.id)}" data-state="${esc(state)}" data-depth="${depth[t.id]}"${reused ? ' data-reused="true"' : ''} role="img" aria-label="${esc(label)}">`;
     return href ? `${g}<a href="${esc(href)}" aria-label="${esc(label)}">${body}</a></g>` : `${g}${body}</g>`;
   });
   return `<svg class="graph" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="group" aria-label="Graph of ${esc(dag.id)}: ${tasks.length} tasks in ${columns.length} columns by dependency depth">
@@ -331,12 +333,15 @@ function gridTable(dag, runs, selectedRunId) {
   const tasks = dag.definition.tasks || [];
   const cols = runs.slice().reverse();
   if (!cols.length) return '<p class="muted">No runs yet. Trigger one.</p>';
-  const head = cols.map((r) => `<th scope="col" class="${r.runId === selectedRunId ? 'selected' : ''}" data-run="${esc(r.runId)}">${square(r.state, `Run ${r.runId} (${fmtTime(r.logicalDate)})`, `#/runs/${enc(r.runId)}`)}</th>`).join('');
+  // Each column is dated by its run's logical date (month-day, UTC), as Airflow's grid does.
+  const day = (t) => (t ? new Date(t).toISOString().slice(5, 10) : '');
+  const head = cols.map((r) => `<th scope="col" class="${r.runId === selectedRunId ? 'selected' : ''}" data-run="${esc(r.runId)}">${square(r.state, `Run ${r.runId} (${fmtTime(r.logicalDate)})`, `#/runs/${enc(r.runId)}`)}<span class="grid-date">${esc(day(r.logicalDate))}</span></th>`).join('');
   const rows = tasks.map((t) => {
     const cells = cols.map((r) => {
       const list = instancesByTask(r)[t.id] || [];
       const state = aggregateState(list);
-      return `<td data-run="${esc(r.runId)}" data-task="${esc(t.id)}">${square(state, `Task ${t.id} in run ${r.runId}${list.length > 1 ? ` (${list.length} instances)` : ''}`, `#/runs/${enc(r.runId)}`)}</td>`;
+      const reused = list.length > 0 && list.every((i) => i.reused);
+      return `<td data-run="${esc(r.runId)}" data-task="${esc(t.id)}">${square(state, `Task ${t.id} in run ${r.runId}${list.length > 1 ? ` (${list.length} instances)` : ''}`, `#/runs/${enc(r.runId)}`, reused)}</td>`;
     }).join('');
     return `<tr><th scope="row" class="task">${esc(t.id)}${t.expand ? ' <span class="muted">[mapped]</span>' : ''}</th>${cells}</tr>`;
   }).join('');
@@ -361,6 +366,7 @@ function dagView(r) {
       <div class="row"><div class="panel" id="dag-facts">Loading…</div></div>
       <div class="actions">
         <button type="button" data-action="trigger" data-dag="${esc(r.dagId)}">Trigger run…</button>
+        <span id="pause-holder"></span>
       </div>
       <details class="panel"><summary>Backfill a date range</summary>
         <form class="inline" id="backfill-form" data-dag="${esc(r.dagId)}">
@@ -385,6 +391,7 @@ function dagView(r) {
       lastRuns = runList.runs;
       if (!selected || !lastRuns.some((x) => x.runId === selected)) selected = lastRuns[0]?.runId || null;
       const run = lastRuns.find((x) => x.runId === selected) || null;
+      patch($('#pause-holder'), pauseToggle(dag));
       patch($('#dag-facts'), `<dl class="facts">
         <dt>Description</dt><dd>${esc(dag.description || '—')}</dd>
         <dt>Schedule</dt><dd><span class="mono">${esc(dag.schedule || 'manual')}</span>${dag.catchup ? ' (catchup)' : ''}</dd>

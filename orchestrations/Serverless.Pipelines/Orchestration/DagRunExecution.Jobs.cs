@@ -266,7 +266,8 @@ internal sealed partial class DagRunExecution
 
     private string IdempotencyKey(string taskId, int? mapIndex, int attempt)
     {
-        var key = string.Create(CultureInfo.InvariantCulture, $"{this.input.RunId}:{taskId}:{(mapIndex is { } i ? i.ToString(CultureInfo.InvariantCulture) : "x")}:{attempt}");
+        var reset = this.input.ResetAt is { } at ? string.Create(CultureInfo.InvariantCulture, $":r{at.UtcTicks}") : string.Empty;
+        var key = string.Create(CultureInfo.InvariantCulture, $"{this.input.RunId}:{taskId}:{(mapIndex is { } i ? i.ToString(CultureInfo.InvariantCulture) : "x")}:{attempt}{reset}");
         return SparkIdempotencyKey.IsValid(key) ? key : SparkIdempotencyKey.Hash(key, 64);
     }
 

@@ -97,6 +97,7 @@ internal sealed partial class DagRunExecution
         }
 
         this.Changed();
+        await this.LogDecisionAsync(node, record, 1, met ? "sensor: condition met" : $"sensor: timed out after {sensor.Timeout}; the task is {record.State}");
     }
 
     private async Task RunBranchAsync(TaskNode node, TaskInstanceRecord record, JsonNode? item)
@@ -113,6 +114,7 @@ internal sealed partial class DagRunExecution
             record.State = TaskInstanceState.Success;
             record.EndedAt = now;
             this.Changed();
+            await this.LogDecisionAsync(node, record, 1, $"branch: param {param} is '{value}'; follows {string.Join(", ", record.Followed ?? [])}");
             return;
         }
 
@@ -128,6 +130,7 @@ internal sealed partial class DagRunExecution
             var rows = await this.context.CallActivityAsync<List<JsonObject>>(nameof(ReadTaskRows), new ReadTaskRowsInput(spec.Outputs[0].Location, "json", 1));
             var first = rows.Count > 0 ? rows[0].FirstOrDefault().Value : null;
             Choose(node, record, branch.Resolve(first is null ? null : Text(first)));
+            await this.LogDecisionAsync(node, record, attempt, $"branch: the query returned '{(first is null ? null : Text(first))}'; follows {string.Join(", ", record.Followed ?? [])}");
             return null;
         });
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.DurableTask;
 using Serverless.Pipelines.Definitions;
+using Serverless.Pipelines.Diagnostics;
 using Serverless.Pipelines.Runs;
 using Serverless.Pipelines.Templating;
 using Serverless.Spark.Activities;
@@ -29,6 +30,7 @@ internal sealed partial class DagRunExecution
     private readonly Dictionary<string, JsonNode?> parameters;
     private readonly string manifestLocation;
     private bool statusDirty = true;
+    private DateTime runStartedAt;
     private bool cancelled;
     private string? runError;
     private DagRunState runState = DagRunState.Running;
@@ -70,6 +72,8 @@ internal sealed partial class DagRunExecution
     {
         // First, so that a deadline after the start counts from the run's first step.
         this.StartDeadline();
+        this.runStartedAt = this.context.CurrentUtcDateTime;
+        PipelineTelemetry.RunStarted(this.context, this.dag.Id, this.input.RunId);
         await this.LoadVariablesAsync();
         this.ApplyReused();
         for (var i = 0; i < this.byOrder.Count; i++)
@@ -181,6 +185,7 @@ internal sealed partial class DagRunExecution
         await this.DrainNotificationsAsync();
         var result = this.BuildResult();
         this.context.SetCustomStatus(result);
+        PipelineTelemetry.RunEnded(this.context, this.dag.Id, this.input.RunId, this.runStartedAt, result.State.ToString().ToLowerInvariant());
         return result;
     }
 
@@ -381,6 +386,7 @@ internal sealed partial class DagRunExecution
             catch (TemplateException template)
             {
                 // A template that cannot render fails the same way on every attempt: no retries.
+                PipelineTelemetry.TaskAttemptEnded(this.context, this.AttemptLog(node.Task.Id, record.MapIndex, attempt), now, "failed", record.JobId);
                 record.Error = template.Message;
                 record.State = TaskInstanceState.Failed;
                 record.EndedAt = this.context.CurrentUtcDateTime;
@@ -390,6 +396,7 @@ internal sealed partial class DagRunExecution
                 return;
             }
 
+            PipelineTelemetry.TaskAttemptEnded(this.context, this.AttemptLog(node.Task.Id, record.MapIndex, attempt), now, error is null ? "success" : this.cancelled ? "cancelled" : "failed", record.JobId);
             if (this.cancelled)
             {
                 return;

@@ -5,6 +5,12 @@ namespace Serverless.Pipelines.Orchestration;
 /// <summary>The input of <see cref="DagRunOrchestrator"/>: everything one run needs, so the run never reads the catalog.</summary>
 public sealed record DagRunInput
 {
+    /// <summary>
+    /// Gets when this run id was reset (purged and started again by a backfill with reset), or null. Job idempotency
+    /// keys include it, so the restarted run submits new jobs instead of finding the purged run's.
+    /// </summary>
+    public DateTimeOffset? ResetAt { get; init; }
+
     /// <summary>Gets the DAG id.</summary>
     public required string DagId { get; init; }
 

@@ -22,6 +22,9 @@ namespace Serverless.Pipelines.Orchestration;
 /// </remarks>
 public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJob>
 {
+    /// <summary>The Spark conf key that carries the task attempt's W3C traceparent to cluster jobs.</summary>
+    public const string TraceParentConf = "spark.serverless.traceparent";
+
     private const int ChainParallelism = 16;
     private readonly SparkJobClient client;
     private readonly PipelineOptions options;
@@ -110,11 +113,16 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
     private async Task<StartedTaskJob> StartAsync(string runInstanceId, SparkJobSpec spec, string key, string? backend, TaskAttemptLogTarget? log, CancellationToken cancellationToken)
     {
         using var scope = this.log.BeginScope(log);
+
+        // The job's span is a child of its own task attempt, also when another task's activity submits it (chaining).
+        using var span = RunTrace.StartUnder(SparkTelemetry.ActivitySource, "spark.job.submit", log);
         SparkJobHandle handle;
         try
         {
             // Secret variables enter the spec only here, never the orchestration's history or the log.
-            handle = await this.client.StartJobAsync(this.variables.Resolve(spec), key, backend, cancellationToken).ConfigureAwait(false);
+            handle = await this.client.StartJobAsync(WithTraceParent(this.variables.Resolve(spec), backend ?? this.client.Backend.Name, log), key, backend, cancellationToken).ConfigureAwait(false);
+            span?.SetTag("serverless.job_id", handle.JobId);
+            span?.SetTag("serverless.backend", handle.Backend);
         }
         catch (Exception error)
         {
@@ -174,6 +182,22 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
             await this.log.WriteSubmittedAsync(log, this.variables.Masked(spec), handle, status, cancellationToken).ConfigureAwait(false);
         }
 
+        span?.SetTag("serverless.job_state", status.State.ToString());
         return new StartedTaskJob(handle, status) { Pushed = pushed };
+    }
+
+    /// <summary>
+    /// Hands the task attempt's W3C traceparent to a cluster job as Spark conf, so the cluster's own tracing can join
+    /// the run's trace. Livy and Synapse batches take conf as given; Databricks refuses conf on an existing cluster and
+    /// the local engine has no tracing, so they get none.
+    /// </summary>
+    private static SparkJobSpec WithTraceParent(SparkJobSpec spec, string backend, TaskAttemptLogTarget? log)
+    {
+        if (log is null || !(string.Equals(backend, SparkBackendNames.Livy, StringComparison.OrdinalIgnoreCase) || string.Equals(backend, SparkBackendNames.Synapse, StringComparison.OrdinalIgnoreCase)))
+        {
+            return spec;
+        }
+
+        return spec with { Conf = new Dictionary<string, string>(spec.Conf, StringComparer.Ordinal) { [TraceParentConf] = RunTrace.TraceParent(log) } };
     }
 }

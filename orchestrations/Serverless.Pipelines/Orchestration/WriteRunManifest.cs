@@ -99,6 +99,13 @@ public sealed class WriteRunManifest : TaskActivity<WriteRunManifestInput, Dicti
                     continue;
                 }
 
+                // Spark's markers (_SUCCESS, _committed_…) and hidden files (.crc) are not data files.
+                var name = item.Name[(item.Name.LastIndexOf('/') + 1)..];
+                if (location.IsFolder && (name.StartsWith('_') || name.StartsWith('.')))
+                {
+                    continue;
+                }
+
                 bytes += item.Properties.ContentLength ?? 0;
                 files++;
             }

@@ -57,7 +57,12 @@ public sealed partial class DagCatalogWatcher : BackgroundService
                 {
                     for (var round = 0; round < MaxSettleRounds && await changed.WaitAsync(Settle, stoppingToken).ConfigureAwait(false); round++)
                     {
-                        // Drains a burst of events into one reload.
+                        // Waits for a burst of events to end.
+                    }
+
+                    // Whatever the burst left counted is covered by this one reload.
+                    while (changed.Wait(0, CancellationToken.None))
+                    {
                     }
                 }
 

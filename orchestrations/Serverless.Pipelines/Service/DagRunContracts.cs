@@ -28,6 +28,15 @@ public sealed record DagRunStartResult(string RunId, string DagId, bool Created)
 /// <param name="RequestedBy">Who asked, for the audit trails of both runs; null records <c>anonymous</c>.</param>
 public sealed record DagRerunRequest(IReadOnlyList<string>? Tasks = null, bool OnlyFailed = true, bool UseOriginalDefinition = false, bool Downstream = true, bool Upstream = false, string? RequestedBy = null);
 
+/// <summary>How a backfill treats its runs.</summary>
+/// <param name="Params">Run parameters for every run of the backfill, validated against the DAG's declared params.</param>
+/// <param name="Reset">
+/// Airflow's <c>--reset-dagruns</c>: schedule points whose run exists are re-run: the finished run is purged and started
+/// again under the same per-date run id (a run still queued or running is refused). The default is false: existing runs are kept.
+/// </param>
+/// <param name="RequestedBy">Who asked, for the audit trail of reset runs.</param>
+public sealed record DagBackfillOptions(JsonObject? Params = null, bool Reset = false, string? RequestedBy = null);
+
 /// <summary>Marks a finished run, or one task of it, success or failed.</summary>
 /// <param name="State">Success or failed.</param>
 /// <param name="TaskId">The task (every map index), or null for the whole run.</param>

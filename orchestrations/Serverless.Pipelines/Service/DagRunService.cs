@@ -1,10 +1,8 @@
-using DurableTask.Core.Exceptions;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
@@ -366,73 +364,11 @@ public sealed class DagRunService : IDagRunService
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<DagRunStartResult>> BackfillAsync(string dagId, DateTimeOffset from, DateTimeOffset to, int? maxActiveRuns, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DagRunStartResult>> BackfillAsync(string dagId, DateTimeOffset from, DateTimeOffset to, int? maxActiveRuns, DagBackfillOptions? options = null, CancellationToken cancellationToken = default)
     {
         var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
-        var schedule = DagSchedule.For(dag);
-        if (schedule.IsManual)
-        {
-            throw new DagRunRequestException($"DAG '{dagId}' has no schedule, so it has no schedule points to backfill.");
-        }
-
-        if (from > to)
-        {
-            throw new DagRunRequestException($"The backfill range is empty: {from:O} is after {to:O}.");
-        }
-
-        var limit = maxActiveRuns ?? dag.MaxActiveRuns;
-        if (limit < 1)
-        {
-            throw new DagRunRequestException("maxActiveRuns must be at least 1.");
-        }
-
-        var parameters = ResolveParams(dag, null);
-        var results = new List<DagRunStartResult>();
-        var remaining = new List<BackfillPoint>();
-        foreach (var point in schedule.SchedulePoints(from, to))
-        {
-            var runId = DagRunStarter.RunIdPrefix(dag.Id) + DagRunIds.ForLogicalDate(point);
-            var exists = await this.client.GetInstanceAsync(runId, false, cancellationToken).ConfigureAwait(false) is not null;
-            results.Add(new DagRunStartResult(runId, dag.Id, Created: !exists));
-            if (!exists)
-            {
-                var interval = schedule.DataIntervalOf(point);
-                remaining.Add(new BackfillPoint(runId, interval.Start, interval.Start, interval.End));
-            }
-        }
-
-        if (remaining.Count > 0)
-        {
-            // One backfill orchestration per DAG and range starts the runs as slots free up; repeating the call while
-            // it runs joins it (ReuseIfRunning), and runs it already started are found by id above.
-            var backfillId = string.Create(CultureInfo.InvariantCulture, $"{dag.Id}__backfill-{from.UtcDateTime:yyyyMMdd'T'HHmmss}-{to.UtcDateTime:yyyyMMdd'T'HHmmss}");
-            var first = remaining[0];
-            var input = new DagBackfillInput
-            {
-                DagId = dag.Id,
-                MaxActiveRuns = limit,
-                Template = this.starter.CreateInput(dag.Id, DagJsonExporter.Export(dag), first.RunId, first.LogicalDate, first.DataIntervalStart, first.DataIntervalEnd, parameters) with { TriggeredBy = DagRunTriggeredBy.Backfill },
-                Remaining = remaining,
-            };
-            var now = this.time.GetUtcNow();
-            foreach (var point in remaining)
-            {
-                // The backfill starts these as its slots free up; listed as queued until then.
-                var queued = input.Template with { RunId = point.RunId, LogicalDate = point.LogicalDate, DataIntervalStart = point.DataIntervalStart, DataIntervalEnd = point.DataIntervalEnd };
-                await this.lists.RecordStartAsync(queued, now, cancellationToken).ConfigureAwait(false);
-            }
-
-            try
-            {
-                await this.client.ScheduleNewOrchestrationInstanceAsync(nameof(DagBackfillOrchestrator), input, new StartOrchestrationOptions(backfillId), cancellationToken).ConfigureAwait(false);
-            }
-            catch (OrchestrationAlreadyExistsException)
-            {
-                // The same range is being backfilled already: that backfill starts these runs.
-            }
-        }
-
-        return results;
+        return await new DagBackfills(this.client, this.starter, this.lists, this.annotations, this.time)
+            .StartAsync(dag, from, to, maxActiveRuns, options ?? new DagBackfillOptions(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -520,7 +456,8 @@ public sealed class DagRunService : IDagRunService
         return result.PurgedInstanceCount;
     }
 
-    private static JsonObject ResolveParams(DagDefinition dag, JsonObject? supplied)
+    /// <summary>Validates supplied params against the DAG's declarations and applies the defaults.</summary>
+    internal static JsonObject ResolveParams(DagDefinition dag, JsonObject? supplied)
     {
         var values = supplied?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var problems = DagValidator.ValidateRunParams(dag, values);

@@ -95,9 +95,10 @@ public interface IDagRunService
     /// <param name="from">The first logical date (inclusive).</param>
     /// <param name="to">The last logical date (inclusive).</param>
     /// <param name="maxActiveRuns">The concurrency limit; the DAG's max active runs when null.</param>
+    /// <param name="options">Params for the runs, and whether existing runs are reset (purged and started again); null for none.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The runs, one per schedule point.</returns>
-    Task<IReadOnlyList<DagRunStartResult>> BackfillAsync(string dagId, DateTimeOffset from, DateTimeOffset to, int? maxActiveRuns, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<DagRunStartResult>> BackfillAsync(string dagId, DateTimeOffset from, DateTimeOffset to, int? maxActiveRuns, DagBackfillOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>The scheduler tick: starts the due runs of every scheduled DAG (catchup semantics, max active runs); safe to run concurrently.</summary>
     /// <param name="now">The current time.</param>

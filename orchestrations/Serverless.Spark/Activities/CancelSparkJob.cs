@@ -25,6 +25,7 @@ public sealed class CancelSparkJob : TaskActivity<SparkJobHandle, SparkJobStatus
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         using var scope = this.log.BeginScope(input.Log, input.JobId);
+        using var span = RunTrace.StartUnder(SparkTelemetry.ActivitySource, "spark.job.cancel", input.Log, input.JobId);
         if (input.Log is { } target)
         {
             await this.log.WriteLinesAsync(target, [$"cancel requested for job {input.JobId}"], CancellationToken.None).ConfigureAwait(false);
@@ -36,6 +37,7 @@ public sealed class CancelSparkJob : TaskActivity<SparkJobHandle, SparkJobStatus
             await this.log.WriteStatusAsync(log, status, CancellationToken.None).ConfigureAwait(false);
         }
 
+        span?.SetTag("serverless.job_state", status.State.ToString());
         return status;
     }
 }

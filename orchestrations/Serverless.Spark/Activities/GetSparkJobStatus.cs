@@ -26,12 +26,14 @@ public sealed class GetSparkJobStatus : TaskActivity<SparkJobHandle, SparkJobSta
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         using var scope = this.log.BeginScope(input.Log, input.JobId);
+        using var span = RunTrace.StartUnder(SparkTelemetry.ActivitySource, "spark.job.status", input.Log, input.JobId);
         var status = await this.client.GetStatusAsync(input, CancellationToken.None).ConfigureAwait(false);
         if (input.Log is { } target)
         {
             await this.log.WriteStatusAsync(target, status, CancellationToken.None).ConfigureAwait(false);
         }
 
+        span?.SetTag("serverless.job_state", status.State.ToString());
         return status;
     }
 }

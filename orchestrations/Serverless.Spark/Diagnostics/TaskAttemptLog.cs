@@ -59,6 +59,7 @@ public sealed class TaskAttemptLog
         ArgumentNullException.ThrowIfNull(status);
         var lines = new List<string> { TaskAttemptLogText.Header(target) };
         lines.Add($"submitted to backend {handle.Backend} as job {handle.JobId} (key {handle.IdempotencyKey})");
+        lines.Add($"trace: traceparent {RunTrace.TraceParent(target)}");
         lines.AddRange(TaskAttemptLogText.Spec(spec));
         this.StatusLines(target, status, lines);
         return this.AppendAsync(target, lines, new SecretRedactor([.. TaskAttemptLogText.SecretConfValues(spec)]), cancellationToken);

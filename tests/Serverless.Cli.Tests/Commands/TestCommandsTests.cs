@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Serverless.Cli.Hosting;
 using Serverless.Cli.Tests.Support;
 using Serverless.Pipelines.Tests.Samples;
+using Serverless.Storage.Emulator;
 
 namespace Serverless.Cli.Tests.Commands;
 
@@ -62,6 +64,50 @@ public sealed partial class TestCommandsTests
         Assert.DoesNotContain("load.flights →", result.Output, StringComparison.Ordinal);
         Assert.Matches(@"\n\s+2001-\S+ \S+\s+\d+\s+1302\s+PHL\s+DFW", result.Output.ReplaceLineEndings("\n"));
         await AssertStoppedAsync(result);
+    }
+
+    [Fact]
+    public async Task TasksTest_WithAHostThatRanTheDag_TakesTheUpstreamOutputsOfItsLatestSuccess_AndRunsOnlyTheTask()
+    {
+        var flights = await Flights.Value;
+        var delayed = flights.LongCount(f => f.Origin == "PHL" && f.Destination == "DFW" && f.Delay > 200);
+        await using var azurite = await AzuriteProcess.StartAsync(AzuriteProcess.FindAzuriteScript(RepositoryPaths.Root));
+        var folder = Directory.CreateTempSubdirectory("cli-earlier-run-");
+        try
+        {
+            var storage = new Dictionary<string, string> { [LocalHostLauncher.HostDllVariable] = RepositoryPaths.LocalHostDll, ["AzureWebJobsStorage"] = azurite.ConnectionString };
+            await using var host = await new LocalHostLauncher(storage.GetValueOrDefault, TextWriter.Null, workingDirectory: folder.FullName).StartAsync();
+            var variables = new Dictionary<string, string>(storage) { ["SERVERLESS_URL"] = host.Address.ToString(), ["SERVERLESS_KEY"] = host.Key };
+            var earlier = await InProcessCli.RunWithRealHostAsync(variables, "run", "departure-delays", "--follow", "--rows", "0");
+            Assert.True(earlier.ExitCode == ExitCodes.Success, earlier.ToString());
+            var runId = Regex.Match(earlier.Output, @"Run (\S+) of departure-delays started").Groups[1].Value;
+
+            var result = await InProcessCli.RunWithRealHostAsync(variables, "tasks", "test", "departure-delays", "phl-dfw-delayed", "--param", "min_delay=200");
+            var unknown = await InProcessCli.RunWithRealHostAsync(variables, "tasks", "test", "departure-delays", "phl-dfw-delayed", "--run", "departure-delays__no-such-run");
+
+            Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+            Assert.Contains($"Upstream outputs from run {runId} (data/departure-delays/{runId}/load/flights/)", result.Error, StringComparison.Ordinal);
+            Assert.Contains($"Task phl-dfw-delayed: success, {delayed} rows in ", result.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("│ load", result.Output, StringComparison.Ordinal);
+            Assert.Contains("phl-dfw-delayed.flights → scratch/departure-delays/", result.Output, StringComparison.Ordinal);
+            await AssertStoppedAsync(result);
+            Assert.True(unknown.ExitCode == ExitCodes.Failure, unknown.ToString());
+            Assert.Contains("departure-delays__no-such-run", unknown.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TasksTest_RunWithoutAHost_Exits1NamingTheOptionToAdd()
+    {
+        var result = await InProcessCli.RunWithRealHostAsync("tasks", "test", "departure-delays", "phl-dfw-delayed", "--run", "r1");
+
+        Assert.True(result.ExitCode == ExitCodes.Failure, result.ToString());
+        Assert.Contains("--run r1 names a run of a host: give that host's --url", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Started", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,17 +36,27 @@ public static class InProcessCli
     /// <returns>The result.</returns>
     public static Task<CliResult> RunWithRealHostAsync(params string[] args) => RunWithRealHostAsync(new StringWriter(), CancellationToken.None, args);
 
+    /// <summary>Runs a command line with the real local host and more environment variables (a host's URL, key and storage).</summary>
+    /// <param name="variables">The variables, on top of the host dll's.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The result.</returns>
+    public static Task<CliResult> RunWithRealHostAsync(IReadOnlyDictionary<string, string> variables, params string[] args) =>
+        RunRealAsync(variables, new StringWriter(), args, CancellationToken.None);
+
     /// <summary>Runs a command line with the real local host, writing standard output to the given writer, cancellable as by Ctrl+C.</summary>
     /// <param name="output">Standard output (disposed here).</param>
     /// <param name="cancellationToken">Cancels the command.</param>
     /// <param name="args">The arguments.</param>
     /// <returns>The result.</returns>
-    public static async Task<CliResult> RunWithRealHostAsync(StringWriter output, CancellationToken cancellationToken, params string[] args)
+    public static Task<CliResult> RunWithRealHostAsync(StringWriter output, CancellationToken cancellationToken, params string[] args) =>
+        RunRealAsync(new Dictionary<string, string>(), output, args, cancellationToken);
+
+    private static async Task<CliResult> RunRealAsync(IReadOnlyDictionary<string, string> extra, StringWriter output, string[] args, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         using var disposeOutput = output;
         using var error = new StringWriter();
-        var variables = new Dictionary<string, string> { [LocalHostLauncher.HostDllVariable] = RepositoryPaths.LocalHostDll };
+        var variables = new Dictionary<string, string>(extra) { [LocalHostLauncher.HostDllVariable] = RepositoryPaths.LocalHostDll };
         var environment = new CliEnvironment(output, error, outputIsTerminal: false, variables.GetValueOrDefault)
         {
             PollInterval = TimeSpan.FromMilliseconds(200),

@@ -23,6 +23,7 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         { "GET", "/api/dags" },
         { "GET", "/api/dags/hello" },
         { "POST", "/api/dags/validate" },
+        { "POST", "/api/dags/refresh" },
         { "POST", "/api/dags/hello/runs" },
         { "POST", "/api/dags/hello/backfill" },
         { "POST", "/api/dags/hello/pause" },
@@ -242,6 +243,10 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, backfill.StatusCode);
         Assert.Equal(2, JsonNode.Parse(await backfill.Content.ReadAsStringAsync())!["runs"]!.AsArray().Count);
         Assert.Contains("backfill hello 2024-01-01T00:00:00.0000000+00:00 2024-01-02T00:00:00.0000000+00:00 2", this.runs.Calls);
+        var reset = await this.PostJsonAsync("/api/dags/hello/backfill", """{ "from": "2024-01-01T00:00:00Z", "to": "2024-01-02T00:00:00Z", "reset": true, "params": { "n": 3 } }""");
+        Assert.Equal(HttpStatusCode.Accepted, reset.StatusCode);
+        Assert.Contains("backfill-options reset True params {\"n\":3} by key:default", this.runs.Calls);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.PostJsonAsync("/api/dags/hello/backfill", """{ "from": "2024-01-01T00:00:00Z", "to": "2024-01-02T00:00:00Z", "params": 3 }""")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await this.PostJsonAsync("/api/dags/hello/backfill", """{ "from": "2024-01-02T00:00:00Z", "to": "2024-01-01T00:00:00Z" }""")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await this.PostJsonAsync("/api/dags/hello/backfill", """{ "from": 1 }""")).StatusCode);
     }

@@ -73,23 +73,25 @@ public sealed class DagHotReloadTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task BrokenEdit_PreviousVersionStaysScheduledAndTriggerable_ProblemListed()
     {
+        // The scheduler's state (last logical date, paused) lives in tables shared by every host on this storage.
+        var id = AzuriteFixture.UniqueName("keep");
         var start = DateTimeOffset.UtcNow.AddMinutes(-3).ToString("yyyy-MM-dd'T'HH:mm:00'Z'", CultureInfo.InvariantCulture);
-        var valid = $"id: keep\nschedule: '* * * * *'\nstartDate: {start}\ncatchup: false\nisPausedUponCreation: false\n" + Tasks("SELECT 7 AS seven");
+        var valid = $"id: {id}\nschedule: '* * * * *'\nstartDate: {start}\ncatchup: false\nisPausedUponCreation: false\n" + Tasks("SELECT 7 AS seven");
         var file = Path.Combine(this.dags.FullName, "keep.yaml");
         await File.WriteAllTextAsync(file, valid);
-        await this.WaitListedAsync(d => Id(d) == "keep" && d["valid"]!.GetValue<bool>(), "the valid DAG");
-        var before = await this.RunToEndAsync("keep");
+        await this.WaitListedAsync(d => Id(d) == id && d["valid"]!.GetValue<bool>(), "the valid DAG");
+        var before = await this.RunToEndAsync(id);
 
         // The edit names an upstream task that does not exist: the file is broken, its last valid version is not.
         var clock = Stopwatch.StartNew();
         var broken = valid.Replace("    outputs: [rows]", "    dependsOn: [nope]\n    outputs: [rows]", StringComparison.Ordinal);
         await File.WriteAllTextAsync(file, broken);
-        var listed = await this.WaitListedAsync(d => Id(d) == "keep" && !d["valid"]!.GetValue<bool>(), "the broken edit to be listed");
-        var after = await this.RunToEndAsync("keep");
-        var scheduled = await this.TickSchedulerAsync();
+        var listed = await this.WaitListedAsync(d => Id(d) == id && !d["valid"]!.GetValue<bool>(), "the broken edit to be listed");
+        var after = await this.RunToEndAsync(id);
+        var scheduled = await this.TickSchedulerAsync(id);
 
         Assert.True(clock.Elapsed < PickUpBound, $"broken edit: {clock.Elapsed}");
-        var keep = Assert.Single(listed, d => Id(d!) == "keep")!;
+        var keep = Assert.Single(listed, d => Id(d!) == id)!;
         Assert.True(keep["servingPreviousVersion"]!.GetValue<bool>(), keep.ToJsonString());
         Assert.True(keep["active"]!.GetValue<bool>(), keep.ToJsonString());
         var problem = Assert.Single(keep["problems"]!.AsArray())!;
@@ -97,7 +99,7 @@ public sealed class DagHotReloadTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(broken.Split('\n').ToList().FindIndex(l => l.Contains("dependsOn", StringComparison.Ordinal)) + 1, problem["line"]!.GetValue<int>());
         Assert.Equal("success", after["state"]!.GetValue<string>());
         Assert.Equal(before["definitionHash"]!.GetValue<string>(), after["definitionHash"]!.GetValue<string>());
-        Assert.Contains(scheduled, id => id.StartsWith("keep__scheduled-", StringComparison.Ordinal));
+        Assert.Contains(scheduled, run => run.StartsWith(id + "__scheduled-", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -183,13 +185,13 @@ public sealed class DagHotReloadTests(AzuriteFixture azurite) : IAsyncLifetime
         return final.Body;
     }
 
-    private async Task<List<string>> TickSchedulerAsync()
+    private async Task<List<string>> TickSchedulerAsync(string dagId)
     {
         // The scheduler function as the host calls it (the host's own timer is off in tests).
         var services = this.host.App.App.Services;
         var timers = ActivatorUtilities.CreateInstance<TimerFunctions>(services);
         await timers.Scheduler(new TimerInfo(), services.GetRequiredService<DurableTaskClient>(), CancellationToken.None);
-        var runs = JsonNode.Parse(await this.host.Client.GetStringAsync("/api/runs?dag=keep&pageSize=100"))!["runs"]!.AsArray();
+        var runs = JsonNode.Parse(await this.host.Client.GetStringAsync($"/api/runs?dag={dagId}&pageSize=100"))!["runs"]!.AsArray();
         return runs.Select(r => r!["runId"]!.GetValue<string>()).ToList();
     }
 }

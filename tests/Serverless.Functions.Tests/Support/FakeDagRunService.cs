@@ -119,10 +119,11 @@ internal sealed class FakeDagRunService : IDagRunService
         return Task.FromResult(this.Runs.TryRemove(runId, out _));
     }
 
-    public Task<IReadOnlyList<DagRunStartResult>> BackfillAsync(string dagId, DateTimeOffset from, DateTimeOffset to, int? maxActiveRuns, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DagRunStartResult>> BackfillAsync(string dagId, DateTimeOffset from, DateTimeOffset to, int? maxActiveRuns, DagBackfillOptions? options = null, CancellationToken cancellationToken = default)
     {
         _ = this.FindDag(dagId) ?? throw new DagNotFoundException($"DAG '{dagId}' is not deployed.");
         this.Calls.Enqueue($"backfill {dagId} {from:O} {to:O} {maxActiveRuns}");
+        this.Calls.Enqueue($"backfill-options reset {options?.Reset ?? false} params {options?.Params?.ToJsonString() ?? "none"} by {options?.RequestedBy}");
         IReadOnlyList<DagRunStartResult> runs = [new DagRunStartResult("scheduled__a", dagId, true), new DagRunStartResult("scheduled__b", dagId, false)];
         return Task.FromResult(runs);
     }

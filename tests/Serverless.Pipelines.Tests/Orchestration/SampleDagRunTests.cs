@@ -64,6 +64,17 @@ public sealed class SampleDagRunTests(AzuriteFixture azurite)
         Assert.Equal(new FileInfo(Path.Combine(DuckDbSampleRunner.DataFolder, "flights-3m.parquet")).Length, load["inputs"]!["flights"]!["bytes"]!.GetValue<long>());
         Assert.True(load["outputs"]!["flights"]!["bytes"]!.GetValue<long>() > 0);
         Assert.All(manifest["tasks"]!.AsArray(), t => Assert.NotNull(t!["jobId"]));
+
+        // "files" counts data files: listed here by name, leaving out Spark's _SUCCESS marker.
+        var output = run.Tasks.Single(t => t.Id == "load").Outputs["flights"];
+        var slash = output.IndexOf('/', StringComparison.Ordinal);
+        var names = new List<string>();
+        await foreach (var blob in host.Account.Blobs.GetBlobContainerClient(output[..slash]).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, output[(slash + 1)..], default))
+        {
+            names.Add(blob.Name);
+        }
+
+        Assert.Equal(names.Count(n => !n.EndsWith("/_SUCCESS", StringComparison.Ordinal)), load["outputs"]!["flights"]!["files"]!.GetValue<int>());
     }
 
     [Fact]
@@ -150,6 +161,10 @@ public sealed class SampleDagRunTests(AzuriteFixture azurite)
 
         var (chosen, other) = symbols > 3 ? ("wide", "narrow") : ("narrow", "wide");
         Assert.Equal(TaskInstanceState.Success, run.Tasks.Single(t => t.Id == chosen).State);
+
+        // The branch's attempt log says what the query returned and which task it follows.
+        var log = (await host.Account.Blobs.GetBlobContainerClient(host.DataContainer).GetBlobClient($"sql-branch/{run.RunId}/_logs/decide/attempt-1.log").DownloadContentAsync()).Value.Content.ToString();
+        Assert.Contains($"branch: the query returned '{(symbols > 3 ? "many" : "few")}'; follows {chosen}", log, StringComparison.Ordinal);
         Assert.Equal(TaskInstanceState.Skipped, run.Tasks.Single(t => t.Id == other).State);
     }
 

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Serverless.Pipelines.Diagnostics;
+
+/// <summary>The source-generated log messages of the DAG run orchestration (event ids 4200-4249), written through a replay-safe logger.</summary>
+internal static partial class PipelineLogs
+{
+    [LoggerMessage(EventId = 4200, Level = LogLevel.Information, Message = "Run {RunId} of DAG {DagId} started")]
+    public static partial void RunStarted(ILogger logger, string runId, string dagId);
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Task {TaskId} attempt {Attempt} of run {RunId} ended {State} in {DurationMs} ms")]
+    public static partial void TaskAttemptEnded(ILogger logger, string taskId, int attempt, string runId, string state, long durationMs);
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Information, Message = "Run {RunId} of DAG {DagId} ended {State} in {DurationMs} ms")]
+    public static partial void RunEnded(ILogger logger, string runId, string dagId, string state, long durationMs);
+}
