@@ -36,6 +36,14 @@ public static class PipelineTelemetry
     /// <summary>Gets the histogram of task attempt durations (tags <c>dag</c>, <c>task</c>, <c>state</c>).</summary>
     public static Histogram<double> TaskDuration { get; } = Meter.CreateHistogram<double>("pipelines.task_duration", "s", "Duration of task attempts, from start to end as the run saw them.");
 
+    /// <summary>
+    /// Gets the hop latency histogram (ms): from the moment the run saw the last of a task's upstream tasks finished to
+    /// the moment it holds the task's submitted job (the DAG-scale definition: job seen finished to downstream job
+    /// submitted). Measured on the orchestration clock, so it includes the submit activity's round trip; a job that
+    /// fast-job chaining submitted from its upstream's activity records 0 with <c>path=chained</c>.
+    /// </summary>
+    public static Histogram<double> HopLatency { get; } = Meter.CreateHistogram<double>("pipelines.hop_latency", "ms", "From a task's upstream seen finished to its job submitted.");
+
     /// <summary>Records that a run started executing.</summary>
     /// <param name="context">The orchestration context.</param>
     /// <param name="dagId">The DAG id.</param>
@@ -52,6 +60,24 @@ public static class PipelineTelemetry
         var logger = context.CreateReplaySafeLogger(typeof(PipelineTelemetry).FullName!);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = runId, ["DagId"] = dagId });
         PipelineLogs.RunStarted(logger, runId, dagId);
+    }
+
+    /// <summary>Records a task's hop latency (see <see cref="HopLatency"/>) once its first attempt's job is submitted.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <param name="dagId">The DAG id.</param>
+    /// <param name="taskId">The task id.</param>
+    /// <param name="upstreamSeenEnded">When the run saw the last upstream task end; <see langword="null"/> for a task with no upstream (no hop).</param>
+    /// <param name="chained">Whether the job was submitted by its upstream's activity (fast-job chaining).</param>
+    public static void JobSubmitted(TaskOrchestrationContext context, string dagId, string taskId, DateTime? upstreamSeenEnded, bool chained)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.IsReplaying || upstreamSeenEnded is not { } seen)
+        {
+            return;
+        }
+
+        var hop = chained ? 0 : Math.Max(0, (context.CurrentUtcDateTime - seen).TotalMilliseconds);
+        HopLatency.Record(hop, new("dag", dagId), new("task", taskId), new("path", chained ? "chained" : "activity"));
     }
 
     /// <summary>Records a finished task attempt: its span under the run's span, its duration, a log line.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.DurableTask;
 using Serverless.Pipelines.Definitions;
+using Serverless.Pipelines.Diagnostics;
 using Serverless.Pipelines.Runs;
 using Serverless.Pipelines.Templating;
 using Serverless.Spark.Activities;
@@ -21,8 +22,10 @@ internal sealed partial class DagRunExecution
         var attemptStart = this.context.CurrentUtcDateTime;
         var key = this.IdempotencyKey(node.Task.Id, record.MapIndex, attempt);
         StartedTaskJob started;
+        var chainedSubmit = false;
         if (attempt == 1 && record.MapIndex is null && this.presubmitted.Remove(node.Task.Id, out var early))
         {
+            chainedSubmit = true;
             // Submitted by the upstream's activity the moment the upstream finished (same spec, same key).
             started = early;
         }
@@ -41,6 +44,11 @@ internal sealed partial class DagRunExecution
             {
                 this.presubmitted[job.TaskId!] = job;
             }
+        }
+
+        if (attempt == 1)
+        {
+            PipelineTelemetry.JobSubmitted(this.context, this.dag.Id, node.Task.Id, this.UpstreamSeenEnded(node.Task.Id), chainedSubmit);
         }
 
         var handle = started.Handle;
@@ -333,5 +341,23 @@ internal sealed partial class DagRunExecution
         }
 
         return chained;
+    }
+
+    /// <summary>Gets when the run saw the last of a task's upstream tasks end, or <see langword="null"/> for a task with no upstream.</summary>
+    private DateTime? UpstreamSeenEnded(string taskId)
+    {
+        DateTime? last = null;
+        foreach (var upstream in this.graph.UpstreamOf(taskId))
+        {
+            foreach (var instance in this.nodes[upstream].Instances)
+            {
+                if (instance.EndedAt is { } ended && (last is null || ended > last))
+                {
+                    last = ended;
+                }
+            }
+        }
+
+        return last;
     }
 }

@@ -79,6 +79,10 @@ public sealed class RunTracingTests(AzuriteFixture azurite)
         Assert.Equal(1, Sum(metrics, "pipelines.runs_finished", ("dag", "departure-delays"), ("state", "success")));
         Assert.Equal(5, Count(metrics, "pipelines.task_duration", ("dag", "departure-delays"), ("state", "success")));
         Assert.Equal(5, Sum(metrics, "spark.jobs_completed", ("backend", "local"), ("state", "Succeeded")));
+
+        // One hop per task with an upstream (every task but load), each measured once although the run replays.
+        Assert.Equal(4, Count(metrics, "pipelines.hop_latency", ("dag", "departure-delays")));
+        Assert.Equal(0, Count(metrics, "pipelines.hop_latency", ("dag", "departure-delays"), ("task", "load")));
     }
 
     private static IEnumerable<MetricPoint> Points(List<MetricSnapshot> metrics, string name, (string Key, string Value)[] tags)
