@@ -44,6 +44,26 @@ public static class PipelineTelemetry
     /// </summary>
     public static Histogram<double> HopLatency { get; } = Meter.CreateHistogram<double>("pipelines.hop_latency", "ms", "From a task's upstream seen finished to its job submitted.");
 
+    /// <summary>
+    /// Gets the work-item age histogram (ms): from the run scheduling a job-submit activity (orchestration time) to a
+    /// worker starting it — the time the work item waited in its queue plus dispatch.
+    /// </summary>
+    public static Histogram<double> WorkItemAge { get; } = Meter.CreateHistogram<double>("pipelines.work_item_age", "ms", "From an activity scheduled by the run to a worker starting it.");
+
+    /// <summary>Records a work item's age as an activity starts (see <see cref="WorkItemAge"/>).</summary>
+    /// <param name="activity">The activity name.</param>
+    /// <param name="dagId">The DAG id, when known.</param>
+    /// <param name="scheduledAt">When the run scheduled it; <see langword="null"/> from runs older than this field.</param>
+    public static void WorkItemPickedUp(string activity, string? dagId, DateTime? scheduledAt)
+    {
+        if (scheduledAt is not { } scheduled)
+        {
+            return;
+        }
+
+        WorkItemAge.Record(Math.Max(0, (DateTime.UtcNow - scheduled).TotalMilliseconds), new("activity", activity), new("dag", dagId));
+    }
+
     /// <summary>Records that a run started executing.</summary>
     /// <param name="context">The orchestration context.</param>
     /// <param name="dagId">The DAG id.</param>

@@ -38,6 +38,7 @@ internal sealed partial class DagRunExecution
                 Backend = node.Settings.Backend,
                 Chained = chained,
                 Log = this.AttemptLog(node.Task.Id, record.MapIndex, attempt),
+                ScheduledAt = this.context.CurrentUtcDateTime,
                 MaxRunning = Math.Max(0, Math.Max(1, this.dag.MaxActiveTasks) - this.activeTasks - this.presubmitted.Values.Count(j => !j.Status.IsTerminal)),
             });
             foreach (var job in started.Chained)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Serverless.Pipelines.Diagnostics;
 using Serverless.Pipelines.Service;
 using Serverless.Spark;
 using Serverless.Spark.Diagnostics;
@@ -55,6 +56,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = CancellationToken.None;
+        PipelineTelemetry.WorkItemPickedUp(nameof(StartTaskJob), input.Log?.DagId, input.ScheduledAt);
         var first = await this.StartAsync(context.InstanceId, input.Spec, input.IdempotencyKey, input.Backend, input.Log, cancellationToken).ConfigureAwait(false);
         if (first.Status.State != SparkJobState.Succeeded || input.Chained.Count == 0)
         {

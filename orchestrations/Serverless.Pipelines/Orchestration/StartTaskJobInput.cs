@@ -27,4 +27,7 @@ public sealed record StartTaskJobInput(SparkJobSpec Spec, string IdempotencyKey)
 
     /// <summary>Gets the task attempt whose log the activity writes (the run, task, map index and attempt), or null for none.</summary>
     public TaskAttemptLogTarget? Log { get; init; }
+
+    /// <summary>Gets the orchestration time at which the run scheduled this submit; the activity reports its work-item age from it.</summary>
+    public DateTime? ScheduledAt { get; init; }
 }

@@ -83,6 +83,17 @@ public sealed class RunTracingTests(AzuriteFixture azurite)
         // One hop per task with an upstream (every task but load), each measured once although the run replays.
         Assert.Equal(4, Count(metrics, "pipelines.hop_latency", ("dag", "departure-delays")));
         Assert.Equal(0, Count(metrics, "pipelines.hop_latency", ("dag", "departure-delays"), ("task", "load")));
+
+        // One work-item age per submit activity: five without chaining; with it, chained jobs ride in their upstream's.
+        var submitActivities = Count(metrics, "pipelines.work_item_age", ("activity", "StartTaskJob"), ("dag", "departure-delays"));
+        if (chainFastJobs)
+        {
+            Assert.InRange(submitActivities, 1, 5);
+        }
+        else
+        {
+            Assert.Equal(5, submitActivities);
+        }
     }
 
     private static IEnumerable<MetricPoint> Points(List<MetricSnapshot> metrics, string name, (string Key, string Value)[] tags)
