@@ -221,6 +221,62 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         Assert.Empty(this.outsideRequests);
     }
 
+    /// <summary>
+    /// Samples every edge path of the graph in the page and returns the edges any of whose points fall inside a
+    /// node other than its own two (inset by one pixel so a point on a border does not count).
+    /// </summary>
+    private const string EdgesThroughNodesScript = """
+        (svg) => {
+          const rects = [...svg.querySelectorAll('g.node')].map((g) => ({ id: g.dataset.task, b: g.querySelector('rect').getBBox() }));
+          const bad = [];
+          for (const path of svg.querySelectorAll('path.edge')) {
+            const len = path.getTotalLength();
+            for (let s = 0; s <= len; s += 2) {
+              const p = path.getPointAtLength(s);
+              const hit = rects.find((r) => r.id !== path.dataset.from && r.id !== path.dataset.to
+                && p.x > r.b.x + 1 && p.x < r.b.x + r.b.width - 1 && p.y > r.b.y + 1 && p.y < r.b.y + r.b.height - 1);
+              if (hit) { bad.push(`${path.dataset.from}->${path.dataset.to} behind ${hit.id}`); break; }
+            }
+          }
+          return bad;
+        }
+        """;
+
+    [Fact]
+    public async Task Graph_EdgeSkippingAColumn_RoutesAroundUnrelatedNodes()
+    {
+        var page = await this.OpenAsync("#/dags/departure-delays");
+        await Expect(page.Locator("svg.graph path.edge")).ToHaveCountAsync(6);
+        Assert.Empty(await page.Locator("svg.graph").EvaluateAsync<string[]>(EdgesThroughNodesScript));
+
+        // The weather sample's shape: avg-temp -> final-report skips the column holding wet-report, whose row it shares.
+        var shape = """
+            { id: 'weather', definition: { tasks: [
+              { id: 'fetch', kind: 'sql' },
+              { id: 'avg-temp', kind: 'sql', dependsOn: ['fetch'] },
+              { id: 'wet-days', kind: 'sql', dependsOn: ['fetch'] },
+              { id: 'wet-report', kind: 'sql', dependsOn: ['wet-days'] },
+              { id: 'final-report', kind: 'sql', dependsOn: ['avg-temp', 'wet-report'] } ] } }
+            """;
+        await page.EvaluateAsync($"() => {{ const d = document.createElement('div'); d.id = 'edge-probe'; d.innerHTML = graphSvg({shape}, null); document.body.append(d); }}");
+        var probe = page.Locator("#edge-probe svg.graph");
+        await Expect(probe.Locator("path.edge")).ToHaveCountAsync(5);
+        Assert.Equal("3", await probe.Locator("g.node[data-task='final-report']").GetAttributeAsync("data-depth"));
+        Assert.Empty(await probe.EvaluateAsync<string[]>(EdgesThroughNodesScript));
+
+        // Each edge still starts at its source's right border and ends next to its target's left border.
+        var ends = await probe.EvaluateAsync<double[]>("""
+            (svg) => [...svg.querySelectorAll('path.edge')].flatMap((p) => {
+              const box = (id) => svg.querySelector(`g.node[data-task='${id}'] rect`).getBBox();
+              const a = p.getPointAtLength(0); const b = p.getPointAtLength(p.getTotalLength());
+              const f = box(p.dataset.from); const t = box(p.dataset.to);
+              return [a.x - (f.x + f.width), a.y - (f.y + f.height / 2), t.x - b.x, b.y - (t.y + t.height / 2)];
+            })
+            """);
+        Assert.All(ends.Chunk(4), e => Assert.Equal([0, 0, 6, 0], e.Select(v => Math.Round(v, 3)).ToArray()));
+        Assert.Empty(this.outsideRequests);
+    }
+
     private async Task<bool> PausedAsync(string dagId)
     {
         using var api = new HttpClient { BaseAddress = dashboard.BaseAddress };

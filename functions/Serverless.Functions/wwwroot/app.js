@@ -288,6 +288,29 @@ function instancesByTask(run) {
   return map;
 }
 
+// An edge that skips columns crosses each intermediate column horizontally through the free lane (between two
+// rows, or above the first / below the last) nearest its straight line, so it never passes behind an unrelated
+// node; between columns it bends with a cubic whose x stays inside the empty gap.
+function edgePath(columns, fromDepth, toDepth, x1, y1, x2, y2, g) {
+  const parts = [`M${x1},${y1}`];
+  let px = x1; let py = y1;
+  const bend = (x, y) => { const mx = (px + x) / 2; parts.push(`C${mx},${py} ${mx},${y} ${x},${y}`); px = x; py = y; };
+  for (let c = fromDepth + 1; c < toDepth; c++) {
+    const left = g.PAD + c * (g.W + g.GX);
+    const want = y1 + ((y2 - y1) * (left - x1)) / (x2 - x1);
+    let lane = g.PAD - g.GY / 2;
+    for (let r = 0; r <= columns[c].length; r++) {
+      const y = g.PAD + r * (g.H + g.GY) - g.GY / 2;
+      if (Math.abs(y - want) < Math.abs(lane - want)) lane = y;
+    }
+    bend(left, lane);
+    parts.push(`L${left + g.W},${lane}`);
+    px = left + g.W;
+  }
+  bend(x2, y2);
+  return parts.join(' ');
+}
+
 function graphSvg(dag, run) {
   const tasks = dag.definition.tasks || [];
   const { depth, columns } = layout(tasks);
@@ -303,8 +326,7 @@ function graphSvg(dag, run) {
       if (!pos[d]) continue;
       const a = pos[d]; const b = pos[t.id];
       const x1 = a.x + W; const y1 = a.y + H / 2; const x2 = b.x; const y2 = b.y + H / 2;
-      const mx = (x1 + x2) / 2;
-      edges.push(`<path class="edge" data-from="${esc(d)}" data-to="${esc(t.id)}" d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 6},${y2}" marker-end="url(#arrow)"/>`);
+      edges.push(`<path class="edge" data-from="${esc(d)}" data-to="${esc(t.id)}" d="${edgePath(columns, depth[d], depth[t.id], x1, y1, x2 - 6, y2, { W, H, GX, GY, PAD })}" marker-end="url(#arrow)"/>`);
     }
   }
   const nodes = tasks.map((t) => {
