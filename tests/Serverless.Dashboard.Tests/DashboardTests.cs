@@ -33,7 +33,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         var page = await this.OpenAsync();
 
         var rows = page.Locator("#dag-rows tr");
-        await Expect(rows).ToHaveCountAsync(4);
+        await Expect(rows).ToHaveCountAsync(5);
         var nightly = page.Locator("#dag-rows tr[data-dag='nightly-hello']");
         await Expect(nightly).ToContainTextAsync("0 2 * * *");
 
@@ -51,7 +51,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("h1")).ToContainTextAsync("DAG hello");
         await page.GoBackAsync();
-        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(4);
+        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(5);
 
         await Screenshot(page, "dag-list");
         Assert.Empty(this.outsideRequests);
@@ -162,7 +162,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
 
         await page.Locator("#key-input").FillAsync(Key);
         await page.Locator("#key-save").ClickAsync();
-        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(4);
+        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(5);
 
         // The key lives in session storage only, never in local storage or the address.
         Assert.Equal(Key, await page.EvaluateAsync<string>("sessionStorage.getItem('serverless.apiKey')"));
@@ -275,6 +275,58 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
             """);
         Assert.All(ends.Chunk(4), e => Assert.Equal([0, 0, 6, 0], e.Select(v => Math.Round(v, 3)).ToArray()));
         Assert.Empty(this.outsideRequests);
+    }
+
+    [Fact]
+    public async Task RunPage_ChainedTask_ShowsItsJobsDurationNeverZero()
+    {
+        using var api = new HttpClient { BaseAddress = dashboard.BaseAddress };
+        api.DefaultRequestHeaders.Add("x-functions-key", Key);
+        var trigger = await api.PostAsync("api/dags/chained-pair/runs", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        var runId = System.Text.Json.Nodes.JsonNode.Parse(await trigger.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        await Poll.UntilAsync(
+            async () =>
+            {
+                using var response = await api.GetAsync($"api/runs/{runId}");
+                return response.IsSuccessStatusCode && System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["state"]?.GetValue<string>() is "success" or "failed";
+            },
+            TimeSpan.FromSeconds(60),
+            "the chained run to finish");
+
+        var page = await this.OpenAsync($"#/runs/{runId}");
+        await Expect(page.Locator("#task-rows tr")).ToHaveCountAsync(2);
+        await AssertChainedDurationsAsync(page, runId);
+        await Expect(page.Locator("svg.gantt g[data-task='second']")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex(@"\(chained: submitted with its upstream\)$"));
+        Assert.Empty(this.outsideRequests);
+    }
+
+    /// <summary>
+    /// Fast-job chaining submits a downstream job from its upstream's activity; each such task shows
+    /// its job's own duration (more than zero, within the run's), marked as chained, and a chained task with no
+    /// recorded times shows a dash rather than zero.
+    /// </summary>
+    private async Task AssertChainedDurationsAsync(IPage page, string runId)
+    {
+        using var api = new HttpClient { BaseAddress = dashboard.BaseAddress };
+        api.DefaultRequestHeaders.Add("x-functions-key", Key);
+        var run = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync($"api/runs/{runId}"))!;
+        var runMs = (Time(run["endedAt"]) - Time(run["startedAt"])).TotalMilliseconds;
+        var chained = run["tasks"]!.AsArray().Where(t => t!["chained"]?.GetValue<bool>() == true).ToList();
+        Assert.True(chained.Count > 0, run.ToJsonString());
+        foreach (var task in chained)
+        {
+            var id = task!["id"]!.GetValue<string>();
+            var ms = (Time(task["endedAt"]) - Time(task["startedAt"])).TotalMilliseconds;
+            Assert.InRange(ms, 0.5, runMs);
+            var cell = page.Locator($"#task-rows tr[data-task='{id}'] td.duration [data-chained='true']");
+            await Expect(cell).ToHaveAttributeAsync("title", "chained: submitted with its upstream");
+            await Expect(cell).Not.ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^(0 ms|0\.0 s|0 s|—)$"));
+        }
+
+        var dash = await page.EvaluateAsync<string>("() => taskDurationCell({ chained: true, startedAt: '2026-01-01T00:00:00Z', endedAt: '2026-01-01T00:00:00Z' })");
+        Assert.Contains(">—</span>", dash, StringComparison.Ordinal);
+        Assert.Contains("title=\"chained: submitted with its upstream\"", dash, StringComparison.Ordinal);
+        static DateTimeOffset Time(System.Text.Json.Nodes.JsonNode? value) => DateTimeOffset.Parse(value!.GetValue<string>(), CultureInfo.InvariantCulture);
     }
 
     private async Task<bool> PausedAsync(string dagId)

@@ -49,6 +49,18 @@ function durationOf(started, ended) {
   return end - new Date(started);
 }
 
+// A chained task's job was submitted by its upstream's activity; the run records that job's own submit and end.
+// Without both (a run from before they were recorded) no true duration exists, so it shows a dash, never 0.
+const CHAINED_NOTE = 'chained: submitted with its upstream';
+function taskDurationText(t) {
+  const ms = durationOf(t.startedAt, t.endedAt);
+  return t.chained && !(ms > 0) ? '—' : fmtDuration(ms);
+}
+function taskDurationCell(t) {
+  const text = taskDurationText(t);
+  return t.chained ? `<span class="chained" data-chained="true" title="${esc(CHAINED_NOTE)}">${esc(text)}</span>` : esc(text);
+}
+
 function fmtBytes(n) {
   if (n == null) return '—';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -479,11 +491,12 @@ function ganttSvg(run) {
     const w = Math.max(2, ((e - s) / span) * BAR);
     const y = TOP + i * ROW;
     const name = t.mapIndex != null ? `${t.id}[${t.mapIndex}]` : t.id;
-    const label = `${name}: ${stateName(t.state)}, ${fmtDuration(e - s)}`;
+    const shown = t.endedAt ? taskDurationText(t) : fmtDuration(e - s);
+    const label = `${name}: ${stateName(t.state)}, ${shown}${t.chained ? ` (${CHAINED_NOTE})` : ''}`;
     return `<g data-task="${esc(name)}" role="img" aria-label="${esc(label)}"><title>${esc(label)}</title>
       <text x="4" y="${y + 14}">${esc(name.length > 30 ? `${name.slice(0, 29)}…` : name)}</text>
       <rect x="${x}" y="${y + 3}" width="${w}" height="${ROW - 8}" rx="3" style="fill:var(--s-${esc(t.state)})" stroke="#24292f" stroke-width=".5"/>
-      <text x="${x + w + 4}" y="${y + 14}">${esc(fmtDuration(e - s))}</text></g>`;
+      <text x="${x + w + 4}" y="${y + 14}">${esc(shown)}</text></g>`;
   }).join('');
   return `<svg class="gantt" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="group" aria-label="Timeline of the run's tasks">${ticks}${bars}</svg>`;
 }
@@ -545,7 +558,7 @@ function runView(r) {
           <th scope="row" class="mono"><button type="button" class="link" data-action="task-panel" data-run="${esc(run.runId)}" data-task="${esc(t.id)}" data-map-index="${esc(t.mapIndex ?? '')}" aria-label="Open task ${esc(name)}">${esc(name)}</button>${t.reused ? ' <span class="muted">(reused)</span>' : ''}</th>
           <td>${badge(t.state)}</td><td>${esc(t.attempts ?? 0)}</td>
           <td class="nowrap">${fmtClock(t.startedAt)}</td><td class="nowrap">${fmtClock(t.endedAt)}</td>
-          <td class="nowrap">${fmtDuration(durationOf(t.startedAt, t.endedAt))}</td>
+          <td class="nowrap duration">${taskDurationCell(t)}</td>
           <td class="mono job">${esc(t.jobId || '—')}</td>
           <td>${outputsCell(t, manifest)}</td>
           <td class="error-text">${esc(t.error || '')}</td></tr>`;

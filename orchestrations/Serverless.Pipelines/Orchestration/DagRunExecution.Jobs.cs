@@ -26,8 +26,12 @@ internal sealed partial class DagRunExecution
         if (attempt == 1 && record.MapIndex is null && this.presubmitted.Remove(node.Task.Id, out var early))
         {
             chainedSubmit = true;
-            // Submitted by the upstream's activity the moment the upstream finished (same spec, same key).
+            // Submitted by the upstream's activity the moment the upstream finished (same spec, same key). The run
+            // starts this task only after that activity returned, so the job's own times replace the run's.
             started = early;
+            record.Chained = true;
+            record.StartedAt = early.SubmittedAt ?? record.StartedAt;
+            record.JobEndedAt = early.SeenEndedAt;
         }
         else
         {

@@ -406,7 +406,7 @@ internal sealed partial class DagRunExecution
             {
                 record.State = TaskInstanceState.Success;
                 record.Error = null;
-                record.EndedAt = this.context.CurrentUtcDateTime;
+                record.EndedAt = attempt == 1 ? record.JobEndedAt ?? this.context.CurrentUtcDateTime : this.context.CurrentUtcDateTime;
                 this.Changed();
                 this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskSuccess);
                 return;

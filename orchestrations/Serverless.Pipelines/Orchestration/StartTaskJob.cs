@@ -119,6 +119,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         // The job's span is a child of its own task attempt, also when another task's activity submits it (chaining).
         using var span = RunTrace.StartUnder(SparkTelemetry.ActivitySource, "spark.job.submit", log);
         SparkJobHandle handle;
+        var submittedAt = DateTime.UtcNow;
         try
         {
             // Secret variables enter the spec only here, never the orchestration's history or the log.
@@ -185,7 +186,8 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         }
 
         span?.SetTag("serverless.job_state", status.State.ToString());
-        return new StartedTaskJob(handle, status) { Pushed = pushed };
+        // A chained job may end before the run even sees it: these times are its only true start and end.
+        return new StartedTaskJob(handle, status) { Pushed = pushed, SubmittedAt = submittedAt, SeenEndedAt = status.IsTerminal ? DateTime.UtcNow : null };
     }
 
     /// <summary>

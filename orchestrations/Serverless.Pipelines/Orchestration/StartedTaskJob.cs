@@ -16,6 +16,12 @@ public sealed record StartedTaskJob(SparkJobHandle Handle, SparkJobStatus Status
     /// </summary>
     public bool Pushed { get; init; }
 
+    /// <summary>Gets when the activity submitted the job (the host's clock); a chained job's true start.</summary>
+    public DateTime? SubmittedAt { get; init; }
+
+    /// <summary>Gets when the activity saw the job end, or null when it was still running as the activity returned.</summary>
+    public DateTime? SeenEndedAt { get; init; }
+
     /// <summary>Gets the chained jobs the activity submitted (see <see cref="StartTaskJobInput.Chained"/>).</summary>
     public IReadOnlyList<StartedTaskJob> Chained { get; init; } = [];
 }

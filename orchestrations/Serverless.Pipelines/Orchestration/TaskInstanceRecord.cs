@@ -54,6 +54,12 @@ public sealed record TaskInstanceRecord
     /// <summary>Gets or sets the error of the last failed attempt.</summary>
     public string? Error { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the first attempt's job was submitted by an upstream's activity (fast-job chaining).</summary>
+    public bool Chained { get; set; }
+
+    /// <summary>Gets or sets the end of a chained job as its submitting activity saw it, which the run may learn much later.</summary>
+    public DateTime? JobEndedAt { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the outputs were reused from an earlier run.</summary>
     public bool Reused { get; set; }
 

@@ -128,6 +128,9 @@ public sealed record TaskInstanceInfo
     /// <summary>Gets the error of the last failed attempt.</summary>
     public string? Error { get; init; }
 
+    /// <summary>Gets a value indicating whether the first attempt's job was submitted by its upstream's activity (fast-job chaining).</summary>
+    public bool Chained { get; init; }
+
     /// <summary>Gets a value indicating whether the outputs were reused from an earlier run (rerun).</summary>
     public bool Reused { get; init; }
 

@@ -535,6 +535,7 @@ public sealed class DagRunService : IDagRunService
                 Outputs = t.Outputs ?? [],
                 Error = t.Error,
                 Reused = t.Reused,
+                Chained = t.Chained,
                 Values = t.Values,
                 DefinitionHash = taskHashes.GetValueOrDefault(t.TaskId),
             }).ToList(),

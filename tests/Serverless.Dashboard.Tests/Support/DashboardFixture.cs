@@ -90,6 +90,10 @@ public sealed class DashboardFixture : IAsyncLifetime
                 ["Serverless__Durable__MaxQueuePollingInterval"] = "00:00:00.200",
                 ["Serverless__Durable__PartitionCount"] = "1",
                 ["Spark__DataContainer"] = this.DataContainer,
+
+                // A pushed job end skips the submit activity's short wait, so a quick job is still running when the
+                // activity returns and nothing chains after it; polled, chained-pair's second task chains.
+                ["Serverless__PushJobCompletion"] = "false",
             },
             this.dags.FullName);
         this.playwright = await Playwright.CreateAsync();
@@ -113,6 +117,11 @@ public sealed class DashboardFixture : IAsyncLifetime
         await File.WriteAllTextAsync(
             Path.Combine(this.dags.FullName, "broken-query.yaml"),
             "id: broken-query\ndescription: Selects from a table that does not exist.\ntags: [test]\ntasks:\n  - id: bad-select\n    kind: sql\n    retries: 0\n    sql: SELECT * FROM missing_table\n    outputs: [result]\n");
+
+        // Two quick queries in a row: the second is submitted by the first's activity (fast-job chaining).
+        await File.WriteAllTextAsync(
+            Path.Combine(this.dags.FullName, "chained-pair.yaml"),
+            "id: chained-pair\ndescription: A query and one that reads it.\ntags: [test]\ntasks:\n  - id: first\n    kind: sql\n    sql: SELECT 1 AS one\n    outputs: [result]\n  - id: second\n    kind: sql\n    inputs:\n      - name: r\n        from: first.result\n    sql: SELECT one + 1 AS two FROM r\n    outputs: [result]\n");
 
         // Scheduled, but starting tomorrow: the list shows a next run time and the scheduler starts nothing.
         var tomorrow = DateTime.UtcNow.Date.AddDays(1);
