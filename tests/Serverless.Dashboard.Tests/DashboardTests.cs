@@ -296,6 +296,11 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         var page = await this.OpenAsync($"#/runs/{runId}");
         await Expect(page.Locator("#task-rows tr")).ToHaveCountAsync(2);
         await AssertChainedDurationsAsync(page, runId);
+
+        // second was submitted only once first's job had ended, so its start is not before first's end.
+        var tasks = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync($"api/runs/{runId}"))!["tasks"]!.AsArray();
+        string At(string id, string field) => tasks.Single(t => t!["id"]!.GetValue<string>() == id)![field]!.GetValue<string>();
+        Assert.True(DateTimeOffset.Parse(At("second", "startedAt"), CultureInfo.InvariantCulture) >= DateTimeOffset.Parse(At("first", "endedAt"), CultureInfo.InvariantCulture), tasks.ToJsonString());
         await Expect(page.Locator("svg.gantt g[data-task='second']")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex(@"\(chained: submitted with its upstream\)$"));
         Assert.Empty(this.outsideRequests);
     }

@@ -49,6 +49,9 @@ internal sealed partial class DagRunExecution
             {
                 this.presubmitted[job.TaskId!] = job;
             }
+
+            // Its chained jobs were submitted after this job ended there, before the activity returned.
+            record.JobEndedAt = started.SeenEndedAt;
         }
 
         if (attempt == 1)

@@ -406,7 +406,7 @@ internal sealed partial class DagRunExecution
             {
                 record.State = TaskInstanceState.Success;
                 record.Error = null;
-                record.EndedAt = attempt == 1 ? record.JobEndedAt ?? this.context.CurrentUtcDateTime : this.context.CurrentUtcDateTime;
+                record.EndedAt = record.JobEndedAt ?? this.context.CurrentUtcDateTime;
                 this.Changed();
                 this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskSuccess);
                 return;

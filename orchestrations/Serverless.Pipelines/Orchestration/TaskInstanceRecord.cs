@@ -57,7 +57,7 @@ public sealed record TaskInstanceRecord
     /// <summary>Gets or sets a value indicating whether the first attempt's job was submitted by an upstream's activity (fast-job chaining).</summary>
     public bool Chained { get; set; }
 
-    /// <summary>Gets or sets the end of a chained job as its submitting activity saw it, which the run may learn much later.</summary>
+    /// <summary>Gets or sets the end of the latest attempt's job as the submitting activity saw it (the run learns it later), or null when it ended after that activity.</summary>
     public DateTime? JobEndedAt { get; set; }
 
     /// <summary>Gets or sets a value indicating whether the outputs were reused from an earlier run.</summary>
