@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Serverless.Pipelines.Definitions;
 using Serverless.Storage.Connection;
+using Serverless.Storage.Tables;
 
 namespace Serverless.Pipelines.Service;
 
@@ -20,7 +21,11 @@ internal sealed class DagStateStore
     public DagStateStore(StorageAccount account) => this.table = account.Tables.GetTableClient(PipelineResourceNames.DagStateTable);
 
     /// <summary>Gets whether a DAG is paused, creating its row from the creation default when it has none.</summary>
-    public async Task<bool> IsPausedAsync(DagDefinition dag, bool pausedAtCreation, CancellationToken cancellationToken)
+    public Task<bool> IsPausedAsync(DagDefinition dag, bool pausedAtCreation, CancellationToken cancellationToken) =>
+        TableRecovery.RunAsync(this.table, () => this.IsPausedCoreAsync(dag, pausedAtCreation, cancellationToken), cancellationToken);
+
+    /// <summary>Gets whether a DAG is paused, creating its row from the creation default when it has none.</summary>
+    private async Task<bool> IsPausedCoreAsync(DagDefinition dag, bool pausedAtCreation, CancellationToken cancellationToken)
     {
         await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var existing = await this.table.GetEntityIfExistsAsync<TableEntity>(dag.Id, string.Empty, [PausedColumn], cancellationToken).ConfigureAwait(false);
@@ -44,7 +49,11 @@ internal sealed class DagStateStore
     }
 
     /// <summary>Sets a DAG's pause state.</summary>
-    public async Task SetPausedAsync(string dagId, bool paused, string changedBy, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task SetPausedAsync(string dagId, bool paused, string changedBy, DateTimeOffset at, CancellationToken cancellationToken) =>
+        TableRecovery.RunAsync(this.table, () => this.SetPausedCoreAsync(dagId, paused, changedBy, at, cancellationToken), cancellationToken);
+
+    /// <summary>Sets a DAG's pause state.</summary>
+    private async Task SetPausedCoreAsync(string dagId, bool paused, string changedBy, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var entity = new TableEntity(dagId, string.Empty) { [PausedColumn] = paused, ["ChangedBy"] = changedBy, ["ChangedAt"] = at };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Storage.Tables;
 
 namespace Serverless.Pipelines.Slots;
 
@@ -40,7 +41,17 @@ public sealed class ConcurrencySlots
     /// <param name="isHolderActive">Tells whether another holder is still alive, to take over its slot when it is not; null to never take over.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The slot number, or null when every slot is held.</returns>
-    public async Task<int?> TryAcquireAsync(string scope, int limit, string holder, Func<string, CancellationToken, Task<bool>>? isHolderActive, CancellationToken cancellationToken = default)
+    public Task<int?> TryAcquireAsync(string scope, int limit, string holder, Func<string, CancellationToken, Task<bool>>? isHolderActive, CancellationToken cancellationToken = default) =>
+        TableRecovery.RunAsync(this.table, () => this.TryAcquireCoreAsync(scope, limit, holder, isHolderActive, cancellationToken), cancellationToken);
+
+    /// <summary>Takes a free slot of a scope for a holder, or returns the one it already holds.</summary>
+    /// <param name="scope">The scope: a valid table partition key (no <c>/ \ # ?</c>, at most 512 characters).</param>
+    /// <param name="limit">The number of slots.</param>
+    /// <param name="holder">Who holds it (a run id).</param>
+    /// <param name="isHolderActive">Tells whether another holder is still alive, to take over its slot when it is not; null to never take over.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The slot number, or null when every slot is held.</returns>
+    private async Task<int?> TryAcquireCoreAsync(string scope, int limit, string holder, Func<string, CancellationToken, Task<bool>>? isHolderActive, CancellationToken cancellationToken)
     {
         ValidateKey(scope, nameof(scope));
         ArgumentException.ThrowIfNullOrEmpty(holder);

@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Serverless.Pipelines.Definitions;
 using Serverless.Storage.Connection;
+using Serverless.Storage.Tables;
 
 namespace Serverless.Pipelines.Runs.Index;
 
@@ -46,7 +47,14 @@ public sealed class RunIndexStore
     /// <param name="entry">The run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
-    public async Task AddIfAbsentAsync(RunIndexEntry entry, CancellationToken cancellationToken = default)
+    public Task AddIfAbsentAsync(RunIndexEntry entry, CancellationToken cancellationToken = default) =>
+        TableRecovery.RunAsync(this.table, () => this.AddIfAbsentCoreAsync(entry, cancellationToken), cancellationToken);
+
+    /// <summary>Writes a run's start row unless the run already has one (a start never overwrites a later state).</summary>
+    /// <param name="entry">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    private async Task AddIfAbsentCoreAsync(RunIndexEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
@@ -67,7 +75,14 @@ public sealed class RunIndexStore
     /// <param name="entry">The run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
-    public async Task RecordAsync(RunIndexEntry entry, CancellationToken cancellationToken = default)
+    public Task RecordAsync(RunIndexEntry entry, CancellationToken cancellationToken = default) =>
+        TableRecovery.RunAsync(this.table, () => this.RecordCoreAsync(entry, cancellationToken), cancellationToken);
+
+    /// <summary>Records a run's current state, keeping stored members the entry leaves null.</summary>
+    /// <param name="entry">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    private async Task RecordCoreAsync(RunIndexEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
