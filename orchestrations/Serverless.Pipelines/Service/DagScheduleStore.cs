@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Serverless.Storage.Connection;
+using Serverless.Storage.Tables;
 
 namespace Serverless.Pipelines.Service;
 
@@ -15,9 +16,13 @@ internal sealed class DagScheduleStore
     public const string TableName = PipelineResourceNames.ScheduleTable;
 
     private readonly TableClient table;
-    private volatile bool created;
+    private readonly OnDemandTable onDemand;
 
-    public DagScheduleStore(StorageAccount account) => this.table = account.Tables.GetTableClient(TableName);
+    public DagScheduleStore(StorageAccount account)
+    {
+        this.table = account.Tables.GetTableClient(TableName);
+        this.onDemand = new OnDemandTable(this.table);
+    }
 
     public async Task<DateTimeOffset?> GetLastLogicalDateAsync(string dagId, CancellationToken cancellationToken)
     {
@@ -57,12 +62,5 @@ internal sealed class DagScheduleStore
         }
     }
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!this.created)
-        {
-            await this.table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            this.created = true;
-        }
-    }
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => this.onDemand.EnsureAsync(cancellationToken);
 }

@@ -16,13 +16,17 @@ internal sealed class DagStateStore
 {
     private const string PausedColumn = "Paused";
     private readonly TableClient table;
-    private volatile bool created;
+    private readonly OnDemandTable onDemand;
 
-    public DagStateStore(StorageAccount account) => this.table = account.Tables.GetTableClient(PipelineResourceNames.DagStateTable);
+    public DagStateStore(StorageAccount account)
+    {
+        this.table = account.Tables.GetTableClient(PipelineResourceNames.DagStateTable);
+        this.onDemand = new OnDemandTable(this.table);
+    }
 
     /// <summary>Gets whether a DAG is paused, creating its row from the creation default when it has none.</summary>
     public Task<bool> IsPausedAsync(DagDefinition dag, bool pausedAtCreation, CancellationToken cancellationToken) =>
-        TableRecovery.RunAsync(this.table, () => this.IsPausedCoreAsync(dag, pausedAtCreation, cancellationToken), cancellationToken);
+        this.onDemand.RunAsync(() => this.IsPausedCoreAsync(dag, pausedAtCreation, cancellationToken), cancellationToken);
 
     /// <summary>Gets whether a DAG is paused, creating its row from the creation default when it has none.</summary>
     private async Task<bool> IsPausedCoreAsync(DagDefinition dag, bool pausedAtCreation, CancellationToken cancellationToken)
@@ -50,7 +54,7 @@ internal sealed class DagStateStore
 
     /// <summary>Sets a DAG's pause state.</summary>
     public Task SetPausedAsync(string dagId, bool paused, string changedBy, DateTimeOffset at, CancellationToken cancellationToken) =>
-        TableRecovery.RunAsync(this.table, () => this.SetPausedCoreAsync(dagId, paused, changedBy, at, cancellationToken), cancellationToken);
+        this.onDemand.RunAsync(() => this.SetPausedCoreAsync(dagId, paused, changedBy, at, cancellationToken), cancellationToken);
 
     /// <summary>Sets a DAG's pause state.</summary>
     private async Task SetPausedCoreAsync(string dagId, bool paused, string changedBy, DateTimeOffset at, CancellationToken cancellationToken)
@@ -60,12 +64,5 @@ internal sealed class DagStateStore
         await this.table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!this.created)
-        {
-            await this.table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            this.created = true;
-        }
-    }
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => this.onDemand.EnsureAsync(cancellationToken);
 }

@@ -23,7 +23,7 @@ public sealed class ConcurrencySlots
     private const string HolderColumn = "Holder";
     private readonly TableClient table;
     private readonly TimeSpan takeOverAfter;
-    private volatile bool created;
+    private readonly OnDemandTable onDemand;
 
     /// <summary>Initializes a new instance of the <see cref="ConcurrencySlots"/> class.</summary>
     /// <param name="table">The table of slot rows (created on first use).</param>
@@ -31,6 +31,7 @@ public sealed class ConcurrencySlots
     public ConcurrencySlots(TableClient table, TimeSpan? takeOverAfter = null)
     {
         this.table = table ?? throw new ArgumentNullException(nameof(table));
+        this.onDemand = new OnDemandTable(this.table);
         this.takeOverAfter = takeOverAfter ?? TimeSpan.FromSeconds(30);
     }
 
@@ -42,7 +43,7 @@ public sealed class ConcurrencySlots
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The slot number, or null when every slot is held.</returns>
     public Task<int?> TryAcquireAsync(string scope, int limit, string holder, Func<string, CancellationToken, Task<bool>>? isHolderActive, CancellationToken cancellationToken = default) =>
-        TableRecovery.RunAsync(this.table, () => this.TryAcquireCoreAsync(scope, limit, holder, isHolderActive, cancellationToken), cancellationToken);
+        this.onDemand.RunAsync(() => this.TryAcquireCoreAsync(scope, limit, holder, isHolderActive, cancellationToken), cancellationToken);
 
     /// <summary>Takes a free slot of a scope for a holder, or returns the one it already holds.</summary>
     /// <param name="scope">The scope: a valid table partition key (no <c>/ \ # ?</c>, at most 512 characters).</param>
@@ -172,12 +173,5 @@ public sealed class ConcurrencySlots
         }
     }
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!this.created)
-        {
-            await this.table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            this.created = true;
-        }
-    }
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => this.onDemand.EnsureAsync(cancellationToken);
 }

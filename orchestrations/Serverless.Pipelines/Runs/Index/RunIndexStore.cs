@@ -25,7 +25,7 @@ public sealed class RunIndexStore
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) } };
     private readonly TableClient table;
-    private volatile bool created;
+    private readonly OnDemandTable onDemand;
 
     /// <summary>Initializes a new instance of the <see cref="RunIndexStore"/> class.</summary>
     /// <param name="account">The storage account.</param>
@@ -34,6 +34,7 @@ public sealed class RunIndexStore
     {
         ArgumentNullException.ThrowIfNull(account);
         this.table = account.Tables.GetTableClient(tableName);
+        this.onDemand = new OnDemandTable(this.table);
     }
 
     /// <summary>Gets the table, created if needed, for the run's marks and audit trail (<see cref="RunAnnotationStore"/>).</summary>
@@ -48,7 +49,7 @@ public sealed class RunIndexStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
     public Task AddIfAbsentAsync(RunIndexEntry entry, CancellationToken cancellationToken = default) =>
-        TableRecovery.RunAsync(this.table, () => this.AddIfAbsentCoreAsync(entry, cancellationToken), cancellationToken);
+        this.onDemand.RunAsync(() => this.AddIfAbsentCoreAsync(entry, cancellationToken), cancellationToken);
 
     /// <summary>Writes a run's start row unless the run already has one (a start never overwrites a later state).</summary>
     /// <param name="entry">The run.</param>
@@ -76,7 +77,7 @@ public sealed class RunIndexStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
     public Task RecordAsync(RunIndexEntry entry, CancellationToken cancellationToken = default) =>
-        TableRecovery.RunAsync(this.table, () => this.RecordCoreAsync(entry, cancellationToken), cancellationToken);
+        this.onDemand.RunAsync(() => this.RecordCoreAsync(entry, cancellationToken), cancellationToken);
 
     /// <summary>Records a run's current state, keeping stored members the entry leaves null.</summary>
     /// <param name="entry">The run.</param>
@@ -289,12 +290,5 @@ public sealed class RunIndexStore
         return filter;
     }
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!this.created)
-        {
-            await this.table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            this.created = true;
-        }
-    }
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => this.onDemand.EnsureAsync(cancellationToken);
 }
