@@ -12,6 +12,7 @@ internal sealed partial class DagRunExecution
     private DateTime? deadline;
     private bool deadlineMissed;
     private bool runEnded;
+    private DateTime? runEndedAt;
 
     private NotificationDispatcher Notifier => this.notifier ??= new NotificationDispatcher(this.context, this.input.NotificationRetry);
 
@@ -78,6 +79,10 @@ internal sealed partial class DagRunExecution
     private void NotifyRunEnd()
     {
         this.runEnded = true;
+
+        // Published now, before the notifications drain: the run's state is final from here on (GET run shows it).
+        this.runEndedAt = this.context.CurrentUtcDateTime;
+        this.Changed();
         this.cancelDeadline?.Invoke();
         this.cancelDeadline = null;
         var success = this.runState == DagRunState.Success;
@@ -91,7 +96,6 @@ internal sealed partial class DagRunExecution
         {
             await dispatcher.DrainAsync();
         }
-
     }
 
     private void Raise(NotificationEventKind kind, TaskInstanceRecord? record, string state, string? error, IEnumerable<NotificationTarget> targets)

@@ -147,8 +147,8 @@ public sealed class DagRunService : IDagRunService
     /// <inheritdoc/>
     public async Task TerminateAsync(string runId, string? reason, CancellationToken cancellationToken = default)
     {
-        var metadata = await DagRunInfoReader.RequireRunAsync(this.client, runId, false, cancellationToken).ConfigureAwait(false);
-        if (metadata.IsCompleted)
+        var metadata = await DagRunInfoReader.RequireRunAsync(this.client, runId, true, cancellationToken).ConfigureAwait(false);
+        if (metadata.IsCompleted || (DagRunInfoReader.ToInfo(metadata) is { } run && DagRunInfoReader.IsSettled(metadata, run)))
         {
             throw new DagRunConflictException($"Run '{runId}' already finished ({metadata.RuntimeStatus}).");
         }
@@ -172,7 +172,8 @@ public sealed class DagRunService : IDagRunService
     /// <inheritdoc/>
     public async Task RaiseEventAsync(string runId, string eventName, JsonElement? payload, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(eventName) || eventName.Length > 200 || string.Equals(eventName, DagRunEvents.Cancel, StringComparison.OrdinalIgnoreCase))
+        // The serverless. names are the run's own (cancel, mark, job ends): only the service raises them.
+        if (string.IsNullOrWhiteSpace(eventName) || eventName.Length > 200 || eventName.StartsWith(DagRunEvents.ReservedPrefix, StringComparison.OrdinalIgnoreCase))
         {
             throw new DagRunRequestException($"'{eventName}' is not an event name a run accepts.");
         }
