@@ -80,9 +80,15 @@ internal sealed partial class DagRunExecution
     {
         this.runEnded = true;
 
-        // Published now, before the notifications drain: the run's state is final from here on (GET run shows it).
+        // Published now, before the notifications drain: the run's state is final from here on (GET run shows it). Set
+        // in replay too: an episode's custom status is only what that episode sets, and the drain's episodes resume
+        // inside delivery retries, where nothing else publishes.
         this.runEndedAt = this.context.CurrentUtcDateTime;
-        this.Changed();
+        if (!this.chunk)
+        {
+            this.statusDirty = false;
+            this.context.SetCustomStatus(this.BuildResult());
+        }
         this.cancelDeadline?.Invoke();
         this.cancelDeadline = null;
         var success = this.runState == DagRunState.Success;

@@ -136,6 +136,45 @@ public sealed class NotificationDeliveryTests(AzuriteFixture azurite)
         Assert.False((await host.ReadManifestAsync("notify-early", earlyRun.RunId))["deadlineMissed"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task Run_DeliveryHeldOpen_RunShowsItsFinalStateWhileItsNotificationDrains()
+    {
+        await using var receiver = new WebhookReceiver();
+        var held = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.Respond = (_, _) => held.Task;
+        var dag = PipelineTestHost.Dag($$"""
+            id: notify-drain
+            onFailure: ["{{receiver.BaseUrl}}run"]
+            tasks:
+              - { id: a, kind: sql, sql: SELECT 1, outputs: [rows] }
+            """);
+        var backend = new FakeSparkBackend { Outcome = (_, _) => SparkJobState.Failed };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend, services: s => s.Configure<NotificationOptions>(o => Fast(o, 3)));
+        try
+        {
+            var started = await host.Runs.TriggerAsync("notify-drain", new Service.DagRunTrigger());
+            await Poll.UntilAsync(() => Task.FromResult(receiver.Received.Count == 1), TimeSpan.FromSeconds(30), "the run_failed notification to arrive");
+
+            // The delivery is held open, so the orchestration is still running; the run itself has ended.
+            var instance = await host.Client.GetInstanceAsync(started.RunId);
+            var shown = (await host.Runs.GetRunAsync(started.RunId))!;
+            var listed = Assert.Single((await host.Runs.ListRunsAsync(new Service.DagRunQuery(DagId: "notify-drain"))).Runs);
+            var releasedAt = DateTimeOffset.UtcNow;
+            held.SetResult(200);
+
+            Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Running, instance!.RuntimeStatus);
+            Assert.Equal((DagRunState.Failed, DagRunState.Failed), (shown.State, listed.State));
+            Assert.True(shown.EndedAt < releasedAt, $"endedAt {shown.EndedAt:O} is not before the release {releasedAt:O}");
+            var ended = await host.WaitAsync(started.RunId);
+            Assert.Equal((DagRunState.Failed, shown.EndedAt), (ended.State, ended.EndedAt));
+            Assert.Equal(Id(started.RunId, null, null, null, "run_failed"), Assert.Single(receiver.Received).EventId);
+        }
+        finally
+        {
+            held.TrySetResult(200);
+        }
+    }
+
     private static void Fast(NotificationOptions options, int attempts)
     {
         options.MaxAttempts = attempts;
