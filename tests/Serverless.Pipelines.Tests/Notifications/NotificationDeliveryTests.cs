@@ -90,6 +90,12 @@ public sealed class NotificationDeliveryTests(AzuriteFixture azurite)
         Assert.Contains("HTTP 500", letter.GetString("LastError"), StringComparison.Ordinal);
         Assert.Contains(expectedId, letter.GetString("Event"), StringComparison.Ordinal);
         Assert.All(letter.Select(p => p.Value), v => Assert.DoesNotContain(secret, Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty, StringComparison.Ordinal));
+
+        // The service's list reads the same row, per run and per DAG.
+        var listed = Assert.Single(await host.Runs.ListDeadLettersAsync("notify-down", run.RunId));
+        Assert.Equal((expectedId, run.RunId, "run_failed", "setting:ops", 3), (listed.EventId, listed.RunId, listed.Kind, listed.Target, listed.Attempts));
+        Assert.Contains(await host.Runs.ListDeadLettersAsync("notify-down", null), l => l.RunId == run.RunId);
+        Assert.Empty(await host.Runs.ListDeadLettersAsync("notify-down", run.RunId + "-rerun-1"));
     }
 
     [Fact]
