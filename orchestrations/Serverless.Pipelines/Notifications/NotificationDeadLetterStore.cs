@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Serverless.Pipelines.Definitions;
 using Serverless.Storage.Connection;
+using Serverless.Storage.Tables;
 
 namespace Serverless.Pipelines.Notifications;
 
@@ -17,11 +18,17 @@ public sealed class NotificationDeadLetterStore
     public const string TableName = "NotificationDeadLetters";
 
     private const int MaxErrorChars = 4000;
-    private readonly StorageAccount account;
+    private readonly TableClient table;
+    private readonly OnDemandTable onDemand;
 
     /// <summary>Initializes a new instance of the <see cref="NotificationDeadLetterStore"/> class.</summary>
     /// <param name="account">The storage account.</param>
-    public NotificationDeadLetterStore(StorageAccount account) => this.account = account;
+    public NotificationDeadLetterStore(StorageAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        this.table = account.Tables.GetTableClient(TableName);
+        this.onDemand = new OnDemandTable(this.table);
+    }
 
     /// <summary>Gets the row key of a delivery.</summary>
     /// <param name="delivery">The delivery.</param>
@@ -47,8 +54,6 @@ public sealed class NotificationDeadLetterStore
             throw new ArgumentException($"DAG id '{notification.DagId}' is not valid as a table key.", nameof(letter));
         }
 
-        var table = this.account.Tables.GetTableClient(TableName);
-        await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         var entity = new TableEntity(notification.DagId, RowKey(letter.Delivery))
         {
             ["RunId"] = notification.RunId,
@@ -63,6 +68,6 @@ public sealed class NotificationDeadLetterStore
             ["LastError"] = letter.LastError.Length > MaxErrorChars ? letter.LastError[..MaxErrorChars] : letter.LastError,
             ["DeadLetteredAt"] = new DateTimeOffset(DateTime.SpecifyKind(letter.DeadLetteredAt, DateTimeKind.Utc)),
         };
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await this.onDemand.RunAsync(() => this.table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 }
