@@ -160,13 +160,7 @@ internal sealed class DagDocumentReader
 
     private List<DagTask> ReadTasks(SourceNode node, string path)
     {
-        if (node is SourceSequence { Items.Count: > DagDocumentLimits.MaxTasks } tooMany)
-        {
-            // None is read: validating this many tasks is the cost the limit is there to avoid.
-            Problem(node, path, string.Create(CultureInfo.InvariantCulture, $"the DAG has {tooMany.Items.Count} tasks; a DAG may have at most {DagDocumentLimits.MaxTasks} (limit {nameof(DagDocumentLimits)}.{nameof(DagDocumentLimits.MaxTasks)})"));
-            return [];
-        }
-
+        // At most DagDocumentLimits.MaxTasks: the YAML and JSON scans count the tasks before anything is built.
         return List(node, path, ReadTask, "'tasks' must be a list");
     }
 
