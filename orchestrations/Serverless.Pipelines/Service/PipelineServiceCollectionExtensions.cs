@@ -89,6 +89,8 @@ public static class PipelineServiceCollectionExtensions
             .AddActivity<RecordNotificationDeadLetter>()
             .AddActivity<AcquireRunSlot>()
             .AddActivity<ReleaseRunSlot>()
+            .AddActivity<AcquirePoolSlot>()
+            .AddActivity<ReleasePoolSlot>()
             .AddSparkActivities();
     }
 }
