@@ -63,6 +63,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<DagRunStarter>();
         services.TryAddSingleton(sp => new RunIndexStore(sp.GetRequiredService<Storage.Connection.StorageAccount>(), sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RunIndexTable));
         services.TryAddSingleton<IDagRunServiceFactory, DagRunServiceFactory>();
+        services.TryAddSingleton(sp => new Pools.PoolOccupancy(sp.GetRequiredService<Storage.Connection.StorageAccount>(), PipelineResourceNames.SlotTable, sp.GetRequiredService<IOptions<PipelineOptions>>().Value.Pools));
         return services;
     }
 
