@@ -38,6 +38,7 @@ internal sealed partial class DagRunExecution
         Manifest = this.manifestLocation,
         Deadline = this.deadline,
         DeadlineMissed = this.deadlineMissed,
+        EndedAt = this.runEndedAt,
         Tasks = [.. this.nodes.Values.SelectMany(n => n.Instances)],
     };
 

@@ -37,7 +37,7 @@ internal sealed class DagReruns
     {
         ArgumentNullException.ThrowIfNull(request);
         var metadata = await DagRunInfoReader.RequireRunAsync(this.client, runId, true, cancellationToken).ConfigureAwait(false);
-        if (!metadata.IsCompleted)
+        if (!(DagRunInfoReader.ToInfo(metadata) is { } settled && DagRunInfoReader.IsSettled(metadata, settled)))
         {
             throw new DagRunConflictException($"Run '{runId}' is still {metadata.RuntimeStatus}; rerun it when it has finished.");
         }

@@ -39,7 +39,8 @@ internal static class DagRunInfoReader
             OrchestrationRuntimeStatus.Pending => DagRunState.Queued,
             OrchestrationRuntimeStatus.Completed => result?.State ?? DagRunState.Success,
             OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => DagRunState.Failed,
-            _ => result?.State == DagRunState.Queued ? DagRunState.Queued : DagRunState.Running, // queued: waiting for a run slot
+            // Queued: waiting for a run slot. Success or failed: the tasks are over and the last notifications drain.
+            _ => result?.State is DagRunState.Queued or DagRunState.Success or DagRunState.Failed ? result.State : DagRunState.Running,
         };
         var error = metadata.RuntimeStatus switch
         {
@@ -58,7 +59,7 @@ internal static class DagRunInfoReader
             Params = input?.Params,
             CreatedAt = metadata.CreatedAt,
             StartedAt = started is { } s ? new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)) : (state == DagRunState.Queued ? null : metadata.CreatedAt),
-            EndedAt = metadata.IsCompleted ? metadata.LastUpdatedAt : null,
+            EndedAt = Utc(result?.EndedAt) ?? (metadata.IsCompleted ? metadata.LastUpdatedAt : null),
             Error = error,
             RerunOf = input?.RerunOf ?? result?.RerunOf,
             Deadline = Utc(result?.Deadline),
@@ -78,11 +79,20 @@ internal static class DagRunInfoReader
                 Chained = t.Chained,
                 Values = t.Values,
                 DefinitionHash = taskHashes.GetValueOrDefault(t.TaskId),
+                MarkedBy = t.MarkedBy,
             }).ToList(),
             DefinitionHash = input?.DagJson is { } pinned ? DagDefinitionHash.Of(pinned) : null,
             TriggeredBy = input?.TriggeredBy,
         };
     }
+
+    /// <summary>
+    /// True when a run's state is final: its orchestration completed, or it ran its last task and only delivers its
+    /// last notifications (<see cref="DagRunResult.EndedAt"/> is set then). A settled run is marked and rerun as a
+    /// finished one; the run itself no longer changes its tasks.
+    /// </summary>
+    public static bool IsSettled(OrchestrationMetadata metadata, DagRunInfo run) =>
+        metadata.IsCompleted || (run.EndedAt is not null && run.State is DagRunState.Success or DagRunState.Failed);
 
     private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 }

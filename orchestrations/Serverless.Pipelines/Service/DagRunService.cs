@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.DurableTask.Client;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
+using Serverless.Pipelines.Notifications;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Pipelines.Runs;
 using Serverless.Pipelines.Runs.Index;
@@ -111,6 +113,13 @@ public sealed class DagRunService : IDagRunService
 
         var input = this.starter.CreateInput(dag.Id, DagJsonExporter.Export(dag), runId, logicalDate, interval.Start, interval.End, parameters) with { TriggeredBy = DagRunTriggeredBy.Manual };
         var created = await this.lists.StartAsync(input, this.time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (created && trigger.RequestedBy is { } by)
+        {
+            var entry = new RunAuditEntry(this.time.GetUtcNow(), by, "trigger", $"run {runId} triggered for {logicalDate:O}");
+            await this.annotations.AuditAsync(runId, entry, cancellationToken).ConfigureAwait(false);
+            await this.annotations.DagAuditAsync(dag.Id, entry, cancellationToken).ConfigureAwait(false);
+        }
+
         return new DagRunStartResult(runId, dag.Id, created);
     }
 
@@ -145,14 +154,16 @@ public sealed class DagRunService : IDagRunService
     }
 
     /// <inheritdoc/>
-    public async Task TerminateAsync(string runId, string? reason, CancellationToken cancellationToken = default)
+    public async Task TerminateAsync(string runId, string? reason, string requestedBy, CancellationToken cancellationToken = default)
     {
-        var metadata = await DagRunInfoReader.RequireRunAsync(this.client, runId, false, cancellationToken).ConfigureAwait(false);
-        if (metadata.IsCompleted)
+        var metadata = await DagRunInfoReader.RequireRunAsync(this.client, runId, true, cancellationToken).ConfigureAwait(false);
+        if (metadata.IsCompleted || (DagRunInfoReader.ToInfo(metadata) is { } run && DagRunInfoReader.IsSettled(metadata, run)))
         {
             throw new DagRunConflictException($"Run '{runId}' already finished ({metadata.RuntimeStatus}).");
         }
 
+        var detail = string.IsNullOrWhiteSpace(reason) ? "terminated" : "terminated: " + reason;
+        await this.annotations.AuditAsync(runId, new RunAuditEntry(this.time.GetUtcNow(), requestedBy, "terminate", detail), cancellationToken).ConfigureAwait(false);
         if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Pending)
         {
             // Not started: no task runs yet, so there is nothing to cancel on a backend.
@@ -172,7 +183,8 @@ public sealed class DagRunService : IDagRunService
     /// <inheritdoc/>
     public async Task RaiseEventAsync(string runId, string eventName, JsonElement? payload, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(eventName) || eventName.Length > 200 || string.Equals(eventName, DagRunEvents.Cancel, StringComparison.OrdinalIgnoreCase))
+        // The serverless. names are the run's own (cancel, mark, job ends): only the service raises them.
+        if (string.IsNullOrWhiteSpace(eventName) || eventName.Length > 200 || eventName.StartsWith(DagRunEvents.ReservedPrefix, StringComparison.OrdinalIgnoreCase))
         {
             throw new DagRunRequestException($"'{eventName}' is not an event name a run accepts.");
         }
@@ -198,8 +210,16 @@ public sealed class DagRunService : IDagRunService
     public async Task<IReadOnlyList<DagRunStartResult>> BackfillAsync(string dagId, DateTimeOffset from, DateTimeOffset to, int? maxActiveRuns, DagBackfillOptions? options = null, CancellationToken cancellationToken = default)
     {
         var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
-        return await new DagBackfills(this.client, this.starter, this.lists, this.annotations, this.time)
-            .StartAsync(dag, from, to, maxActiveRuns, options ?? new DagBackfillOptions(), cancellationToken).ConfigureAwait(false);
+        options ??= new DagBackfillOptions();
+        var started = await new DagBackfills(this.client, this.starter, this.lists, this.annotations, this.time)
+            .StartAsync(dag, from, to, maxActiveRuns, options, cancellationToken).ConfigureAwait(false);
+        if (options.RequestedBy is { } by)
+        {
+            var detail = string.Create(CultureInfo.InvariantCulture, $"{from:O} to {to:O}: {started.Count} point(s), {started.Count(s => s.Created)} new{(options.Reset ? ", reset" : string.Empty)}");
+            await this.annotations.DagAuditAsync(dag.Id, new RunAuditEntry(this.time.GetUtcNow(), by, "backfill", detail), cancellationToken).ConfigureAwait(false);
+        }
+
+        return started;
     }
 
     /// <inheritdoc/>
@@ -276,7 +296,32 @@ public sealed class DagRunService : IDagRunService
     public async Task SetPausedAsync(string dagId, bool paused, string changedBy, CancellationToken cancellationToken = default)
     {
         var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
-        await this.dagStates.SetPausedAsync(dag.Id, paused, changedBy, this.time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var at = this.time.GetUtcNow();
+        await this.dagStates.SetPausedAsync(dag.Id, paused, changedBy, at, cancellationToken).ConfigureAwait(false);
+        await this.annotations.DagAuditAsync(dag.Id, new RunAuditEntry(at, changedBy, paused ? "pause" : "unpause", paused ? "the scheduler skips the DAG" : "the scheduler runs the DAG again"), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<NotificationDeadLetterRow>> ListDeadLettersAsync(string dagId, string? runId, CancellationToken cancellationToken = default)
+    {
+        if (!DagIdentifiers.IsValidDagId(dagId))
+        {
+            throw new DagRunRequestException($"'{dagId}' is not a valid DAG id.");
+        }
+
+        if (runId is not null && !DagRunIds.IsValid(runId, out var error))
+        {
+            throw new DagRunRequestException(error!);
+        }
+
+        return new NotificationDeadLetterStore(this.account).ListAsync(dagId, runId, 200, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<RunAuditEntry>> GetDagAuditAsync(string dagId, CancellationToken cancellationToken = default)
+    {
+        var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
+        return await this.annotations.ReadDagAuditAsync(dag.Id, 50, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
