@@ -42,6 +42,7 @@ public sealed class CliApplication
             ClearCommand.Create(runner),
             MarkCommand.Create(runner),
             NotificationsCommand.Create(runner),
+            PoolsCommand.Create(runner),
         };
         this.Root.HelpName = CommandName;
 

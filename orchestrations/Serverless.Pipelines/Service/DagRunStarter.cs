@@ -71,6 +71,7 @@ public sealed class DagRunStarter
         PollBackoffFactor = this.options.PollBackoffFactor,
         ChainFastJobs = this.options.ChainFastJobs,
         UsesRunSlot = true,
+        LimitedPools = [.. Pools.PoolLimits.Limited(this.options.Pools).Select(p => p.Key)],
         MapChunkSize = Math.Max(0, this.options.MapChunkSize),
         NotificationRetry = this.notificationRetry,
     };

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Serverless.Benchmarks.Dag;
+using Serverless.Pipelines.Orchestration;
+using Serverless.Pipelines.Pools;
+using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Service;
+using Serverless.Pipelines.Slots;
+using Serverless.Testing;
+
+namespace Serverless.Pipelines.Tests.Orchestration;
+
+/// <summary>Pools enforced by the runs' own task attempts through slots in storage, in priority order (one host; the two-host case is in the Functions tests).</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PoolRunTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Run_FiveTasksInAOneSlotPool_OneAtATimeAndWaitersByPriority()
+    {
+        var pool = AzuriteFixture.UniqueName("narrow");
+        var dag = PipelineTestHost.Dag($$"""
+            id: pooled
+            maxActiveTasks: 8
+            defaults: { pool: {{pool}} }
+            tasks:
+              - { id: p3, kind: sql, sql: SELECT 1, outputs: [rows], priority: 3 }
+              - { id: p1, kind: sql, sql: SELECT 1, outputs: [rows], priority: 1 }
+              - { id: p9, kind: sql, sql: SELECT 1, outputs: [rows], priority: 9 }
+              - { id: p5, kind: sql, sql: SELECT 1, outputs: [rows], priority: 5 }
+              - { id: free, kind: sql, sql: SELECT 1, outputs: [rows], pool: default_pool }
+            """);
+        var backend = new DelayedSparkBackend { Delay = TimeSpan.FromMilliseconds(600) };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend, o =>
+        {
+            o.ChainFastJobs = false;
+            o.Pools[pool] = new PoolOptions { Slots = 1 };
+        });
+
+        var run = await host.RunAsync("pooled", timeout: TimeSpan.FromSeconds(90));
+
+        Assert.Equal(DagRunState.Success, run.State);
+        var pooled = new[] { "p3", "p1", "p9", "p5" }.Select(t => (Task: t, Priority: int.Parse(t[1..], System.Globalization.CultureInfo.InvariantCulture), Start: backend.Submits["pooled." + t], End: backend.Finishes["pooled." + t])).ToList();
+
+        // All four were ready at once: whichever asked first took the free slot, and the three that waited got it by
+        // priority, highest first.
+        var byStart = pooled.OrderBy(j => j.Start).ToList();
+        var waited = byStart.Skip(1).Select(j => j.Priority).ToList();
+        Assert.Equal(waited.OrderDescending(), waited);
+
+        // Never two pooled jobs at once: each starts after the one before it ended.
+        var ordered = pooled.OrderBy(j => j.Start).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            Assert.True(ordered[i].Start >= ordered[i - 1].End, $"{ordered[i].Task} started before {ordered[i - 1].Task} ended");
+        }
+
+        // The task in the unlimited default pool did not wait for the pooled ones.
+        Assert.True(backend.Submits["pooled.free"] < ordered[^1].Start, "the default-pool task waited behind the pool");
+
+        var slots = new ConcurrencySlots(host.Account.Tables.GetTableClient(PipelineResourceNames.SlotTable));
+        var state = await slots.ReadAsync(PoolLimits.Scope(pool));
+        Assert.Empty(state.Holders);
+        Assert.Empty(state.Waiters);
+    }
+
+    [Fact]
+    public async Task AcquirePoolSlot_PoolNotConfiguredOnThisHost_AnswersWithAProblemInsteadOfWaiting()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var options = new PipelineOptions();
+        options.Pools["small"] = new PoolOptions { Slots = 1 };
+        var activity = new AcquirePoolSlot(azurite.CreateAccount(), Options.Create(options), services);
+
+        var unknown = await activity.RunAsync(null!, new PoolSlotRequest("gone", 1, "run|t|-|1", 1, DateTimeOffset.UnixEpoch));
+        var tooWide = await activity.RunAsync(null!, new PoolSlotRequest("small", 2, "run|t|-|1", 1, DateTimeOffset.UnixEpoch));
+        var unlimited = await activity.RunAsync(null!, new PoolSlotRequest("default_pool", 5, "run|t|-|1", 1, DateTimeOffset.UnixEpoch));
+
+        Assert.False(unknown.Acquired);
+        Assert.Equal("pool 'gone' is not configured: set Serverless__Pools__gone__Slots (configured: small)", unknown.Problem);
+        Assert.False(tooWide.Acquired);
+        Assert.Contains("more than pool 'small' has (1)", tooWide.Problem, StringComparison.Ordinal);
+        Assert.True(unlimited.Acquired);
+        Assert.Null(unlimited.Problem);
+    }
+
+    [Fact]
+    public async Task Run_TerminatedWhileHoldingASlot_SlotTakenOverByTheNextRun()
+    {
+        var pool = AzuriteFixture.UniqueName("one");
+        var dag = PipelineTestHost.Dag($$"""
+            id: hog
+            maxActiveRuns: 4
+            tasks:
+              - { id: only, kind: sql, sql: SELECT 1, outputs: [rows], pool: {{pool}} }
+            """);
+        var backend = new DelayedSparkBackend { Delay = TimeSpan.FromSeconds(30) };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend, o =>
+        {
+            o.ChainFastJobs = false;
+            o.Pools[pool] = new PoolOptions { Slots = 1 };
+        });
+        var slots = new ConcurrencySlots(host.Account.Tables.GetTableClient(PipelineResourceNames.SlotTable));
+        var first = await host.Runs.TriggerAsync("hog", new DagRunTrigger(LogicalDate: new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        var held = await PollAsync(async () => (await slots.ReadAsync(PoolLimits.Scope(pool))).Holders.SingleOrDefault());
+        Assert.Equal(first.RunId, PoolHolder.Parse(held.Holder)!.RunId);
+
+        // A hard terminate runs no orchestrator code, so the slot stays held until someone finds its run ended.
+        await host.Client.TerminateInstanceAsync(first.RunId);
+        await host.Client.WaitForInstanceCompletionAsync(first.RunId);
+        backend.Delay = TimeSpan.FromMilliseconds(100);
+        var second = await host.Runs.TriggerAsync("hog", new DagRunTrigger(LogicalDate: new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero)));
+        var done = await host.WaitAsync(second.RunId, TimeSpan.FromSeconds(90));
+
+        Assert.Equal(DagRunState.Success, done.State);
+        Assert.Empty((await slots.ReadAsync(PoolLimits.Scope(pool))).Holders);
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("the condition did not hold within 30 s");
+    }
+}
