@@ -249,6 +249,40 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         Assert.Empty(this.outsideRequests);
     }
 
+    [Fact]
+    public async Task PoolsPage_OneHolderOneWaiter_ShowsOccupancyThenTheReleaseLive()
+    {
+        // Holders as a run's attempts write them (the same class and holder text), against the host's Azurite.
+        var slots = new Serverless.Pipelines.Slots.ConcurrencySlots(azurite.CreateAccount().Tables.GetTableClient("ConcurrencySlots"));
+        var scope = "pool-" + dashboard.PoolName;
+        var holder = new Serverless.Pipelines.Pools.PoolHolder("dash-run-1", "big-join", null, 1).ToString();
+        var waiter = new Serverless.Pipelines.Pools.PoolHolder("dash-run-2", "report", 3, 2).ToString();
+        Assert.NotNull(await slots.TryAcquireAsync(new(scope, 2, holder) { Waiter = new(1, DateTimeOffset.UtcNow) }, null));
+        Assert.Null(await slots.TryAcquireAsync(new(scope, 2, waiter) { Count = 2, Waiter = new(7, DateTimeOffset.UtcNow) }, null));
+
+        var page = await this.OpenAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Pools" }).ClickAsync();
+        var row = page.Locator($"#pools-rows tr[data-pool='{dashboard.PoolName}']");
+        await Expect(row.Locator(".slots")).ToHaveTextAsync("2");
+        await Expect(row.Locator(".occupied")).ToContainTextAsync("1");
+        await Expect(row.Locator(".queued")).ToHaveTextAsync("1");
+        await Expect(row.Locator(".holders a")).ToHaveTextAsync("dash-run-1");
+        await Expect(row.Locator(".holders")).ToContainTextAsync("big-join");
+        await Expect(row.Locator(".waiters")).ToContainTextAsync("report[3]");
+        await Expect(row.Locator(".waiters")).ToContainTextAsync("priority 7");
+        await Expect(row).ToContainTextAsync("dashboard test pool");
+        await Expect(page.Locator("#pools-rows tr[data-pool='default_pool'] .slots")).ToHaveTextAsync("unlimited");
+        await Screenshot(page, "pools-page");
+
+        // The page polls while a pool is busy: the release shows without a reload.
+        Assert.Equal(1, await slots.ReleaseAsync(scope, holder));
+        Assert.Equal(0, await slots.ReleaseAsync(scope, waiter));
+        await Expect(row.Locator(".occupied")).ToHaveTextAsync("0");
+        await Expect(row.Locator(".queued")).ToHaveTextAsync("0");
+        await Expect(row.Locator(".holders")).ToHaveTextAsync("—");
+        Assert.Empty(this.outsideRequests);
+    }
+
     /// <summary>
     /// Samples every edge path of the graph in the page and returns the edges any of whose points fall inside a
     /// node other than its own two (inset by one pixel so a point on a border does not count).

@@ -180,6 +180,7 @@ function route() {
   if (parts[0] === 'dags' && parts[1]) return { page: 'dag', dagId: parts[1], runId: parts[2] === 'runs' ? parts[3] : null };
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', runId: parts[1] };
   if (parts[0] === 'runs') return { page: 'runs' };
+  if (parts[0] === 'pools') return { page: 'pools' };
   return { page: 'list' };
 }
 
@@ -188,7 +189,7 @@ async function render() {
   clearTimeout(pollTimer);
   const r = route();
   const main = $('#main');
-  const views = { list: listView, dag: dagView, run: runView, runs: runsView };
+  const views = { list: listView, dag: dagView, run: runView, runs: runsView, pools: poolsView };
   view = views[r.page](r);
   main.innerHTML = view.skeleton;
   document.title = `${view.title} · Serverless pipelines`;

@@ -32,6 +32,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>Gets the data container the host's runs write to.</summary>
     public string DataContainer { get; } = AzuriteFixture.UniqueName("dashdata");
 
+    /// <summary>Gets the pool the host is configured with (2 slots), unique to this fixture since the slot table is account-wide.</summary>
+    public string PoolName { get; } = AzuriteFixture.UniqueName("dashpool");
+
     /// <summary>Gets the host's base address.</summary>
     public Uri BaseAddress => this.baseAddress ?? throw new InvalidOperationException("Call StartAsync first.");
 
@@ -90,6 +93,8 @@ public sealed class DashboardFixture : IAsyncLifetime
                 ["Serverless__Durable__MaxQueuePollingInterval"] = "00:00:00.200",
                 ["Serverless__Durable__PartitionCount"] = "1",
                 ["Spark__DataContainer"] = this.DataContainer,
+                [$"Serverless__Pools__{this.PoolName}__Slots"] = "2",
+                [$"Serverless__Pools__{this.PoolName}__Description"] = "dashboard test pool",
 
                 // A pushed job end skips the submit activity's short wait, so a quick job is still running when the
                 // activity returns and nothing chains after it; polled, chained-pair's second task chains.

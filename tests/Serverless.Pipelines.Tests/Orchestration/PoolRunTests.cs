@@ -116,6 +116,46 @@ public sealed class PoolRunTests(AzuriteFixture azurite)
         Assert.Empty((await slots.ReadAsync(PoolLimits.Scope(pool))).Holders);
     }
 
+    [Fact]
+    public async Task Run_JobLostWithItsHost_SlotGivenBackBeforeTheRetryDelayThenTakenAgain()
+    {
+        var pool = AzuriteFixture.UniqueName("lost");
+        var dag = PipelineTestHost.Dag($$"""
+            id: lossy
+            tasks:
+              - { id: only, kind: sql, sql: SELECT 1, outputs: [rows], pool: {{pool}}, retries: 1, retryDelay: 2s }
+            """);
+        var backend = new DelayedSparkBackend { Delay = TimeSpan.FromMinutes(5), Push = false };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend, o =>
+        {
+            o.ChainFastJobs = false;
+            o.FirstPollInterval = TimeSpan.FromMilliseconds(200);
+            o.MaxPollInterval = TimeSpan.FromMilliseconds(500);
+            o.Pools[pool] = new PoolOptions { Slots = 1 };
+        });
+        var slots = new ConcurrencySlots(host.Account.Tables.GetTableClient(PipelineResourceNames.SlotTable));
+        var run = await host.Runs.TriggerAsync("lossy", new DagRunTrigger());
+        var first = await PollAsync(async () => (await slots.ReadAsync(PoolLimits.Scope(pool))).Holders.SingleOrDefault());
+        Assert.Equal(1, PoolHolder.Parse(first.Holder)!.Attempt);
+
+        // The backend forgets the job, as the local backend does when the host that ran it died: the status reads Lost.
+        backend.Clear();
+        backend.Delay = TimeSpan.FromSeconds(1.5);
+        var clock = Stopwatch.StartNew();
+        await PollAsync(async () => (await slots.ReadAsync(PoolLimits.Scope(pool))).Holders.Any(h => h.Holder == first.Holder) ? null : "released");
+        var released = clock.Elapsed;
+        var second = await PollAsync(async () => (await slots.ReadAsync(PoolLimits.Scope(pool))).Holders.SingleOrDefault());
+        var retaken = clock.Elapsed;
+        var done = await host.WaitAsync(run.RunId, TimeSpan.FromSeconds(60));
+
+        // Given back when the lost attempt ended, not after the retry's 2 s delay; then taken again by attempt 2.
+        Assert.Equal(2, PoolHolder.Parse(second.Holder)!.Attempt);
+        Assert.True(retaken - released >= TimeSpan.FromSeconds(1.5), $"released at {released}, retaken at {retaken}: the slot was held through the retry delay");
+        Assert.Equal(DagRunState.Success, done.State);
+        Assert.Equal(2, done.Tasks.Single().Attempts);
+        Assert.Empty((await slots.ReadAsync(PoolLimits.Scope(pool))).Holders);
+    }
+
     private static async Task<T> PollAsync<T>(Func<Task<T?>> probe)
     {
         var clock = Stopwatch.StartNew();
