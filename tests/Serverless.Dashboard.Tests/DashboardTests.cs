@@ -33,7 +33,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         var page = await this.OpenAsync();
 
         var rows = page.Locator("#dag-rows tr");
-        await Expect(rows).ToHaveCountAsync(5);
+        await Expect(rows).ToHaveCountAsync(6);
         var nightly = page.Locator("#dag-rows tr[data-dag='nightly-hello']");
         await Expect(nightly).ToContainTextAsync("0 2 * * *");
 
@@ -51,7 +51,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("h1")).ToContainTextAsync("DAG hello");
         await page.GoBackAsync();
-        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(6);
 
         await Screenshot(page, "dag-list");
         Assert.Empty(this.outsideRequests);
@@ -162,7 +162,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
 
         await page.Locator("#key-input").FillAsync(Key);
         await page.Locator("#key-save").ClickAsync();
-        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(6);
 
         // The key lives in session storage only, never in local storage or the address.
         Assert.Equal(Key, await page.EvaluateAsync<string>("sessionStorage.getItem('serverless.apiKey')"));
@@ -218,6 +218,34 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         var day = DateTimeOffset.Parse(run["logicalDate"]!.GetValue<string>(), CultureInfo.InvariantCulture).UtcDateTime.ToString("MM-dd", CultureInfo.InvariantCulture);
         await page.GotoAsync(dashboard.BaseAddress + "#/dags/broken-query");
         await Expect(page.Locator($"#grid th[data-run='{runId}'] .grid-date")).ToHaveTextAsync(day);
+        Assert.Empty(this.outsideRequests);
+    }
+
+    [Fact]
+    public async Task RunPage_MissedDeadlineAndDownEndpoint_ShowsMissedInListAndPageWithDeadLettersAndAudit()
+    {
+        using var api = new HttpClient { BaseAddress = dashboard.BaseAddress };
+        api.DefaultRequestHeaders.Add("x-functions-key", Key);
+        var trigger = await api.PostAsync("api/dags/late-alarm/runs", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        var runId = System.Text.Json.Nodes.JsonNode.Parse(await trigger.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        await Poll.UntilAsync(
+            async () => System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync($"api/notifications/dead-letters?dag=late-alarm&run={runId}"))!["deadLetters"]!.AsArray().Count == 2,
+            TimeSpan.FromSeconds(90),
+            "the deadline_missed and run_failed notifications to be dead-lettered");
+
+        var page = await this.OpenAsync("#/runs");
+        var row = page.Locator($"#runs-rows tr[data-run='{runId}']");
+        await Expect(row.Locator("[data-state]")).ToHaveTextAsync("failed");
+        await Expect(row.Locator("[data-deadline-missed]")).ToHaveTextAsync("missed");
+        await row.Locator("a.mono").ClickAsync();
+
+        await Expect(page.Locator("#run-deadline [data-deadline-missed]")).ToHaveTextAsync("missed");
+        await Expect(page.Locator("#dead-letters tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#dead-letters")).ToContainTextAsync("deadline_missed");
+        await Expect(page.Locator("#dead-letters")).ToContainTextAsync("run_failed");
+        await Expect(page.Locator("#dead-letters")).ToContainTextAsync("http://127.0.0.1:9");
+        await Expect(page.Locator("#run-audit li").First).ToContainTextAsync("trigger by key:default");
+        await Screenshot(page, "run-dead-letters");
         Assert.Empty(this.outsideRequests);
     }
 

@@ -522,6 +522,7 @@ function runView(r) {
         </form>
       </details>
       <p id="action-result" role="status" aria-live="polite"></p>
+      <section id="run-ops" aria-label="Deadline, undelivered notifications and audit trail"></section>
       <h2>Tasks</h2>
       <table id="task-table"><caption class="visually-hidden">Task instances of the run</caption><thead><tr>
         <th scope="col">Task</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Started (UTC)</th><th scope="col">Ended (UTC)</th>
@@ -566,6 +567,7 @@ function runView(r) {
       }).join('');
       patch($('#task-rows'), rows || '<tr><td colspan="9">No tasks yet.</td></tr>');
       patch($('#gantt'), ganttSvg(run));
+      await runOps(run);
       return isActive(run.state);
     },
   };
