@@ -185,6 +185,7 @@ internal sealed partial class DagRunExecution
         }
 
         var node = this.nodes[chunk.TaskId];
+        this.chunkNode = node;
         var records = chunk.Items.Select((_, i) => new TaskInstanceRecord { TaskId = chunk.TaskId, MapIndex = chunk.FirstIndex + i, State = TaskInstanceState.Queued }).ToList();
         var cancel = this.context.WaitForExternalEvent<string?>(DagRunEvents.Cancel);
         node.Instances.Clear();

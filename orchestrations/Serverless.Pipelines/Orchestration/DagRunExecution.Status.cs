@@ -3,6 +3,7 @@ using Microsoft.DurableTask;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Runs;
 using Serverless.Pipelines.Runs.Index;
+using Serverless.Pipelines.Runs.Tasks;
 using Serverless.Pipelines.Templating;
 
 namespace Serverless.Pipelines.Orchestration;
@@ -10,9 +11,13 @@ namespace Serverless.Pipelines.Orchestration;
 /// <summary>What <see cref="DagRunExecution"/> publishes: the custom status, the result and the run manifest.</summary>
 internal sealed partial class DagRunExecution
 {
+    /// <summary>The most task instances of a run whose manifest is rewritten as its tasks finish.</summary>
+    private const int MaxInstancesRewritten = 100;
+
     private void Changed()
     {
         this.statusDirty = true;
+        this.recordsChanged = true;
         this.PublishIfDirty();
     }
 
@@ -25,10 +30,33 @@ internal sealed partial class DagRunExecution
         }
 
         this.statusDirty = false;
-        this.context.SetCustomStatus(this.BuildResult());
+        this.context.SetCustomStatus(this.BuildStatus());
     }
 
-    private DagRunResult BuildResult() => new()
+    /// <summary>The custom status: O(1) in the DAG's size (the task records go to the run's task store).</summary>
+    private DagRunResult BuildStatus()
+    {
+        if (!this.input.StoresTaskRecords)
+        {
+            return this.BuildResult();
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var node in this.byOrder)
+        {
+            foreach (var record in node.Instances)
+            {
+                var name = WireNames.Of(record.State);
+                counts[name] = counts.GetValueOrDefault(name) + 1;
+            }
+        }
+
+        var status = this.BuildResult(withTasks: false);
+        status.TaskCounts = counts;
+        return status;
+    }
+
+    private DagRunResult BuildResult(bool withTasks = true) => new()
     {
         DagId = this.dag.Id,
         RunId = this.input.RunId,
@@ -38,12 +66,97 @@ internal sealed partial class DagRunExecution
         Manifest = this.manifestLocation,
         Deadline = this.deadline,
         DeadlineMissed = this.deadlineMissed,
-        Tasks = [.. this.nodes.Values.SelectMany(n => n.Instances)],
+        Tasks = withTasks ? [.. this.byOrder.SelectMany(n => n.Instances)] : [],
+        TasksStored = this.input.StoresTaskRecords,
     };
 
-    private RunIndexEntry BuildIndexEntry()
+    /// <summary>
+    /// Takes the task records that changed since they were last taken, in task-list order, for an activity the run
+    /// calls anyway to write (see <see cref="StartTaskJobInput.Records"/>). Each change enters the history once, so a
+    /// run's history grows with its changes, not with its size times its steps. A map chunk takes only its own instances.
+    /// </summary>
+    /// <param name="max">The most records to take; the rest wait for the next write.</param>
+    /// <returns>The records, or null when none changed.</returns>
+    private List<StoredTaskRecord>? TakeChangedRecords(int max)
     {
-        var instances = this.nodes.Values.SelectMany(n => n.Instances).ToList();
+        List<StoredTaskRecord>? taken = null;
+        if (!this.input.StoresTaskRecords)
+        {
+            return taken;
+        }
+
+        var nodes = this.chunkNode is { } own ? [own] : this.byOrder;
+        foreach (var node in nodes)
+        {
+            var position = this.compiled.Order[node.Task.Id];
+            foreach (var record in node.Instances)
+            {
+                var print = Fingerprint(record);
+                if (this.storedPrints.TryGetValue(record, out var stored) && stored.Equals(print))
+                {
+                    continue;
+                }
+
+                if ((taken ??= []).Count >= max)
+                {
+                    // The rest waits for the next write.
+                    return taken;
+                }
+
+                this.storedPrints[record] = print;
+                taken.Add(new StoredTaskRecord(position, record.MapIndex, TaskRecordJson.Serialize(record)));
+            }
+        }
+
+        this.recordsChanged = false;
+        return taken;
+    }
+
+    /// <summary>Gets whether a record changed that no activity has taken yet (a full scan only after a change).</summary>
+    private bool HasUntakenChanges()
+    {
+        if (!this.recordsChanged || !this.input.StoresTaskRecords)
+        {
+            return false;
+        }
+
+        foreach (var node in this.byOrder)
+        {
+            foreach (var record in node.Instances)
+            {
+                if (!this.storedPrints.TryGetValue(record, out var stored) || !stored.Equals(Fingerprint(record)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        this.recordsChanged = false;
+        return false;
+    }
+
+    /// <summary>Takes one record for an activity to write, whether it changed or not; null for a run that stores none.</summary>
+    private StoredTaskRecord? TakeRecord(TaskInstanceRecord record)
+    {
+        if (!this.input.StoresTaskRecords)
+        {
+            return null;
+        }
+
+        this.MarkTaken(record);
+        return new StoredTaskRecord(this.compiled.Order[record.TaskId], record.MapIndex, TaskRecordJson.Serialize(record));
+    }
+
+    /// <summary>Notes a record as written as it is now (an activity wrote what the run has just learnt from it).</summary>
+    private void MarkTaken(TaskInstanceRecord record) => this.storedPrints[record] = Fingerprint(record);
+
+    /// <summary>What a reader of a record sees change (lists and dictionaries are replaced, never edited, so their identity counts).</summary>
+    private static object Fingerprint(TaskInstanceRecord r) =>
+        (r.State, r.Attempts, r.StartedAt, r.EndedAt, r.JobId, r.Backend, r.Error, r.RowsWritten, r.Outputs, r.Values, r.Followed, r.Chained, r.Reused, r.JobEndedAt);
+
+    private RunIndexEntry BuildIndexEntry(bool withTasks)
+    {
+        var instances = this.byOrder.SelectMany(n => n.Instances).ToList();
         var started = instances.Where(r => r.StartedAt is not null).Select(r => r.StartedAt!.Value).DefaultIfEmpty().Min();
         var finished = this.runState is DagRunState.Success or DagRunState.Failed;
         return new RunIndexEntry
@@ -57,7 +170,7 @@ internal sealed partial class DagRunExecution
             StartedAt = started == default ? null : Utc(started),
             EndedAt = finished ? Utc(this.context.CurrentUtcDateTime) : null,
             Error = this.runError,
-            Tasks = instances.Select(r => new RunIndexTask(r.TaskId, r.MapIndex, r.State, r.Attempts, Utc(r.StartedAt), Utc(r.EndedAt), r.Reused)).ToList(),
+            Tasks = !withTasks ? null : instances.Select(r => new RunIndexTask(r.TaskId, r.MapIndex, r.State, r.Attempts, Utc(r.StartedAt), Utc(r.EndedAt), r.Reused)).ToList(),
         };
     }
 
@@ -73,7 +186,16 @@ internal sealed partial class DagRunExecution
         }
 
         this.manifestDirty = false;
-        this.manifestWrite = this.context.CallActivityAsync<Dictionary<string, DataSize>>(nameof(WriteRunManifest), new WriteRunManifestInput(this.manifestLocation, this.BuildManifest(), this.BuildIndexEntry()));
+
+        // The manifest and the index's task list hold every instance: while the run goes on, only a small run rewrites
+        // them (each write enters the history); a large one writes them when it ends, and its changed records meanwhile.
+        var whole = !this.input.StoresTaskRecords || this.runState is DagRunState.Success or DagRunState.Failed || this.byOrder.Sum(n => n.Instances.Count) <= MaxInstancesRewritten;
+        var index = this.BuildIndexEntry(whole);
+        this.manifestWrite = this.context.CallActivityAsync<Dictionary<string, DataSize>>(nameof(WriteRunManifest), new WriteRunManifestInput(this.manifestLocation, whole ? this.BuildManifest() : null, index)
+        {
+            RunId = this.input.RunId,
+            Records = this.TakeChangedRecords(int.MaxValue),
+        });
     }
 
     private async Task CompleteManifestWriteAsync()

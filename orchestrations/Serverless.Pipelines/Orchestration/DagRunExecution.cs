@@ -49,6 +49,11 @@ internal sealed partial class DagRunExecution
     // A chunk of a mapped task (MappedTaskOrchestrator) reports through its output only: no status, no manifest.
     private readonly bool chunk;
     private readonly List<string> mapChunks = [];
+    private TaskNode? chunkNode;
+    private bool recordsChanged;
+
+    // What each task record looked like when it was last handed to an activity for the task store (TakeChangedRecords).
+    private readonly Dictionary<TaskInstanceRecord, object> storedPrints = new(ReferenceEqualityComparer.Instance);
 
     public DagRunExecution(TaskOrchestrationContext context, DagRunInput input, CompiledDag compiled, bool chunk = false)
     {
@@ -133,6 +138,9 @@ internal sealed partial class DagRunExecution
 
             this.activeTasks = running.Count;
             this.PublishIfDirty();
+
+            // A change no activity carried (a sensor waiting, a branch deciding, a retry timer): a write of its own.
+            this.manifestDirty |= this.HasUntakenChanges();
             this.StartManifestWriteIfDue();
             if (running.Count == 0)
             {
@@ -184,7 +192,7 @@ internal sealed partial class DagRunExecution
 
         await this.DrainNotificationsAsync();
         var result = this.BuildResult();
-        this.context.SetCustomStatus(result);
+        this.context.SetCustomStatus(this.BuildStatus());
         PipelineTelemetry.RunEnded(this.context, this.dag.Id, this.input.RunId, this.runStartedAt, result.State.ToString().ToLowerInvariant());
         return result;
     }

@@ -34,6 +34,7 @@ public sealed class DagRunService : IDagRunService
     private readonly DagStateStore dagStates;
     private readonly DagRunLists lists;
     private readonly DagRunAnnotations annotations;
+    private readonly DagRunTaskReader taskReader;
     private readonly TimeProvider time;
 
     /// <summary>Initializes a new instance of the <see cref="DagRunService"/> class.</summary>
@@ -60,6 +61,7 @@ public sealed class DagRunService : IDagRunService
         this.dagStates = new DagStateStore(account);
         this.lists = new DagRunLists(index, client);
         this.annotations = new DagRunAnnotations(index);
+        this.taskReader = new DagRunTaskReader(index);
         this.time = time ?? TimeProvider.System;
     }
 
@@ -128,7 +130,8 @@ public sealed class DagRunService : IDagRunService
         }
 
         var metadata = await this.client.GetInstanceAsync(runId, true, cancellationToken).ConfigureAwait(false);
-        return metadata is not null && ToInfo(metadata) is { } run ? await this.annotations.ReadAsync(run, cancellationToken).ConfigureAwait(false) : null;
+        var stored = metadata is null ? null : await this.taskReader.ReadStoredAsync(metadata, cancellationToken).ConfigureAwait(false);
+        return metadata is not null && ToInfo(metadata, stored) is { } run ? await this.annotations.ReadAsync(run, cancellationToken).ConfigureAwait(false) : null;
     }
 
     /// <inheritdoc/>
@@ -481,8 +484,8 @@ public sealed class DagRunService : IDagRunService
         return marker > 0 && int.TryParse(runId.AsSpan(marker + 7), NumberStyles.None, CultureInfo.InvariantCulture, out _) ? runId[..marker] : runId;
     }
 
-    /// <summary>Reads a run from its orchestration's state.</summary>
-    internal static DagRunInfo? ToInfo(OrchestrationMetadata metadata)
+    /// <summary>Reads a run from its orchestration's state; <paramref name="stored"/> are its task records when they are kept outside it (<see cref="DagRunTaskReader"/>).</summary>
+    internal static DagRunInfo? ToInfo(OrchestrationMetadata metadata, IReadOnlyList<TaskInstanceRecord>? stored = null)
     {
         if (!string.Equals(metadata.Name, nameof(DagRunOrchestrator), StringComparison.Ordinal))
         {
@@ -507,7 +510,7 @@ public sealed class DagRunService : IDagRunService
             OrchestrationRuntimeStatus.Terminated => "terminated" + (metadata.ReadOutputAs<string>() is { Length: > 0 } reason ? ": " + reason : string.Empty),
             _ => result?.Error,
         };
-        var tasks = result?.Tasks ?? [];
+        var tasks = stored ?? result?.Tasks ?? [];
         var started = tasks.Where(t => t.StartedAt is not null).Select(t => (DateTime?)t.StartedAt).Min();
         return new DagRunInfo
         {

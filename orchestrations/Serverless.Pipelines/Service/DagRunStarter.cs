@@ -71,6 +71,7 @@ public sealed class DagRunStarter
         PollBackoffFactor = this.options.PollBackoffFactor,
         ChainFastJobs = this.options.ChainFastJobs,
         UsesRunSlot = true,
+        StoresTaskRecords = true,
         MapChunkSize = Math.Max(0, this.options.MapChunkSize),
         NotificationRetry = this.notificationRetry,
     };
