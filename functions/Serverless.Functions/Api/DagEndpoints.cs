@@ -76,6 +76,7 @@ public static partial class DagEndpoints
                 mermaid = DagMermaid.Render(dag),
                 definition = JsonNode.Parse(DagJsonExporter.Export(dag)),
                 recentRuns = recent.Runs,
+                audit = await runs.GetDagAuditAsync(dag.Id, context.RequestAborted).ConfigureAwait(false),
             },
             ApiJson.Options);
     }
@@ -128,6 +129,21 @@ public static partial class DagEndpoints
         var started = await runs.BackfillAsync(dagId, from, to, maxActiveRuns, options, context.RequestAborted).ConfigureAwait(false);
         var result = started.Select(s => new { id = s.RunId, created = s.Created, statusQueryGetUri = RunLinks.For(context.Request, s.RunId).StatusQueryGetUri }).ToList();
         return Results.Json(new { dagId, runs = result }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    internal static async Task<IResult> ListDeadLettersAsync(HttpContext context, IDagRunService runs)
+    {
+        var query = context.Request.Query;
+        var dagId = query["dag"].FirstOrDefault() is { Length: > 0 } dag ? dag : throw new ApiProblemException("'dag' is required: dead letters are listed per DAG (add '&run=' for one run).");
+        RouteValues.DagId(dagId);
+        var runId = query["run"].FirstOrDefault() is { Length: > 0 } run ? run : null;
+        if (runId is not null)
+        {
+            RouteValues.RunId(runId);
+        }
+
+        var letters = await runs.ListDeadLettersAsync(dagId, runId, context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new { dagId, runId, deadLetters = letters }, ApiJson.Options);
     }
 
     internal static async Task<IResult> SetPausedAsync(HttpContext context, IDagRunService runs, string dagId, bool paused)

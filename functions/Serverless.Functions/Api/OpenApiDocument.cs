@@ -34,6 +34,10 @@ public static class OpenApiDocument
             },
             ["/api/dags/{dagId}/pause"] = new JsonObject { ["post"] = Op("PauseDag", "Pauses a DAG: the scheduler starts none of its runs; manual triggers and backfills still run.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },
             ["/api/dags/{dagId}/unpause"] = new JsonObject { ["post"] = Op("UnpauseDag", "Unpauses a DAG: the next tick starts what catchup says is due.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },
+            ["/api/notifications/dead-letters"] = new JsonObject
+            {
+                ["get"] = Op("ListDeadLetters", "The notifications of a DAG (or one of its runs) whose delivery used up its attempts, newest first (at most 200); targets show the setting name or the URL's scheme and host only.", [Query("dag", "DAG id (required)"), Query("run", "run id")], null, Ok("The dead letters"), Problem("400", "Missing or invalid dag or run")),
+            },
             ["/api/runs"] = new JsonObject
             {
                 ["get"] = Op("ListRuns", "A page of runs from the runs index, newest logical date first; every page is full except the last, and the continuation survives concurrent inserts.", [Query("dag", "DAG id"), Query("state", "queued, running, success or failed"), Query("from", "logical date at or after (ISO 8601)"), Query("to", "logical date before (ISO 8601)"), Query("pageSize", "1–1000, default 50"), Query("continuation", "token from the previous page")], null, Ok("One page"), Problem("400", "Bad filter or continuation")),

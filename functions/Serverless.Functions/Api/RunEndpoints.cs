@@ -30,7 +30,7 @@ public static class RunEndpoints
             RouteValues.RunId(runId);
         }
 
-        var trigger = new DagRunTrigger(parameters, ApiJson.Date(body, "logicalDate"), runId);
+        var trigger = new DagRunTrigger(parameters, ApiJson.Date(body, "logicalDate"), runId, ApiGate.Caller(context));
         var started = await runs.TriggerAsync(dagId, trigger, context.RequestAborted).ConfigureAwait(false);
         return RunLinks.Accepted(context, started.RunId, started.Created);
     }
@@ -143,7 +143,7 @@ public static class RunEndpoints
             throw new ApiProblemException("'reason' is longer than 1000 characters.");
         }
 
-        await runs.TerminateAsync(runId, reason, context.RequestAborted).ConfigureAwait(false);
+        await runs.TerminateAsync(runId, reason, ApiGate.Caller(context), context.RequestAborted).ConfigureAwait(false);
         return Results.Accepted(RunLinks.For(context.Request, runId).StatusQueryGetUri);
     }
 

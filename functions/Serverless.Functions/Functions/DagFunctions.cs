@@ -5,7 +5,7 @@ using Serverless.Pipelines.Service;
 
 namespace Serverless.Functions.Functions;
 
-/// <summary>The DAG routes: list, refresh, show, validate, backfill.</summary>
+/// <summary>The DAG routes: list, refresh, show, validate, backfill, pause, and the DAG's notification dead letters.</summary>
 public sealed class DagFunctions
 {
     private readonly ApiGate gate;
@@ -22,6 +22,16 @@ public sealed class DagFunctions
         this.runs = runs;
         this.time = time;
     }
+
+    /// <summary>Lists a DAG's (or a run's) notification dead letters, newest first.</summary>
+    /// <param name="request">The request (<c>?dag=</c>, optional <c>&amp;run=</c>).</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The dead letters.</returns>
+    [Function(FunctionNames.ListDeadLetters)]
+    public Task<IResult> ListDeadLetters(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/notifications/dead-letters")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) =>
+        this.gate.RunAsync(request, () => DagEndpoints.ListDeadLettersAsync(request.HttpContext, this.runs.Create(client)));
 
     /// <summary>Lists every loaded DAG file, valid or not.</summary>
     /// <param name="request">The request.</param>

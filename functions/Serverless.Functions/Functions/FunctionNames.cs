@@ -24,6 +24,9 @@ public static class FunctionNames
     /// <summary>POST api/runs/{runId}/rerun.</summary>
     public const string RerunRun = nameof(RerunRun);
 
+    /// <summary>GET api/notifications/dead-letters.</summary>
+    public const string ListDeadLetters = nameof(ListDeadLetters);
+
     /// <summary>POST api/runs/{runId}/mark.</summary>
     public const string MarkRun = nameof(MarkRun);
 

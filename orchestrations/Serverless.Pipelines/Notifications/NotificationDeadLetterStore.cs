@@ -17,6 +17,7 @@ public sealed class NotificationDeadLetterStore
     public const string TableName = "NotificationDeadLetters";
 
     private const int MaxErrorChars = 4000;
+    private const int MaxScanned = 10_000;
     private readonly StorageAccount account;
 
     /// <summary>Initializes a new instance of the <see cref="NotificationDeadLetterStore"/> class.</summary>
@@ -30,6 +31,53 @@ public sealed class NotificationDeadLetterStore
     {
         ArgumentNullException.ThrowIfNull(delivery);
         return string.Create(CultureInfo.InvariantCulture, $"{delivery.Event.Id}-{delivery.TargetIndex}");
+    }
+
+    /// <summary>Lists a DAG's dead letters, newest first, optionally of one run only.</summary>
+    /// <param name="dagId">The DAG id (validated: it is the partition key).</param>
+    /// <param name="runId">Only this run, or null for all.</param>
+    /// <param name="max">The most rows returned (1 to 1000).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The dead letters.</returns>
+    public async Task<IReadOnlyList<NotificationDeadLetterRow>> ListAsync(string dagId, string? runId, int max, CancellationToken cancellationToken = default)
+    {
+        if (!DagIdentifiers.IsValidDagId(dagId))
+        {
+            throw new ArgumentException($"DAG id '{dagId}' is not valid.", nameof(dagId));
+        }
+
+        var table = this.account.Tables.GetTableClient(TableName);
+        await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        var filter = runId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {dagId}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {dagId} and RunId eq {runId}");
+        var rows = new List<NotificationDeadLetterRow>();
+
+        // A partition holds one DAG's letters; bounded so that a DAG with a long-dead endpoint cannot make a read unbounded.
+        var scanned = 0;
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var key = row.RowKey;
+            var dash = key.LastIndexOf('-');
+            rows.Add(new NotificationDeadLetterRow(
+                dash > 0 ? key[..dash] : key,
+                row.PartitionKey,
+                row.GetString("RunId"),
+                row.GetString("TaskId"),
+                row.GetInt32("MapIndex"),
+                row.GetInt32("Attempt"),
+                row.GetString("Kind"),
+                row.GetString("Target"),
+                row.GetInt32("Attempts"),
+                row.GetString("LastError"),
+                row.GetDateTimeOffset("DeadLetteredAt")));
+            if (++scanned >= MaxScanned)
+            {
+                break;
+            }
+        }
+
+        return rows.OrderByDescending(r => r.DeadLetteredAt).Take(Math.Clamp(max, 1, 1000)).ToList();
     }
 
     /// <summary>Writes (or rewrites: the row is keyed by event and target, so a repeat is harmless) a dead letter.</summary>

@@ -3,11 +3,20 @@ namespace Serverless.Pipelines.Orchestration;
 /// <summary>Names of the events <see cref="DagRunOrchestrator"/> handles itself.</summary>
 public static class DagRunEvents
 {
+    /// <summary>The prefix of every event name the run handles itself; events raised through the API may not use it.</summary>
+    public const string ReservedPrefix = "serverless.";
+
     /// <summary>
     /// Asks a run to stop: it cancels the backend jobs of running task instances, marks them failed, skips tasks not
     /// started and ends failed. The payload is the reason (a string).
     /// </summary>
     public const string Cancel = "serverless.cancel";
+
+    /// <summary>
+    /// An operator's mark on a running run (<see cref="Runs.Index.RunMark"/>): a task or the whole run set to success or
+    /// failed; the run applies it itself (see <c>DagRunExecution.Marks.cs</c>).
+    /// </summary>
+    public const string Mark = "serverless.mark";
 
     /// <summary>The prefix of <see cref="JobEnded"/>.</summary>
     public const string JobEndedPrefix = "serverless.job-ended:";

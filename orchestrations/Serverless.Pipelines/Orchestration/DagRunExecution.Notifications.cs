@@ -12,6 +12,7 @@ internal sealed partial class DagRunExecution
     private DateTime? deadline;
     private bool deadlineMissed;
     private bool runEnded;
+    private DateTime? runEndedAt;
 
     private NotificationDispatcher Notifier => this.notifier ??= new NotificationDispatcher(this.context, this.input.NotificationRetry);
 
@@ -78,6 +79,17 @@ internal sealed partial class DagRunExecution
     private void NotifyRunEnd()
     {
         this.runEnded = true;
+
+        // Published now, before the notifications drain: the run's state is final from here on (GET run shows it). Set
+        // in replay too: an episode's custom status is only what that episode sets, and the drain's episodes resume
+        // inside delivery retries, where nothing else publishes.
+        this.runEndedAt = this.context.CurrentUtcDateTime;
+        if (!this.chunk)
+        {
+            this.statusDirty = false;
+            // Every record, once the run is over (its drain episodes only): marks and reruns of a settled run read them here.
+            this.context.SetCustomStatus(this.BuildResult());
+        }
         this.cancelDeadline?.Invoke();
         this.cancelDeadline = null;
         var success = this.runState == DagRunState.Success;
@@ -91,7 +103,6 @@ internal sealed partial class DagRunExecution
         {
             await dispatcher.DrainAsync();
         }
-
     }
 
     private void Raise(NotificationEventKind kind, TaskInstanceRecord? record, string state, string? error, IEnumerable<NotificationTarget> targets)

@@ -26,7 +26,7 @@ internal sealed partial class DagRunExecution
                 var context = this.TemplateContextFor(node, record, null);
                 var location = (sensor.Container ?? this.input.DataContainer) + "/" + TemplateRenderer.Render(sensor.Path ?? string.Empty, context).TrimStart('/');
                 record.Inputs = new Dictionary<string, string>(StringComparer.Ordinal) { ["sensor"] = location };
-                while (!this.cancelled)
+                while (!this.Stopped(record))
                 {
                     if (await this.context.CallActivityAsync<bool>(nameof(CheckBlobExists), location))
                     {
@@ -80,7 +80,7 @@ internal sealed partial class DagRunExecution
                 break;
         }
 
-        if (this.cancelled)
+        if (this.Stopped(record))
         {
             return;
         }

@@ -66,6 +66,7 @@ internal sealed partial class DagRunExecution
         Manifest = this.manifestLocation,
         Deadline = this.deadline,
         DeadlineMissed = this.deadlineMissed,
+        EndedAt = this.runEndedAt,
         Tasks = withTasks ? [.. this.byOrder.SelectMany(n => n.Instances)] : [],
         TasksStored = this.input.StoresTaskRecords,
     };

@@ -147,7 +147,7 @@ internal sealed partial class DagRunExecution
                 break;
             }
 
-            var waitSet = new List<Task>(running.Keys) { cancel };
+            var waitSet = new List<Task>(running.Keys) { cancel, this.NextMark() };
             if (this.manifestWrite is { } write)
             {
                 waitSet.Add(write);
@@ -158,6 +158,16 @@ internal sealed partial class DagRunExecution
             {
                 await this.CancelAsync(cancel.Result);
                 break;
+            }
+
+            if (winner == this.markWaiter)
+            {
+                if (await this.ApplyMarkAsync(running))
+                {
+                    break;
+                }
+
+                continue;
             }
 
             if (winner == this.manifestWrite)
@@ -405,7 +415,7 @@ internal sealed partial class DagRunExecution
             }
 
             PipelineTelemetry.TaskAttemptEnded(this.context, this.AttemptLog(node.Task.Id, record.MapIndex, attempt), now, error is null ? "success" : this.cancelled ? "cancelled" : "failed", record.JobId);
-            if (this.cancelled)
+            if (this.Stopped(record))
             {
                 return;
             }
@@ -438,7 +448,7 @@ internal sealed partial class DagRunExecution
             await this.LogDecisionAsync(node, record, attempt, $"attempt {attempt} of {maxAttempts} failed: {error}; attempt {attempt + 1} starts in {retryDelay}");
             await this.context.CreateTimer(retryDelay, CancellationToken.None);
             this.PublishIfDirty();
-            if (this.cancelled)
+            if (this.Stopped(record))
             {
                 return;
             }
@@ -466,29 +476,7 @@ internal sealed partial class DagRunExecution
         }
 
         var why = string.IsNullOrWhiteSpace(reason) ? "terminated" : "terminated: " + reason;
-        var cancels = new List<Task>();
-        foreach (var node in this.nodes.Values)
-        {
-            foreach (var record in node.Instances)
-            {
-                if (record.State == TaskInstanceState.Running && record.JobKey is { } key && record.JobId is { } jobId && record.Backend is { } backend)
-                {
-                    cancels.Add(this.context.CallActivityAsync<SparkJobStatus>(nameof(CancelSparkJob), new SparkJobHandle(backend, jobId, key)));
-                }
-            }
-        }
-
-        foreach (var cancel in cancels)
-        {
-            try
-            {
-                await cancel;
-            }
-            catch (TaskFailedException)
-            {
-                // The run ends failed either way; a job that cannot be cancelled ends on its own.
-            }
-        }
+        await this.CancelJobsAsync(this.nodes.Values.SelectMany(n => n.Instances).Where(r => r.State == TaskInstanceState.Running));
 
         var now = this.context.CurrentUtcDateTime;
         foreach (var node in this.nodes.Values)

@@ -34,6 +34,9 @@ public sealed record DagRunResult
     /// <summary>Gets or sets a value indicating whether the run had not finished by its deadline.</summary>
     public bool DeadlineMissed { get; set; }
 
+    /// <summary>Gets or sets when the run's state became final (UTC): its end, before its last notifications are delivered.</summary>
+    public DateTime? EndedAt { get; set; }
+
     /// <summary>Gets or sets the task instances in topological order (mapped instances by map index); empty in the custom status when <see cref="TasksStored"/>.</summary>
     public List<TaskInstanceRecord> Tasks { get; set; } = [];
 

@@ -69,6 +69,9 @@ public sealed record TaskInstanceRecord
     /// <summary>Gets or sets the task ids a branch task chose to follow.</summary>
     public List<string>? Followed { get; set; }
 
+    /// <summary>Gets or sets who marked the instance while the run ran (<see cref="DagRunEvents.Mark"/>); a marked instance keeps its state.</summary>
+    public string? MarkedBy { get; set; }
+
     /// <summary>Gets a value indicating whether the state is final.</summary>
     public bool IsFinished => State is TaskInstanceState.Success or TaskInstanceState.Failed or TaskInstanceState.Skipped or TaskInstanceState.UpstreamFailed;
 }

@@ -51,7 +51,7 @@ internal sealed class DagBackfills
             throw new DagRunRequestException("maxActiveRuns must be at least 1.");
         }
 
-        var parameters = DagRunService.ResolveParams(dag, options.Params);
+        var parameters = DagRunParams.Resolve(dag, options.Params);
         var backfillId = string.Create(CultureInfo.InvariantCulture, $"{dag.Id}__backfill-{from.UtcDateTime:yyyyMMdd'T'HHmmss}-{to.UtcDateTime:yyyyMMdd'T'HHmmss}");
         var points = new List<(string RunId, DateTimeOffset Point, OrchestrationMetadata? Existing)>();
         foreach (var point in schedule.SchedulePoints(from, to))

@@ -83,4 +83,8 @@ internal sealed class DagRunAnnotations
     }
 
     public Task AuditAsync(string runId, RunAuditEntry entry, CancellationToken cancellationToken) => this.store.AddAuditAsync(runId, entry, cancellationToken);
+
+    public Task DagAuditAsync(string dagId, RunAuditEntry entry, CancellationToken cancellationToken) => this.store.AddDagAuditAsync(dagId, entry, cancellationToken);
+
+    public Task<IReadOnlyList<RunAuditEntry>> ReadDagAuditAsync(string dagId, int max, CancellationToken cancellationToken) => this.store.ReadDagAuditAsync(dagId, max, cancellationToken);
 }

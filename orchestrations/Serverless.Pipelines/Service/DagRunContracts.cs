@@ -8,7 +8,8 @@ namespace Serverless.Pipelines.Service;
 /// <param name="Params">Run parameters, validated against the DAG's declared params.</param>
 /// <param name="LogicalDate">The logical date; now when null.</param>
 /// <param name="RunId">A caller-chosen run id; derived when null.</param>
-public sealed record DagRunTrigger(JsonObject? Params = null, DateTimeOffset? LogicalDate = null, string? RunId = null);
+/// <param name="RequestedBy">Who triggered it, for the audit trails; none recorded when null.</param>
+public sealed record DagRunTrigger(JsonObject? Params = null, DateTimeOffset? LogicalDate = null, string? RunId = null, string? RequestedBy = null);
 
 /// <summary>The result of starting a run.</summary>
 /// <param name="RunId">The run id (the orchestration instance id).</param>

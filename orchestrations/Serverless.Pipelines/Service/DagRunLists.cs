@@ -51,6 +51,18 @@ internal sealed class DagRunLists
             },
             cancellationToken);
 
+    /// <summary>Starts a run once per id and, when this call created it, writes its queued row.</summary>
+    public async Task<bool> StartAsync(DagRunInput input, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    {
+        var created = await DagRunStarter.StartIfAbsentAsync(this.client, input, cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            await this.RecordStartAsync(input, createdAt, cancellationToken).ConfigureAwait(false);
+        }
+
+        return created;
+    }
+
     public Task RecordAsync(DagRunInfo run, CancellationToken cancellationToken) => this.index.RecordAsync(FromInfo(run), cancellationToken);
 
     public Task DeleteAsync(DagRunInput input, CancellationToken cancellationToken) => this.index.DeleteAsync(input.DagId, input.LogicalDate, input.RunId, cancellationToken);
@@ -126,7 +138,7 @@ internal sealed class DagRunLists
                 return entry with { State = DagRunState.Running };
             default:
                 var full = await this.client.GetInstanceAsync(entry.RunId, true, cancellationToken).ConfigureAwait(false);
-                if (full is null || DagRunService.ToInfo(full) is not { } info)
+                if (full is null || DagRunInfoReader.ToInfo(full) is not { } info)
                 {
                     return entry;
                 }

@@ -61,12 +61,13 @@ public interface IDagRunService
     /// <returns>The run with the mark applied.</returns>
     Task<DagRunInfo> MarkAsync(string runId, DagRunMarkRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Terminates a running run and cancels its in-flight Spark jobs.</summary>
+    /// <summary>Terminates a running run and cancels its in-flight Spark jobs; the run's audit trail records who asked.</summary>
     /// <param name="runId">The run id.</param>
     /// <param name="reason">The reason.</param>
+    /// <param name="requestedBy">Who asked (the API key's name or the signed-in principal).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
-    Task TerminateAsync(string runId, string? reason, CancellationToken cancellationToken = default);
+    Task TerminateAsync(string runId, string? reason, string requestedBy, CancellationToken cancellationToken = default);
 
     /// <summary>Raises an event for a run (external-event sensors wait for these).</summary>
     /// <param name="runId">The run id.</param>
@@ -118,7 +119,20 @@ public interface IDagRunService
     /// <returns>True when paused.</returns>
     Task<bool> IsPausedAsync(string dagId, CancellationToken cancellationToken = default);
 
-    /// <summary>Pauses or unpauses a DAG.</summary>
+    /// <summary>Gets a DAG's latest operator actions, newest first: pause, unpause, trigger, backfill.</summary>
+    /// <param name="dagId">The DAG id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>At most 50 entries.</returns>
+    Task<IReadOnlyList<RunAuditEntry>> GetDagAuditAsync(string dagId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the notifications of a DAG (or of one of its runs) whose delivery used up its attempts, newest first.</summary>
+    /// <param name="dagId">The DAG id.</param>
+    /// <param name="runId">Only this run, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>At most 200 dead letters.</returns>
+    Task<IReadOnlyList<Notifications.NotificationDeadLetterRow>> ListDeadLettersAsync(string dagId, string? runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses or unpauses a DAG; the DAG's audit trail records it.</summary>
     /// <param name="dagId">The DAG id.</param>
     /// <param name="paused">The new state.</param>
     /// <param name="changedBy">Who asked (recorded with the state).</param>

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Tests.Support;
+using Serverless.Pipelines.Notifications;
 using Serverless.Pipelines.Runs;
 using Serverless.Pipelines.Service;
 using Serverless.Testing;
@@ -30,6 +31,7 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         { "POST", "/api/dags/hello/unpause" },
         { "GET", "/api/runs" },
         { "GET", "/api/task-instances" },
+        { "GET", "/api/notifications/dead-letters?dag=hello" },
         { "GET", "/api/runs/r1" },
         { "GET", "/api/runs/r1/tasks/t1/logs" },
         { "POST", "/api/runs/r1/terminate" },
@@ -218,7 +220,7 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await this.host.Client.DeleteAsync("/api/runs/ops-1?data=true")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await this.host.Client.DeleteAsync("/api/runs/ops-1")).StatusCode);
 
-        Assert.Contains("terminate ops-1 stop now", this.runs.Calls);
+        Assert.Contains("terminate ops-1 stop now by key:default", this.runs.Calls);
         Assert.Contains("event ops-1 data_ready {\"rows\":5}", this.runs.Calls);
         Assert.Contains("rerun ops-1 square False", this.runs.Calls);
         Assert.Contains("purge ops-1 True", this.runs.Calls);
@@ -283,6 +285,24 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeadLetters_DagAndRun_ListedWithoutUrlsAndDagRequired()
+    {
+        var at = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        this.runs.DeadLetters.Add(new NotificationDeadLetterRow("e1", "hello", "r1", "square", null, 1, "task_failed", "setting:ops", 5, "HTTP 500", at));
+        this.runs.DeadLetters.Add(new NotificationDeadLetterRow("e2", "hello", "r2", null, null, null, "run_failed", "https://hooks.example.com", 5, "timeout", at));
+
+        var all = JsonNode.Parse(await this.host.Client.GetStringAsync("/api/notifications/dead-letters?dag=hello"))!;
+        var one = JsonNode.Parse(await this.host.Client.GetStringAsync("/api/notifications/dead-letters?dag=hello&run=r1"))!;
+
+        Assert.Equal(["e1", "e2"], all["deadLetters"]!.AsArray().Select(d => d!["eventId"]!.GetValue<string>()));
+        var letter = Assert.Single(one["deadLetters"]!.AsArray())!;
+        Assert.Equal(("task_failed", "setting:ops", 5, "HTTP 500"), (letter["kind"]!.GetValue<string>(), letter["target"]!.GetValue<string>(), letter["attempts"]!.GetValue<int>(), letter["lastError"]!.GetValue<string>()));
+        Assert.Contains("dead-letters hello r1", this.runs.Calls);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.host.Client.GetAsync("/api/notifications/dead-letters")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await this.host.Client.GetAsync("/api/notifications/dead-letters?dag=Bad%20Id")).StatusCode);
+    }
+
+    [Fact]
     public async Task PauseUnpause_KnownDag_RecordsCallerAndListShowsState()
     {
         var paused = await this.host.Client.PostAsync("/api/dags/hello/pause", null);
@@ -295,6 +315,8 @@ public sealed class HttpApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.False(this.DagInList("hello")["paused"]!.GetValue<bool>());
         Assert.Contains("pause hello by key:default", this.runs.Calls);
         Assert.Contains("unpause hello by key:default", this.runs.Calls);
+        var audit = JsonNode.Parse(await this.host.Client.GetStringAsync("/api/dags/hello"))!["audit"]!.AsArray();
+        Assert.Equal([("unpause", "key:default"), ("pause", "key:default")], audit.Select(e => (e!["action"]!.GetValue<string>(), e["by"]!.GetValue<string>())));
         Assert.Equal(HttpStatusCode.NotFound, (await this.host.Client.PostAsync("/api/dags/nope/pause", null)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await this.host.Client.PostAsync("/api/dags/Bad%20Id/pause", null)).StatusCode);
     }

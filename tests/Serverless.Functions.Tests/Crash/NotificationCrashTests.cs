@@ -78,6 +78,8 @@ public sealed class NotificationCrashTests(AzuriteFixture azurite, ITestOutputHe
                 TimeSpan.FromMinutes(3),
                 "the run to end after the restart");
 
+            // The run shows its end before its last notification is delivered (it drains after), so wait for both events.
+            await Poll.UntilAsync(() => Task.FromResult(receiver.Received.Select(r => r.EventId).Distinct().Count() >= 2), TimeSpan.FromMinutes(2), "both failure events to arrive");
             var got = receiver.Received;
             output.WriteLine(string.Join("\n", got.Select(r => $"{r.At:HH:mm:ss.fff} {r.EventId} {r.Body?["kind"]}")));
             Assert.Equal("failed", run["state"]!.GetValue<string>());

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
+using Serverless.Pipelines.Notifications;
 using Serverless.Pipelines.Runs;
 using Serverless.Pipelines.Runs.Index;
 using Serverless.Pipelines.Service;
@@ -26,6 +27,10 @@ internal sealed class FakeDagRunService : IDagRunService
     public ConcurrentDictionary<string, DagRunInfo> Runs { get; } = new(StringComparer.Ordinal);
 
     public ConcurrentQueue<string> Calls { get; } = new();
+
+    public ConcurrentQueue<(string DagId, RunAuditEntry Entry)> DagAudit { get; } = new();
+
+    public List<NotificationDeadLetterRow> DeadLetters { get; } = [];
 
     public Func<DateTimeOffset, IReadOnlyList<string>> DueRuns { get; set; } = _ => [];
 
@@ -91,10 +96,10 @@ internal sealed class FakeDagRunService : IDagRunService
         return Task.FromResult(run with { State = request.TaskId is null ? request.State : run.State, MarkedBy = request.RequestedBy });
     }
 
-    public Task TerminateAsync(string runId, string? reason, CancellationToken cancellationToken = default)
+    public Task TerminateAsync(string runId, string? reason, string requestedBy, CancellationToken cancellationToken = default)
     {
         this.Require(runId);
-        this.Calls.Enqueue($"terminate {runId} {reason}");
+        this.Calls.Enqueue($"terminate {runId} {reason} by {requestedBy}");
         return Task.CompletedTask;
     }
 
@@ -148,10 +153,23 @@ internal sealed class FakeDagRunService : IDagRunService
         return Task.FromResult(this.Paused.GetValueOrDefault(dagId, true));
     }
 
+    public Task<IReadOnlyList<RunAuditEntry>> GetDagAuditAsync(string dagId, CancellationToken cancellationToken = default)
+    {
+        _ = this.FindDag(dagId) ?? throw new DagNotFoundException($"DAG '{dagId}' is not deployed.");
+        return Task.FromResult<IReadOnlyList<RunAuditEntry>>(this.DagAudit.Where(a => a.DagId == dagId).Select(a => a.Entry).Reverse().ToList());
+    }
+
+    public Task<IReadOnlyList<NotificationDeadLetterRow>> ListDeadLettersAsync(string dagId, string? runId, CancellationToken cancellationToken = default)
+    {
+        this.Calls.Enqueue($"dead-letters {dagId} {runId}");
+        return Task.FromResult<IReadOnlyList<NotificationDeadLetterRow>>(this.DeadLetters.Where(d => d.DagId == dagId && (runId is null || d.RunId == runId)).ToList());
+    }
+
     public Task SetPausedAsync(string dagId, bool paused, string changedBy, CancellationToken cancellationToken = default)
     {
         _ = this.FindDag(dagId) ?? throw new DagNotFoundException($"DAG '{dagId}' is not deployed.");
         this.Calls.Enqueue($"{(paused ? "pause" : "unpause")} {dagId} by {changedBy}");
+        this.DagAudit.Enqueue((dagId, new RunAuditEntry(DateTimeOffset.UnixEpoch, changedBy, paused ? "pause" : "unpause", null)));
         this.Paused[dagId] = paused;
         return Task.CompletedTask;
     }

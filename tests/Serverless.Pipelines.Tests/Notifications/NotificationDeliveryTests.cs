@@ -90,6 +90,12 @@ public sealed class NotificationDeliveryTests(AzuriteFixture azurite)
         Assert.Contains("HTTP 500", letter.GetString("LastError"), StringComparison.Ordinal);
         Assert.Contains(expectedId, letter.GetString("Event"), StringComparison.Ordinal);
         Assert.All(letter.Select(p => p.Value), v => Assert.DoesNotContain(secret, Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty, StringComparison.Ordinal));
+
+        // The service's list reads the same row, per run and per DAG.
+        var listed = Assert.Single(await host.Runs.ListDeadLettersAsync("notify-down", run.RunId));
+        Assert.Equal((expectedId, run.RunId, "run_failed", "setting:ops", 3), (listed.EventId, listed.RunId, listed.Kind, listed.Target, listed.Attempts));
+        Assert.Contains(await host.Runs.ListDeadLettersAsync("notify-down", null), l => l.RunId == run.RunId);
+        Assert.Empty(await host.Runs.ListDeadLettersAsync("notify-down", run.RunId + "-rerun-1"));
     }
 
     [Fact]
@@ -134,6 +140,45 @@ public sealed class NotificationDeliveryTests(AzuriteFixture azurite)
         var successes = receiver.Received.Where(r => r.Path == "/ok").Select(r => (EventId: r.EventId!, Kind: r.Body!["kind"]!.GetValue<string>())).Order().ToList();
         Assert.Equal(new[] { (Id(earlyRun.RunId, "quick", null, 1, "task_success"), "task_success"), (Id(earlyRun.RunId, null, null, null, "run_success"), "run_success") }.Order(), successes);
         Assert.False((await host.ReadManifestAsync("notify-early", earlyRun.RunId))["deadlineMissed"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Run_DeliveryHeldOpen_RunShowsItsFinalStateWhileItsNotificationDrains()
+    {
+        await using var receiver = new WebhookReceiver();
+        var held = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.Respond = (_, _) => held.Task;
+        var dag = PipelineTestHost.Dag($$"""
+            id: notify-drain
+            onFailure: ["{{receiver.BaseUrl}}run"]
+            tasks:
+              - { id: a, kind: sql, sql: SELECT 1, outputs: [rows] }
+            """);
+        var backend = new FakeSparkBackend { Outcome = (_, _) => SparkJobState.Failed };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend, services: s => s.Configure<NotificationOptions>(o => Fast(o, 3)));
+        try
+        {
+            var started = await host.Runs.TriggerAsync("notify-drain", new Service.DagRunTrigger());
+            await Poll.UntilAsync(() => Task.FromResult(receiver.Received.Count == 1), TimeSpan.FromSeconds(30), "the run_failed notification to arrive");
+
+            // The delivery is held open, so the orchestration is still running; the run itself has ended.
+            var instance = await host.Client.GetInstanceAsync(started.RunId);
+            var shown = (await host.Runs.GetRunAsync(started.RunId))!;
+            var listed = Assert.Single((await host.Runs.ListRunsAsync(new Service.DagRunQuery(DagId: "notify-drain"))).Runs);
+            var releasedAt = DateTimeOffset.UtcNow;
+            held.SetResult(200);
+
+            Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Running, instance!.RuntimeStatus);
+            Assert.Equal((DagRunState.Failed, DagRunState.Failed), (shown.State, listed.State));
+            Assert.True(shown.EndedAt < releasedAt, $"endedAt {shown.EndedAt:O} is not before the release {releasedAt:O}");
+            var ended = await host.WaitAsync(started.RunId);
+            Assert.Equal((DagRunState.Failed, shown.EndedAt), (ended.State, ended.EndedAt));
+            Assert.Equal(Id(started.RunId, null, null, null, "run_failed"), Assert.Single(receiver.Received).EventId);
+        }
+        finally
+        {
+            held.TrySetResult(200);
+        }
     }
 
     private static void Fast(NotificationOptions options, int attempts)

@@ -96,7 +96,7 @@ public sealed class DagRunTaskBehaviourTests(AzuriteFixture azurite)
         var started = await host.Runs.TriggerAsync("stoppable", new DagRunTrigger());
         var running = await Poll.UntilAsync(() => host.Runs.GetRunAsync(started.RunId), r => r?.Tasks.FirstOrDefault(t => t.Id == "hang")?.JobId is not null, TimeSpan.FromSeconds(30), "the job to be submitted");
 
-        await host.Runs.TerminateAsync(started.RunId, "stop it");
+        await host.Runs.TerminateAsync(started.RunId, "stop it", "key:ops");
         var run = await host.WaitAsync(started.RunId);
 
         Assert.Equal(DagRunState.Failed, run.State);
@@ -104,7 +104,7 @@ public sealed class DagRunTaskBehaviourTests(AzuriteFixture azurite)
         Assert.Equal(TaskInstanceState.Failed, run.Tasks.Single(t => t.Id == "hang").State);
         Assert.Equal(TaskInstanceState.Skipped, run.Tasks.Single(t => t.Id == "after").State);
         Assert.Contains("stop it", run.Error, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<DagRunConflictException>(() => host.Runs.TerminateAsync(started.RunId, null));
+        await Assert.ThrowsAsync<DagRunConflictException>(() => host.Runs.TerminateAsync(started.RunId, null, "key:ops"));
     }
 
     [Fact]

@@ -81,4 +81,50 @@ public sealed class MarkAndClearTests(AzuriteFixture azurite)
         await Assert.ThrowsAsync<DagRunRequestException>(() => host.Runs.MarkAsync(first.RunId, new DagRunMarkRequest(DagRunState.Failed, "nope", "key:ops")));
         await Assert.ThrowsAsync<DagRunRequestException>(() => host.Runs.MarkAsync(first.RunId, new DagRunMarkRequest(DagRunState.Running, null, "key:ops")));
     }
+
+    [Fact]
+    public async Task MarkRunningTaskSuccess_ItsJobIsCancelledAndItsDownstreamRuns()
+    {
+        var backend = new FakeSparkBackend { Outcome = (spec, _) => spec.Name == "chain.a" ? SparkJobState.Running : SparkJobState.Succeeded };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [PipelineTestHost.Dag(Yaml)], backend);
+        var started = await host.Runs.TriggerAsync("chain", new DagRunTrigger());
+        await Poll.UntilAsync(() => Task.FromResult(!backend.Submitted.IsEmpty), TimeSpan.FromSeconds(30), "a's job to be submitted");
+        await Poll.UntilAsync(async () => (await host.Runs.GetRunAsync(started.RunId))?.Tasks.Any(t => t is { Id: "a", State: TaskInstanceState.Running, JobId: not null }) == true, TimeSpan.FromSeconds(30), "a to show running with its job");
+
+        var marked = await host.Runs.MarkAsync(started.RunId, new DagRunMarkRequest(DagRunState.Success, "a", "key:ops"));
+        var ended = await host.WaitAsync(started.RunId);
+
+        Assert.Equal(TaskInstanceState.Success, marked.Tasks.Single(t => t.Id == "a").State);
+        Assert.Equal(DagRunState.Success, ended.State);
+        Assert.Equal(("key:ops", TaskInstanceState.Success), (ended.Tasks.Single(t => t.Id == "a").MarkedBy, ended.Tasks.Single(t => t.Id == "a").State));
+        Assert.Equal([backend.Submitted.Single(s => s.Spec.Name == "chain.a").Key], backend.Cancelled.Distinct());
+        Assert.Equal(["chain.a", "chain.b", "chain.c"], backend.SpecsOf(started.RunId).Select(s => s.Name));
+        var audit = Assert.Single(ended.Audit);
+        Assert.Equal(("key:ops", "mark"), (audit.By, audit.Action));
+        Assert.Contains("task 'a' marked success while the run was running", audit.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DagRunState.Failed, TaskInstanceState.Failed, TaskInstanceState.Skipped)]
+    [InlineData(DagRunState.Success, TaskInstanceState.Success, TaskInstanceState.Success)]
+    public async Task MarkRunningRun_RunningTaskAndNotStartedTasksTakeAirflowsStates(DagRunState mark, TaskInstanceState running, TaskInstanceState notStarted)
+    {
+        var backend = new FakeSparkBackend { Outcome = (spec, _) => spec.Name == "chain.b" ? SparkJobState.Running : SparkJobState.Succeeded };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [PipelineTestHost.Dag(Yaml)], backend);
+        var started = await host.Runs.TriggerAsync("chain", new DagRunTrigger());
+        await Poll.UntilAsync(async () => (await host.Runs.GetRunAsync(started.RunId))?.Tasks.Any(t => t is { Id: "b", State: TaskInstanceState.Running, JobId: not null }) == true, TimeSpan.FromSeconds(30), "b to show running with its job");
+
+        await host.Runs.MarkAsync(started.RunId, new DagRunMarkRequest(mark, null, "principal:ana"));
+        var ended = await host.WaitAsync(started.RunId);
+
+        // As Airflow's set_dag_run_state_to_success / _to_failed: success sets every task, failed fails the running
+        // ones and skips those not started; a task that already succeeded keeps its state.
+        Assert.Equal(mark, ended.State);
+        Assert.Equal(
+            [("a", TaskInstanceState.Success, (string?)null), ("b", running, "principal:ana"), ("c", notStarted, "principal:ana")],
+            ended.Tasks.Select(t => (t.Id, t.State, t.MarkedBy)));
+        Assert.Equal([backend.Submitted.Single(s => s.Spec.Name == "chain.b").Key], backend.Cancelled.Distinct());
+        Assert.Equal(["chain.a", "chain.b"], backend.SpecsOf(started.RunId).Select(s => s.Name));
+        Assert.Equal(mark, Assert.Single((await host.Runs.ListRunsAsync(new DagRunQuery(DagId: "chain"))).Runs).State);
+    }
 }

@@ -77,6 +77,11 @@ public sealed class RunTaskRecordTests(AzuriteFixture azurite)
         var allJobs = backend.ByKey.Keys.Where(k => k.StartsWith(started.RunId + ":", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
         Assert.All(finished.Tasks, t => Assert.Contains(t.JobId!, allJobs));
         Assert.Equal(Width + 2, finished.Tasks.Select(t => t.JobId).Distinct(StringComparer.Ordinal).Count());
+
+        // The store ends with every record final too (the last manifest write carries what changed last).
+        var stored = (await new Serverless.Pipelines.Runs.Tasks.RunTaskStore(host.RunIndex).ReadAsync(started.RunId)).Select(j => JsonNode.Parse(j)!["state"]!.GetValue<string>()).ToList();
+        Assert.Equal(Width + 2, stored.Count);
+        Assert.All(stored, state => Assert.Equal("Success", state));
     }
 
     [Fact]
@@ -96,5 +101,6 @@ public sealed class RunTaskRecordTests(AzuriteFixture azurite)
         Assert.False(DagRunTaskReader.AreStored(old, null));
         Assert.True(DagRunTaskReader.AreStored(current, null));
         Assert.False(DagRunTaskReader.AreStored(current, output));
+        Assert.False(DagRunTaskReader.AreStored(output, null)); // a settled run's status holds every record
     }
 }

@@ -50,14 +50,42 @@ public sealed class RunAnnotationStore
 
         // Ticks order the trail; the random suffix keeps two actions in one tick apart.
         var rowKey = string.Create(CultureInfo.InvariantCulture, $"{AuditPrefix}{entry.At.UtcTicks:D19}-{Guid.NewGuid():N}");
-        var row = new TableEntity(RunIndexKeys.RunPartition(runId), rowKey)
+        await table.AddEntityAsync(ToRow(RunIndexKeys.RunPartition(runId), rowKey, entry), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends an action to a DAG's audit trail (row key: inverted ticks, so a read is newest first).</summary>
+    /// <param name="dagId">The DAG id.</param>
+    /// <param name="entry">The action.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public async Task AddDagAuditAsync(string dagId, RunAuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var table = await this.index.TableAsync(cancellationToken).ConfigureAwait(false);
+        var rowKey = string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - entry.At.UtcTicks:D19}-{Guid.NewGuid():N}");
+        await table.AddEntityAsync(ToRow(RunIndexKeys.DagAuditPartition(dagId), rowKey, entry), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a DAG's latest actions, newest first.</summary>
+    /// <param name="dagId">The DAG id.</param>
+    /// <param name="max">The most entries to read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The entries.</returns>
+    public async Task<IReadOnlyList<RunAuditEntry>> ReadDagAuditAsync(string dagId, int max, CancellationToken cancellationToken = default)
+    {
+        var table = await this.index.TableAsync(cancellationToken).ConfigureAwait(false);
+        var partition = RunIndexKeys.DagAuditPartition(dagId);
+        var entries = new List<RunAuditEntry>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), maxPerPage: Math.Clamp(max, 1, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            ["At"] = entry.At,
-            ["By"] = entry.By,
-            ["Action"] = entry.Action,
-            ["Detail"] = entry.Detail is { Length: > 2000 } detail ? detail[..2000] : entry.Detail,
-        };
-        await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+            entries.Add(FromRow(row));
+            if (entries.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>Reads a run's marks (oldest first) and audit trail (oldest first).</summary>
@@ -80,10 +108,21 @@ public sealed class RunAnnotationStore
             }
             else if (row.RowKey.StartsWith(AuditPrefix, StringComparison.Ordinal))
             {
-                audit.Add(new RunAuditEntry(at, by, row.GetString("Action") ?? string.Empty, row.GetString("Detail")));
+                audit.Add(FromRow(row));
             }
         }
 
         return (marks.OrderBy(m => m.At).ToList(), audit);
     }
+
+    private static TableEntity ToRow(string partition, string rowKey, RunAuditEntry entry) => new(partition, rowKey)
+    {
+        ["At"] = entry.At,
+        ["By"] = entry.By,
+        ["Action"] = entry.Action,
+        ["Detail"] = entry.Detail is { Length: > 2000 } detail ? detail[..2000] : entry.Detail,
+    };
+
+    private static RunAuditEntry FromRow(TableEntity row) =>
+        new(row.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, row.GetString("By") ?? "unknown", row.GetString("Action") ?? string.Empty, row.GetString("Detail"));
 }

@@ -8,6 +8,7 @@ namespace Serverless.Pipelines.Runs.Index;
 /// <c>dag-{dagId}</c> one DAG's runs; a row key is the inverted ticks of the logical date (19 digits) then the run id,
 /// so an ascending table scan is newest logical date first, ties by run id. Row keys never change, so a cursor (the
 /// last row key seen) survives inserts: a run inserted above it is not returned, one below it is returned once.
+/// Partitions <c>run-{runId}</c> and <c>dagaudit-{dagId}</c> hold a run's marks and audit trail and a DAG's audit trail.
 /// </summary>
 public static class RunIndexKeys
 {
@@ -25,6 +26,16 @@ public static class RunIndexKeys
     /// <param name="runId">The run id.</param>
     /// <returns>The partition key.</returns>
     public static string RunPartition(string runId) => "run-" + runId;
+
+    /// <summary>Gets the partition of a run's task records while it runs (one row per task instance).</summary>
+    /// <param name="runId">The run id.</param>
+    /// <returns>The partition key.</returns>
+    public static string TaskPartition(string runId) => "tasks-" + runId;
+
+    /// <summary>Gets the partition of a DAG's audit trail (pause, unpause, trigger, backfill), newest first.</summary>
+    /// <param name="dagId">The DAG id (validated by the caller).</param>
+    /// <returns>The partition key.</returns>
+    public static string DagAuditPartition(string dagId) => "dagaudit-" + dagId;
 
     /// <summary>Gets a run's row key.</summary>
     /// <param name="logicalDate">The logical date.</param>

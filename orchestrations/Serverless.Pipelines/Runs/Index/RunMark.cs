@@ -1,8 +1,9 @@
 namespace Serverless.Pipelines.Runs.Index;
 
 /// <summary>
-/// An operator's mark on a finished run: a task (all its map indexes) or the whole run set to success or failed. A
-/// finished orchestration's output cannot change, so marks are kept beside it and applied wherever the run is read.
+/// An operator's mark: a task (all its map indexes) or the whole run set to success or failed. A running run gets it as
+/// the run event <c>serverless.mark</c> and applies it itself; a finished orchestration's output
+/// cannot change, so a mark on a finished run is kept beside it and applied wherever the run is read.
 /// </summary>
 /// <param name="TaskId">The task, or null for the whole run.</param>
 /// <param name="State">Success or failed.</param>

@@ -6,7 +6,7 @@ namespace Serverless.Pipelines.Runs.Tasks;
 
 /// <summary>
 /// A run's task instance records while it runs, so the run's custom status can stay small and constant-size: rows in
-/// the runs index table under partition <c>tasks-{runId}</c>, one per task instance, row key
+/// the runs index table under partition <see cref="RunIndexKeys.TaskPartition"/>, one per task instance, row key
 /// <c>{position:D5}-{mapIndex + 1:D5}</c> (topological position, then map index, so a partition scan returns the run's
 /// task list in order). Activities the run calls anyway (job submits, manifest writes) carry the records that changed
 /// since the last write; a finished run's output holds every record.
@@ -24,7 +24,6 @@ public sealed class RunTaskStore
     /// <summary>The most characters of one record's JSON (a table string property holds 32K UTF-16 characters).</summary>
     public const int MaxJson = 30_000;
 
-    private const string PartitionPrefix = "tasks-";
     private readonly RunIndexStore index;
 
     /// <summary>Initializes a new instance of the <see cref="RunTaskStore"/> class.</summary>
@@ -60,7 +59,7 @@ public sealed class RunTaskStore
         }
 
         var table = await this.index.TableAsync(cancellationToken).ConfigureAwait(false);
-        var partition = PartitionPrefix + runId;
+        var partition = RunIndexKeys.TaskPartition(runId);
         foreach (var batch in rows.Chunk(MaxBatch))
         {
             var actions = batch.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, row.Key)
@@ -80,7 +79,7 @@ public sealed class RunTaskStore
         ArgumentException.ThrowIfNullOrEmpty(runId);
         var table = await this.index.TableAsync(cancellationToken).ConfigureAwait(false);
         var records = new List<string>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionPrefix + runId}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RunIndexKeys.TaskPartition(runId)}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["Json"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.GetString("Json") is { } json)
