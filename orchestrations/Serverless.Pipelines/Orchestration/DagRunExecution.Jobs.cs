@@ -71,7 +71,7 @@ internal sealed partial class DagRunExecution
         record.JobId = handle.JobId;
         record.Backend = handle.Backend;
         record.JobKey = handle.IdempotencyKey;
-        this.Changed();
+        this.Changed(record);
         var status = started.Status;
         var timeout = node.Settings.ExecutionTimeout;
         DateTime? deadline = timeout is { } limit ? attemptStart + limit : null;

@@ -100,7 +100,7 @@ internal sealed partial class DagRunExecution
             record.State = TaskInstanceState.Failed;
             record.Error = error is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : error.Message;
             record.EndedAt = this.context.CurrentUtcDateTime;
-            this.Changed();
+            this.Changed(record);
         }
     }
 
@@ -164,7 +164,7 @@ internal sealed partial class DagRunExecution
                 }
             }
 
-            this.Changed();
+            this.Changed(node.Instances);
         }
     }
 

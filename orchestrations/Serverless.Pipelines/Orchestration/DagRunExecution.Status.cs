@@ -14,8 +14,27 @@ internal sealed partial class DagRunExecution
     /// <summary>The most task instances of a run whose manifest is rewritten as its tasks finish.</summary>
     private const int MaxInstancesRewritten = 100;
 
+    /// <summary>Notes a change that may touch any record (or only the run): the next take for the task store looks at every record.</summary>
     private void Changed()
     {
+        this.dirtyAll = true;
+        this.Changed([]);
+    }
+
+    /// <summary>Notes a change of one record (and the run's counts).</summary>
+    private void Changed(TaskInstanceRecord record) => this.Changed([record]);
+
+    /// <summary>Notes a change of these records (and the run's counts).</summary>
+    private void Changed(IEnumerable<TaskInstanceRecord> records)
+    {
+        foreach (var record in records)
+        {
+            if (this.dirtySet.Add(record))
+            {
+                this.dirtyRecords.Add(record);
+            }
+        }
+
         this.statusDirty = true;
         this.recordsChanged = true;
         this.PublishIfDirty();
@@ -41,13 +60,21 @@ internal sealed partial class DagRunExecution
             return this.BuildResult();
         }
 
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byState = new int[Enum.GetValues<TaskInstanceState>().Max(s => (int)s) + 1];
         foreach (var node in this.byOrder)
         {
             foreach (var record in node.Instances)
             {
-                var name = WireNames.Of(record.State);
-                counts[name] = counts.GetValueOrDefault(name) + 1;
+                byState[(int)record.State]++;
+            }
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var state in Enum.GetValues<TaskInstanceState>())
+        {
+            if (byState[(int)state] > 0)
+            {
+                counts[WireNames.Of(state)] = byState[(int)state];
             }
         }
 
@@ -72,7 +99,7 @@ internal sealed partial class DagRunExecution
     };
 
     /// <summary>
-    /// Takes the task records that changed since they were last taken, in task-list order, for an activity the run
+    /// Takes the task records that changed since they were last taken, in order of change, for an activity the run
     /// calls anyway to write (see <see cref="StartTaskJobInput.Records"/>). Each change enters the history once, so a
     /// run's history grows with its changes, not with its size times its steps. A map chunk takes only its own instances.
     /// </summary>
@@ -86,34 +113,59 @@ internal sealed partial class DagRunExecution
             return taken;
         }
 
-        var nodes = this.chunkNode is { } own ? [own] : this.byOrder;
-        foreach (var node in nodes)
+        this.ExpandDirtyAll();
+        var looked = 0;
+        for (; looked < this.dirtyRecords.Count; looked++)
         {
-            var position = this.compiled.Order[node.Task.Id];
-            foreach (var record in node.Instances)
+            var record = this.dirtyRecords[looked];
+            var print = Fingerprint(record);
+            if (this.storedPrints.TryGetValue(record, out var stored) && stored.Equals(print))
             {
-                var print = Fingerprint(record);
-                if (this.storedPrints.TryGetValue(record, out var stored) && stored.Equals(print))
-                {
-                    continue;
-                }
-
-                if ((taken ??= []).Count >= max)
-                {
-                    // The rest waits for the next write.
-                    return taken;
-                }
-
-                this.storedPrints[record] = print;
-                taken.Add(new StoredTaskRecord(position, record.MapIndex, TaskRecordJson.Serialize(record)));
+                continue;
             }
+
+            if ((taken ??= []).Count >= max)
+            {
+                // The rest waits for the next write.
+                break;
+            }
+
+            this.storedPrints[record] = print;
+            taken.Add(new StoredTaskRecord(this.compiled.Order[record.TaskId], record.MapIndex, TaskRecordJson.Serialize(record)));
         }
 
-        this.recordsChanged = false;
+        foreach (var record in this.dirtyRecords.Take(looked))
+        {
+            this.dirtySet.Remove(record);
+        }
+
+        this.dirtyRecords.RemoveRange(0, looked);
+        this.recordsChanged = this.dirtyRecords.Count > 0;
         return taken;
     }
 
-    /// <summary>Gets whether a record changed that no activity has taken yet (a full scan only after a change).</summary>
+    /// <summary>Turns "any record may have changed" into every record of the run (of a chunk: its own) on the dirty list.</summary>
+    private void ExpandDirtyAll()
+    {
+        if (!this.dirtyAll)
+        {
+            return;
+        }
+
+        this.dirtyAll = false;
+        foreach (var node in this.chunkNode is { } own ? [own] : this.byOrder)
+        {
+            foreach (var record in node.Instances)
+            {
+                if (this.dirtySet.Add(record))
+                {
+                    this.dirtyRecords.Add(record);
+                }
+            }
+        }
+    }
+
+    /// <summary>Gets whether a record changed that no activity has taken yet.</summary>
     private bool HasUntakenChanges()
     {
         if (!this.recordsChanged || !this.input.StoresTaskRecords)
@@ -121,19 +173,25 @@ internal sealed partial class DagRunExecution
             return false;
         }
 
-        foreach (var node in this.byOrder)
+        this.ExpandDirtyAll();
+        var looked = 0;
+        var found = false;
+        for (; looked < this.dirtyRecords.Count && !found; looked++)
         {
-            foreach (var record in node.Instances)
-            {
-                if (!this.storedPrints.TryGetValue(record, out var stored) || !stored.Equals(Fingerprint(record)))
-                {
-                    return true;
-                }
-            }
+            var record = this.dirtyRecords[looked];
+            found = !this.storedPrints.TryGetValue(record, out var stored) || !stored.Equals(Fingerprint(record));
         }
 
-        this.recordsChanged = false;
-        return false;
+        // Records looked at and found unchanged leave the list.
+        var unchanged = found ? looked - 1 : looked;
+        foreach (var record in this.dirtyRecords.Take(unchanged))
+        {
+            this.dirtySet.Remove(record);
+        }
+
+        this.dirtyRecords.RemoveRange(0, unchanged);
+        this.recordsChanged = found;
+        return found;
     }
 
     /// <summary>Takes one record for an activity to write, whether it changed or not; null for a run that stores none.</summary>
@@ -153,7 +211,7 @@ internal sealed partial class DagRunExecution
 
     /// <summary>What a reader of a record sees change (lists and dictionaries are replaced, never edited, so their identity counts).</summary>
     private static object Fingerprint(TaskInstanceRecord r) =>
-        (r.State, r.Attempts, r.StartedAt, r.EndedAt, r.JobId, r.Backend, r.Error, r.RowsWritten, r.Outputs, r.Values, r.Followed, r.Chained, r.Reused, r.JobEndedAt);
+        (r.State, r.Attempts, r.StartedAt, r.EndedAt, r.JobId, r.Backend, r.Error, r.RowsWritten, r.Outputs, r.Values, r.Followed, r.Chained, r.Reused, r.JobEndedAt, r.MarkedBy);
 
     private RunIndexEntry BuildIndexEntry(bool withTasks)
     {

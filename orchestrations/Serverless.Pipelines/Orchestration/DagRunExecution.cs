@@ -52,6 +52,12 @@ internal sealed partial class DagRunExecution
     private TaskNode? chunkNode;
     private bool recordsChanged;
 
+    // The records changed since they were last taken for the task store, in order of change (Changed(record)); a
+    // change that names no record makes the next take look at every record.
+    private readonly List<TaskInstanceRecord> dirtyRecords = [];
+    private readonly HashSet<TaskInstanceRecord> dirtySet = new(ReferenceEqualityComparer.Instance);
+    private bool dirtyAll = true;
+
     // What each task record looked like when it was last handed to an activity for the task store (TakeChangedRecords).
     private readonly Dictionary<TaskInstanceRecord, object> storedPrints = new(ReferenceEqualityComparer.Instance);
 
@@ -336,7 +342,7 @@ internal sealed partial class DagRunExecution
             }
         }
 
-        this.Changed();
+        this.Changed(node.Instances);
     }
 
     private async Task RunTaskAsync(TaskNode node)
@@ -368,7 +374,7 @@ internal sealed partial class DagRunExecution
             node.State = TaskInstanceState.Failed;
         }
 
-        this.Changed();
+        this.Changed(node.Instances);
     }
 
     private Task RunInstanceAsync(TaskNode node, TaskInstanceRecord record, JsonNode? item) => node.Task.Kind switch
@@ -391,7 +397,7 @@ internal sealed partial class DagRunExecution
             (record.AttemptStarts ??= []).Add(now);
             record.StartedAt ??= now;
             record.State = TaskInstanceState.Running;
-            this.Changed();
+            this.Changed(record);
             string? error;
             try
             {
@@ -408,7 +414,7 @@ internal sealed partial class DagRunExecution
                 record.Error = template.Message;
                 record.State = TaskInstanceState.Failed;
                 record.EndedAt = this.context.CurrentUtcDateTime;
-                this.Changed();
+                this.Changed(record);
                 this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
                 await this.LogDecisionAsync(node, record, attempt, $"the task's templates did not render: {template.Message}; no retries (it would fail the same way)");
                 return;
@@ -425,7 +431,7 @@ internal sealed partial class DagRunExecution
                 record.State = TaskInstanceState.Success;
                 record.Error = null;
                 record.EndedAt = record.JobEndedAt ?? this.context.CurrentUtcDateTime;
-                this.Changed();
+                this.Changed(record);
                 this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskSuccess);
                 return;
             }
@@ -435,14 +441,14 @@ internal sealed partial class DagRunExecution
             {
                 record.State = TaskInstanceState.Failed;
                 record.EndedAt = this.context.CurrentUtcDateTime;
-                this.Changed();
+                this.Changed(record);
                 this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
                 await this.LogDecisionAsync(node, record, attempt, $"attempt {attempt} failed and was the last of {maxAttempts}: the task failed: {error}");
                 return;
             }
 
             record.State = TaskInstanceState.UpForRetry;
-            this.Changed();
+            this.Changed(record);
             this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskRetry);
             var retryDelay = node.Settings.DelayBeforeRetry(attempt);
             await this.LogDecisionAsync(node, record, attempt, $"attempt {attempt} of {maxAttempts} failed: {error}; attempt {attempt + 1} starts in {retryDelay}");
