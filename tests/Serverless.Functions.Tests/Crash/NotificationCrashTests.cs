@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Serverless.Functions.Tests.Support;
 using Serverless.Testing;
 using Xunit.Abstractions;
 
