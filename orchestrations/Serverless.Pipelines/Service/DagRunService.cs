@@ -215,7 +215,7 @@ public sealed class DagRunService : IDagRunService
     {
         var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
         options ??= new DagBackfillOptions();
-        var started = await new DagBackfills(this.client, this.starter, this.lists, this.annotations, this.time)
+        var started = await new DagBackfills(this.client, this.starter, this.lists, this.annotations, new DagRunPurges(this.client, this.account, this.lists), this.time)
             .StartAsync(dag, from, to, maxActiveRuns, options, cancellationToken).ConfigureAwait(false);
         if (options.RequestedBy is { } by)
         {
