@@ -13,4 +13,7 @@ internal static partial class PipelineLogs
 
     [LoggerMessage(EventId = 4202, Level = LogLevel.Information, Message = "Run {RunId} of DAG {DagId} ended {State} in {DurationMs} ms")]
     public static partial void RunEnded(ILogger logger, string runId, string dagId, string state, long durationMs);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "{Count} task records of run {RunId} were not written (status {Status}, {ErrorCode}); GET run shows them at their next write")]
+    public static partial void TaskRecordsNotWritten(ILogger logger, string runId, int count, int status, string? errorCode);
 }

@@ -50,6 +50,9 @@ internal sealed partial class DagRunExecution
                 Chained = chained,
                 Log = this.AttemptLog(node.Task.Id, record.MapIndex, attempt),
                 ScheduledAt = this.context.CurrentUtcDateTime,
+                RunId = this.input.RunId,
+                JobRecord = this.TakeRecord(record),
+                Records = this.TakeChangedRecords(Runs.Tasks.RunTaskStore.MaxBatch - 1),
                 MaxRunning = Math.Max(0, Math.Max(1, this.dag.MaxActiveTasks) - this.activeTasks - this.presubmitted.Values.Count(j => !j.Status.IsTerminal)),
             });
             foreach (var job in started.Chained)
@@ -59,6 +62,11 @@ internal sealed partial class DagRunExecution
 
             // Its chained jobs were submitted after this job ended there, before the activity returned.
             record.JobEndedAt = started.SeenEndedAt;
+            record.JobId = started.Handle.JobId;
+            record.Backend = started.Handle.Backend;
+
+            // The activity wrote the record with these.
+            this.MarkTaken(record);
         }
 
         if (attempt == 1)
@@ -70,7 +78,7 @@ internal sealed partial class DagRunExecution
         record.JobId = handle.JobId;
         record.Backend = handle.Backend;
         record.JobKey = handle.IdempotencyKey;
-        this.Changed();
+        this.Changed(record);
         var status = started.Status;
         var timeout = node.Settings.ExecutionTimeout;
         DateTime? deadline = timeout is { } limit ? attemptStart + limit : null;

@@ -100,7 +100,7 @@ internal sealed partial class DagRunExecution
             record.State = TaskInstanceState.Failed;
             record.Error = error is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : error.Message;
             record.EndedAt = this.context.CurrentUtcDateTime;
-            this.Changed();
+            this.Changed(record);
         }
     }
 
@@ -164,7 +164,7 @@ internal sealed partial class DagRunExecution
                 }
             }
 
-            this.Changed();
+            this.Changed(node.Instances);
         }
     }
 
@@ -185,6 +185,7 @@ internal sealed partial class DagRunExecution
         }
 
         var node = this.nodes[chunk.TaskId];
+        this.chunkNode = node;
         var records = chunk.Items.Select((_, i) => new TaskInstanceRecord { TaskId = chunk.TaskId, MapIndex = chunk.FirstIndex + i, State = TaskInstanceState.Queued }).ToList();
         var cancel = this.context.WaitForExternalEvent<string?>(DagRunEvents.Cancel);
         node.Instances.Clear();

@@ -87,6 +87,7 @@ internal sealed partial class DagRunExecution
         if (!this.chunk)
         {
             this.statusDirty = false;
+            // Every record, once the run is over (its drain episodes only): marks and reruns of a settled run read them here.
             this.context.SetCustomStatus(this.BuildResult());
         }
         this.cancelDeadline?.Invoke();

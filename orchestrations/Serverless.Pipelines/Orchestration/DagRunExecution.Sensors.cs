@@ -17,7 +17,7 @@ internal sealed partial class DagRunExecution
         record.StartedAt = start;
         (record.AttemptStarts ??= []).Add(start);
         record.State = TaskInstanceState.Running;
-        this.Changed();
+        this.Changed(record);
         var deadline = start + sensor.Timeout;
         var met = false;
         switch (sensor.Type)
@@ -96,7 +96,7 @@ internal sealed partial class DagRunExecution
             record.Error = $"sensor timed out after {sensor.Timeout}";
         }
 
-        this.Changed();
+        this.Changed(record);
         await this.LogDecisionAsync(node, record, 1, met ? "sensor: condition met" : $"sensor: timed out after {sensor.Timeout}; the task is {record.State}");
     }
 
@@ -113,7 +113,7 @@ internal sealed partial class DagRunExecution
             Choose(node, record, branch.Resolve(value));
             record.State = TaskInstanceState.Success;
             record.EndedAt = now;
-            this.Changed();
+            this.Changed(record);
             await this.LogDecisionAsync(node, record, 1, $"branch: param {param} is '{value}'; follows {string.Join(", ", record.Followed ?? [])}");
             return;
         }

@@ -49,6 +49,17 @@ internal sealed partial class DagRunExecution
     // A chunk of a mapped task (MappedTaskOrchestrator) reports through its output only: no status, no manifest.
     private readonly bool chunk;
     private readonly List<string> mapChunks = [];
+    private TaskNode? chunkNode;
+    private bool recordsChanged;
+
+    // The records changed since they were last taken for the task store, in order of change (Changed(record)); a
+    // change that names no record makes the next take look at every record.
+    private readonly List<TaskInstanceRecord> dirtyRecords = [];
+    private readonly HashSet<TaskInstanceRecord> dirtySet = new(ReferenceEqualityComparer.Instance);
+    private bool dirtyAll = true;
+
+    // What each task record looked like when it was last handed to an activity for the task store (TakeChangedRecords).
+    private readonly Dictionary<TaskInstanceRecord, object> storedPrints = new(ReferenceEqualityComparer.Instance);
 
     public DagRunExecution(TaskOrchestrationContext context, DagRunInput input, CompiledDag compiled, bool chunk = false)
     {
@@ -133,6 +144,9 @@ internal sealed partial class DagRunExecution
 
             this.activeTasks = running.Count;
             this.PublishIfDirty();
+
+            // A change no activity carried (a sensor waiting, a branch deciding, a retry timer): a write of its own.
+            this.manifestDirty |= this.HasUntakenChanges();
             this.StartManifestWriteIfDue();
             if (running.Count == 0)
             {
@@ -194,7 +208,7 @@ internal sealed partial class DagRunExecution
 
         await this.DrainNotificationsAsync();
         var result = this.BuildResult();
-        this.context.SetCustomStatus(result);
+        this.context.SetCustomStatus(this.BuildStatus());
         PipelineTelemetry.RunEnded(this.context, this.dag.Id, this.input.RunId, this.runStartedAt, result.State.ToString().ToLowerInvariant());
         return result;
     }
@@ -328,7 +342,7 @@ internal sealed partial class DagRunExecution
             }
         }
 
-        this.Changed();
+        this.Changed(node.Instances);
     }
 
     private async Task RunTaskAsync(TaskNode node)
@@ -360,7 +374,7 @@ internal sealed partial class DagRunExecution
             node.State = TaskInstanceState.Failed;
         }
 
-        this.Changed();
+        this.Changed(node.Instances);
     }
 
     private Task RunInstanceAsync(TaskNode node, TaskInstanceRecord record, JsonNode? item) => node.Task.Kind switch
@@ -383,7 +397,7 @@ internal sealed partial class DagRunExecution
             (record.AttemptStarts ??= []).Add(now);
             record.StartedAt ??= now;
             record.State = TaskInstanceState.Running;
-            this.Changed();
+            this.Changed(record);
             string? error;
             try
             {
@@ -400,7 +414,7 @@ internal sealed partial class DagRunExecution
                 record.Error = template.Message;
                 record.State = TaskInstanceState.Failed;
                 record.EndedAt = this.context.CurrentUtcDateTime;
-                this.Changed();
+                this.Changed(record);
                 this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
                 await this.LogDecisionAsync(node, record, attempt, $"the task's templates did not render: {template.Message}; no retries (it would fail the same way)");
                 return;
@@ -417,7 +431,7 @@ internal sealed partial class DagRunExecution
                 record.State = TaskInstanceState.Success;
                 record.Error = null;
                 record.EndedAt = record.JobEndedAt ?? this.context.CurrentUtcDateTime;
-                this.Changed();
+                this.Changed(record);
                 this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskSuccess);
                 return;
             }
@@ -427,14 +441,14 @@ internal sealed partial class DagRunExecution
             {
                 record.State = TaskInstanceState.Failed;
                 record.EndedAt = this.context.CurrentUtcDateTime;
-                this.Changed();
+                this.Changed(record);
                 this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskFailed);
                 await this.LogDecisionAsync(node, record, attempt, $"attempt {attempt} failed and was the last of {maxAttempts}: the task failed: {error}");
                 return;
             }
 
             record.State = TaskInstanceState.UpForRetry;
-            this.Changed();
+            this.Changed(record);
             this.NotifyTask(node, record, Notifications.NotificationEventKind.TaskRetry);
             var retryDelay = node.Settings.DelayBeforeRetry(attempt);
             await this.LogDecisionAsync(node, record, attempt, $"attempt {attempt} of {maxAttempts} failed: {error}; attempt {attempt + 1} starts in {retryDelay}");

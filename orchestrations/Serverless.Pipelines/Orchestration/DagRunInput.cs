@@ -91,6 +91,14 @@ public sealed record DagRunInput
     /// </summary>
     public IReadOnlyList<string> LimitedPools { get; init; } = [];
 
+    /// <summary>
+    /// Gets a value indicating whether the run keeps its task records in <see cref="Runs.Tasks.RunTaskStore"/>, carried
+    /// by activities it calls anyway, and its custom status small (counts only). Runs started before the store existed
+    /// have it false: they keep every record in their status and schedule their activities as before, so their replay
+    /// does not change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.
+    /// </summary>
+    public bool StoresTaskRecords { get; init; }
+
     /// <summary>Gets how run-triggered state changes are reported: <see langword="true"/> writes the manifest as tasks finish, not only at the end. The default is true.</summary>
     public bool WriteManifestAsTasksFinish { get; init; } = true;
 

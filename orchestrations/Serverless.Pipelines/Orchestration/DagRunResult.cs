@@ -2,7 +2,12 @@ using Serverless.Pipelines.Runs;
 
 namespace Serverless.Pipelines.Orchestration;
 
-/// <summary>The live custom status and the final output of <see cref="DagRunOrchestrator"/>.</summary>
+/// <summary>
+/// The live custom status and the final output of <see cref="DagRunOrchestrator"/>. The custom status is small and
+/// constant-size: run-level facts and <see cref="TaskCounts"/>, with <see cref="Tasks"/> empty and
+/// <see cref="TasksStored"/> set (the records are in <see cref="Runs.Tasks.RunTaskStore"/>); the output holds every record.
+/// Runs started before that (2026-12-01) carry every record in their status.
+/// </summary>
 public sealed record DagRunResult
 {
     /// <summary>Gets or sets the DAG id.</summary>
@@ -32,6 +37,12 @@ public sealed record DagRunResult
     /// <summary>Gets or sets when the run's state became final (UTC): its end, before its last notifications are delivered.</summary>
     public DateTime? EndedAt { get; set; }
 
-    /// <summary>Gets or sets the task instances in topological order (mapped instances by map index).</summary>
+    /// <summary>Gets or sets the task instances in topological order (mapped instances by map index); empty in the custom status when <see cref="TasksStored"/>.</summary>
     public List<TaskInstanceRecord> Tasks { get; set; } = [];
+
+    /// <summary>Gets or sets the number of task instances in each state (wire names), or null in the output and in runs of the old shape.</summary>
+    public Dictionary<string, int>? TaskCounts { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the run writes its task records to <see cref="Runs.Tasks.RunTaskStore"/> (where a reader finds them while the run has no output).</summary>
+    public bool TasksStored { get; set; }
 }

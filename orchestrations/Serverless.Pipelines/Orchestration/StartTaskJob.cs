@@ -2,7 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 using Serverless.Pipelines.Diagnostics;
+using Serverless.Pipelines.Runs.Index;
+using Serverless.Pipelines.Runs.Tasks;
 using Serverless.Pipelines.Service;
 using Serverless.Spark;
 using Serverless.Spark.Diagnostics;
@@ -32,6 +35,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
     private readonly TaskAttemptLog log;
     private readonly TemplateVariables variables;
     private readonly DurableTaskClient? durableClient;
+    private readonly RunTaskWriter? records;
 
     /// <summary>Initializes a new instance of the <see cref="StartTaskJob"/> class.</summary>
     /// <param name="client">The Spark job client.</param>
@@ -48,6 +52,9 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         this.log = log;
         this.variables = variables;
         this.durableClient = this.options.PushJobCompletion ? services.GetService<DurableTaskClient>() : null;
+        this.records = services.GetService<RunIndexStore>() is { } index
+            ? new RunTaskWriter(new RunTaskStore(index), services.GetRequiredService<ILogger<StartTaskJob>>())
+            : null;
     }
 
     /// <inheritdoc/>
@@ -57,7 +64,21 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = CancellationToken.None;
         PipelineTelemetry.WorkItemPickedUp(nameof(StartTaskJob), input.Log?.DagId, input.ScheduledAt);
-        var first = await this.StartAsync(context.InstanceId, input.Spec, input.IdempotencyKey, input.Backend, input.Log, cancellationToken).ConfigureAwait(false);
+        // Written after the submit, in one transaction with this job's own record completed with its job id: the
+        // records are for readers, the submit is the run's hop.
+        StartedTaskJob first;
+        try
+        {
+            first = await this.StartAsync(context.InstanceId, input.Spec, input.IdempotencyKey, input.Backend, input.Log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await this.WriteRecordsAsync(input, null).ConfigureAwait(false);
+            throw;
+        }
+
+        await this.WriteRecordsAsync(input, first).ConfigureAwait(false);
+
         if (first.Status.State != SparkJobState.Succeeded || input.Chained.Count == 0)
         {
             return first with { TaskId = input.TaskId };
@@ -110,6 +131,25 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         }
 
         return first with { TaskId = input.TaskId, Chained = started };
+    }
+
+    private Task WriteRecordsAsync(StartTaskJobInput input, StartedTaskJob? started)
+    {
+        if (this.records is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var records = input.Records ?? [];
+        if (input.JobRecord is { } own && started is not null && TaskRecordJson.Deserialize(own.Json) is { } record)
+        {
+            record.JobId = started.Handle.JobId;
+            record.Backend = started.Handle.Backend;
+            record.JobEndedAt = started.SeenEndedAt;
+            records = [.. records, own with { Json = TaskRecordJson.Serialize(record) }];
+        }
+
+        return this.records.WriteAsync(input.RunId, records);
     }
 
     private async Task<StartedTaskJob> StartAsync(string runInstanceId, SparkJobSpec spec, string key, string? backend, TaskAttemptLogTarget? log, CancellationToken cancellationToken)

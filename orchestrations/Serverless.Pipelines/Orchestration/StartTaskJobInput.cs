@@ -30,4 +30,17 @@ public sealed record StartTaskJobInput(SparkJobSpec Spec, string IdempotencyKey)
 
     /// <summary>Gets the orchestration time at which the run scheduled this submit; the activity reports its work-item age from it.</summary>
     public DateTime? ScheduledAt { get; init; }
+
+    /// <summary>Gets the run (the DAG run's id, also from a map chunk) whose <see cref="Records"/> these are.</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>
+    /// Gets the run's task records that changed since its last write (at most <see cref="Runs.Tasks.RunTaskStore.MaxBatch"/>),
+    /// which the activity writes to <see cref="Runs.Tasks.RunTaskStore"/> while it submits: the run's custom status
+    /// stays small, and GET run reads a running run's tasks from there, without an activity of its own.
+    /// </summary>
+    public IReadOnlyList<Runs.Tasks.StoredTaskRecord>? Records { get; init; }
+
+    /// <summary>Gets the record of this job's own task instance as it is at the submit, which the activity completes with the job's id, backend and seen end before it writes it.</summary>
+    public Runs.Tasks.StoredTaskRecord? JobRecord { get; init; }
 }

@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 using Serverless.Pipelines.Runs.Index;
+using Serverless.Pipelines.Runs.Tasks;
 using Serverless.Spark.Data;
 using Serverless.Storage.Connection;
 
@@ -20,14 +22,17 @@ public sealed class WriteRunManifest : TaskActivity<WriteRunManifestInput, Dicti
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly StorageAccount account;
     private readonly RunIndexStore index;
+    private readonly RunTaskWriter records;
 
     /// <summary>Initializes a new instance of the <see cref="WriteRunManifest"/> class.</summary>
     /// <param name="account">The storage account.</param>
     /// <param name="index">The runs index.</param>
-    public WriteRunManifest(StorageAccount account, RunIndexStore index)
+    /// <param name="logger">The logger.</param>
+    public WriteRunManifest(StorageAccount account, RunIndexStore index, ILogger<WriteRunManifest> logger)
     {
         this.account = account;
         this.index = index;
+        this.records = new RunTaskWriter(new RunTaskStore(index), logger);
     }
 
     /// <inheritdoc/>
@@ -36,7 +41,8 @@ public sealed class WriteRunManifest : TaskActivity<WriteRunManifestInput, Dicti
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var measured = new Dictionary<string, DataSize>(StringComparer.Ordinal);
-        if (input.Manifest["tasks"] is JsonArray tasks)
+        await this.records.WriteAsync(input.RunId, input.Records).ConfigureAwait(false);
+        if (input.Manifest?["tasks"] is JsonArray tasks)
         {
             foreach (var task in tasks.OfType<JsonObject>())
             {
@@ -67,10 +73,14 @@ public sealed class WriteRunManifest : TaskActivity<WriteRunManifestInput, Dicti
             }
         }
 
-        var target = DataLocation.Parse(input.Location);
-        var blob = this.account.Blobs.GetBlobContainerClient(target.Container).GetBlobClient(target.Path);
-        var bytes = Encoding.UTF8.GetBytes(input.Manifest.ToJsonString(Indented));
-        await blob.UploadAsync(new BinaryData(bytes), overwrite: true, CancellationToken.None).ConfigureAwait(false);
+        if (input.Manifest is { } manifest)
+        {
+            var target = DataLocation.Parse(input.Location);
+            var blob = this.account.Blobs.GetBlobContainerClient(target.Container).GetBlobClient(target.Path);
+            var bytes = Encoding.UTF8.GetBytes(manifest.ToJsonString(Indented));
+            await blob.UploadAsync(new BinaryData(bytes), overwrite: true, CancellationToken.None).ConfigureAwait(false);
+        }
+
         if (input.Index is { } run)
         {
             await this.index.RecordAsync(run, CancellationToken.None).ConfigureAwait(false);

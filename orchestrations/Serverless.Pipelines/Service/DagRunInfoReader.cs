@@ -21,8 +21,8 @@ internal static class DagRunInfoReader
         throw new DagRunNotFoundException($"Run '{runId}' is not known.");
     }
 
-    /// <summary>Reads a run from its orchestration's state.</summary>
-    public static DagRunInfo? ToInfo(OrchestrationMetadata metadata)
+    /// <summary>Reads a run from its orchestration's state; <paramref name="stored"/> are its task records when they are kept outside it (<see cref="DagRunTaskReader"/>).</summary>
+    public static DagRunInfo? ToInfo(OrchestrationMetadata metadata, IReadOnlyList<TaskInstanceRecord>? stored = null)
     {
         if (!string.Equals(metadata.Name, nameof(DagRunOrchestrator), StringComparison.Ordinal))
         {
@@ -48,7 +48,7 @@ internal static class DagRunInfoReader
             OrchestrationRuntimeStatus.Terminated => "terminated" + (metadata.ReadOutputAs<string>() is { Length: > 0 } reason ? ": " + reason : string.Empty),
             _ => result?.Error,
         };
-        var tasks = result?.Tasks ?? [];
+        var tasks = stored ?? result?.Tasks ?? [];
         var started = tasks.Where(t => t.StartedAt is not null).Select(t => (DateTime?)t.StartedAt).Min();
         return new DagRunInfo
         {

@@ -14,9 +14,11 @@ internal sealed class DagRunMarks
     private readonly DurableTaskClient client;
     private readonly DagRunAnnotations annotations;
     private readonly TimeProvider time;
+    private readonly DagRunTaskReader tasks;
 
-    public DagRunMarks(DurableTaskClient client, DagRunAnnotations annotations, TimeProvider time)
+    public DagRunMarks(DurableTaskClient client, DagRunAnnotations annotations, TimeProvider time, DagRunTaskReader tasks)
     {
+        this.tasks = tasks;
         this.client = client;
         this.annotations = annotations;
         this.time = time;
@@ -32,7 +34,7 @@ internal sealed class DagRunMarks
         }
 
         var metadata = await DagRunInfoReader.RequireRunAsync(this.client, runId, true, cancellationToken).ConfigureAwait(false);
-        var run = DagRunInfoReader.ToInfo(metadata) ?? throw new DagRunNotFoundException($"Run '{runId}' is not known.");
+        var run = await this.tasks.ToInfoAsync(metadata, cancellationToken).ConfigureAwait(false) ?? throw new DagRunNotFoundException($"Run '{runId}' is not known.");
         if (request.TaskId is { } taskId && !run.Tasks.Any(t => string.Equals(t.Id, taskId, StringComparison.Ordinal)))
         {
             throw new DagRunRequestException($"Run '{runId}' has no task '{taskId}'.", [$"its tasks: {string.Join(", ", run.Tasks.Select(t => t.Id).Distinct(StringComparer.Ordinal))}"]);
@@ -74,7 +76,7 @@ internal sealed class DagRunMarks
         while (true)
         {
             var metadata = await this.client.GetInstanceAsync(run.RunId, true, cancellationToken).ConfigureAwait(false);
-            var now = metadata is null ? null : DagRunInfoReader.ToInfo(metadata);
+            var now = metadata is null ? null : await this.tasks.ToInfoAsync(metadata, cancellationToken).ConfigureAwait(false);
             if (now is not null && Shows(now, mark))
             {
                 await this.annotations.AuditAsync(run.RunId, new RunAuditEntry(mark.At, mark.By, "mark", $"{What(mark)} while the run was running"), cancellationToken).ConfigureAwait(false);

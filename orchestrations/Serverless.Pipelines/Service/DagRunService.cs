@@ -32,6 +32,7 @@ public sealed class DagRunService : IDagRunService
     private readonly DagRunLists lists;
     private readonly DagRunAnnotations annotations;
     private readonly RunIndexStore index;
+    private readonly DagRunTaskReader taskReader;
     private readonly TimeProvider time;
 
     /// <summary>Initializes a new instance of the <see cref="DagRunService"/> class.</summary>
@@ -59,6 +60,7 @@ public sealed class DagRunService : IDagRunService
         this.index = index;
         this.lists = new DagRunLists(index, client);
         this.annotations = new DagRunAnnotations(index);
+        this.taskReader = new DagRunTaskReader(index);
         this.time = time ?? TimeProvider.System;
     }
 
@@ -134,12 +136,12 @@ public sealed class DagRunService : IDagRunService
         }
 
         var metadata = await this.client.GetInstanceAsync(runId, true, cancellationToken).ConfigureAwait(false);
-        return metadata is not null && DagRunInfoReader.ToInfo(metadata) is { } run ? await this.annotations.ReadAsync(run, cancellationToken).ConfigureAwait(false) : null;
+        return metadata is not null && await this.taskReader.ToInfoAsync(metadata, cancellationToken).ConfigureAwait(false) is { } run ? await this.annotations.ReadAsync(run, cancellationToken).ConfigureAwait(false) : null;
     }
 
     /// <inheritdoc/>
     public Task<DagRunInfo> MarkAsync(string runId, DagRunMarkRequest request, CancellationToken cancellationToken = default) =>
-        new DagRunMarks(this.client, this.annotations, this.time).MarkAsync(runId, request, cancellationToken);
+        new DagRunMarks(this.client, this.annotations, this.time, this.taskReader).MarkAsync(runId, request, cancellationToken);
 
     /// <inheritdoc/>
     public Task<DagRunPage> ListRunsAsync(DagRunQuery query, CancellationToken cancellationToken = default)

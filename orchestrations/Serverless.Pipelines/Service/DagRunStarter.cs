@@ -72,6 +72,7 @@ public sealed class DagRunStarter
         ChainFastJobs = this.options.ChainFastJobs,
         UsesRunSlot = true,
         LimitedPools = [.. Pools.PoolLimits.Limited(this.options.Pools).Select(p => p.Key)],
+        StoresTaskRecords = true,
         MapChunkSize = Math.Max(0, this.options.MapChunkSize),
         NotificationRetry = this.notificationRetry,
     };

@@ -11,7 +11,7 @@ public static class PipelineResourceNames
 
     /// <summary>
     /// The runs index: one row per run in partition <c>all</c> and one in <c>dag-{dagId}</c>, row keys newest first;
-    /// plus each run's marks and audit trail in partition <c>run-{runId}</c>.
+    /// plus each run's marks and audit trail in partition <c>run-{runId}</c>, and its task records in <c>tasks-{runId}</c>.
     /// </summary>
     public const string RunIndexTable = "DagRunIndex";
 

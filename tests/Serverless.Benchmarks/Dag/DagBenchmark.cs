@@ -327,6 +327,10 @@ public sealed class DagBenchmark : IAsyncDisposable
         timeout.CancelAfter(TimeSpan.FromMinutes(20));
         await this.client.WaitForInstanceCompletionAsync(started.RunId, false, timeout.Token);
         var run = await this.runs.GetRunAsync(started.RunId, cancellationToken);
-        return run is null ? "unknown" : run.State + (run.Error is null ? string.Empty : ": " + run.Error);
+        var instance = await this.client.GetInstanceAsync(started.RunId, true, cancellationToken);
+        var failure = instance?.RuntimeStatus == OrchestrationRuntimeStatus.Failed
+            ? $" ({instance.FailureDetails?.ErrorType}: {instance.FailureDetails?.ErrorMessage} {instance.FailureDetails?.StackTrace}; output {instance.SerializedOutput?[..Math.Min(2000, instance.SerializedOutput.Length)]})"
+            : string.Empty;
+        return run is null ? "unknown" : run.State + (run.Error is null ? string.Empty : ": " + run.Error) + failure;
     }
 }

@@ -30,6 +30,11 @@ public static class RunIndexKeys
     /// <returns>The partition key.</returns>
     public static string RunPartition(string runId) => "run-" + runId;
 
+    /// <summary>Gets the partition of a run's task records while it runs (one row per task instance).</summary>
+    /// <param name="runId">The run id.</param>
+    /// <returns>The partition key.</returns>
+    public static string TaskPartition(string runId) => "tasks-" + runId;
+
     /// <summary>Gets the partition of a DAG's audit trail (pause, unpause, trigger, backfill), newest first.</summary>
     /// <param name="dagId">The DAG id (validated by the caller).</param>
     /// <returns>The partition key.</returns>

@@ -132,7 +132,7 @@ public sealed class RunIndexStore
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
 
-    /// <summary>Deletes a run's rows, its marks and its audit trail (purge).</summary>
+    /// <summary>Deletes a run's rows, its marks, its audit trail and its task records (purge).</summary>
     /// <param name="dagId">The DAG id.</param>
     /// <param name="logicalDate">The logical date.</param>
     /// <param name="runId">The run id.</param>
@@ -144,10 +144,12 @@ public sealed class RunIndexStore
         var rowKey = RunIndexKeys.RowKey(logicalDate, runId);
         await this.table.DeleteEntityAsync(RunIndexKeys.AllPartition, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
         await this.table.DeleteEntityAsync(RunIndexKeys.DagPartition(dagId), rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-        var runPartition = RunIndexKeys.RunPartition(runId);
-        await foreach (var row in this.table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {runPartition}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        foreach (var runPartition in new[] { RunIndexKeys.RunPartition(runId), RunIndexKeys.TaskPartition(runId) })
         {
-            await this.table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+            await foreach (var row in this.table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {runPartition}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                await this.table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

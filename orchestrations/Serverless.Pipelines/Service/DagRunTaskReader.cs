@@ -1,0 +1,47 @@
+using Microsoft.DurableTask.Client;
+using Serverless.Pipelines.Orchestration;
+using Serverless.Pipelines.Runs.Index;
+using Serverless.Pipelines.Runs.Tasks;
+
+namespace Serverless.Pipelines.Service;
+
+/// <summary>
+/// Reads the task records of a run that has no output holding them (still running, or ended without one: failed or
+/// terminated) from <see cref="RunTaskStore"/>, since the run's custom status carries counts only.
+/// </summary>
+internal sealed class DagRunTaskReader
+{
+    private readonly RunTaskStore store;
+
+    public DagRunTaskReader(RunIndexStore index) => this.store = new RunTaskStore(index);
+
+    /// <summary>Reads a run from its orchestration's state (<see cref="DagRunInfoReader.ToInfo"/>), with its task records from the store when they are there.</summary>
+    /// <param name="metadata">The run's orchestration state, with inputs and outputs.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run, or null when the orchestration is not a run.</returns>
+    public async Task<DagRunInfo?> ToInfoAsync(OrchestrationMetadata metadata, CancellationToken cancellationToken) =>
+        DagRunInfoReader.ToInfo(metadata, await this.ReadStoredAsync(metadata, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Reads the stored records when the run keeps them there and its output does not hold them.</summary>
+    /// <param name="metadata">The run's orchestration state, with inputs and outputs.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The records, or null when the run's status or output is where they are (runs of the old shape, finished runs).</returns>
+    public async Task<IReadOnlyList<TaskInstanceRecord>?> ReadStoredAsync(OrchestrationMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(metadata.Name, nameof(DagRunOrchestrator), StringComparison.Ordinal)
+            || !AreStored(metadata.ReadCustomStatusAs<DagRunResult>(), metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? metadata.ReadOutputAs<DagRunResult>() : null))
+        {
+            return null;
+        }
+
+        var rows = await this.store.ReadAsync(metadata.InstanceId, cancellationToken).ConfigureAwait(false);
+        return rows.Select(TaskRecordJson.Deserialize).OfType<TaskInstanceRecord>().ToList();
+    }
+
+    /// <summary>Gets whether a run's task records are to be read from the store: it writes them there, and neither its status (a settled run's holds every record) nor its output holds them.</summary>
+    /// <param name="status">The run's custom status; one of the old shape (every record in it) never sets <see cref="DagRunResult.TasksStored"/>.</param>
+    /// <param name="output">The run's output, when it completed.</param>
+    /// <returns>True to read the store.</returns>
+    internal static bool AreStored(DagRunResult? status, DagRunResult? output) =>
+        status is { TasksStored: true, Tasks.Count: 0 } && output is not { Tasks.Count: > 0 };
+}
