@@ -202,6 +202,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         await Screenshot(page, "runs-page");
         await row.Locator("a.mono").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Open task bad-select" }).ClickAsync();
+        await Expect(page.Locator("#task-panel-pool")).ToHaveTextAsync("Pool default_pool · priority 1");
         await page.Locator("#task-panel-actions").GetByRole(AriaRole.Button, new() { Name = "Mark success" }).ClickAsync();
 
         await Expect(page.Locator("#task-action-result")).ToHaveTextAsync("Task bad-select marked success.");
