@@ -41,6 +41,8 @@ public sealed class CliApplication
             RunsCommand.Create(runner),
             ClearCommand.Create(runner),
             MarkCommand.Create(runner),
+            NotificationsCommand.Create(runner),
+            PoolsCommand.Create(runner),
         };
         this.Root.HelpName = CommandName;
 

@@ -18,6 +18,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "Sample data not found at {Folder}; run 'npm ci' to install vega-datasets")]
     public static partial void SampleDataMissing(this ILogger logger, string folder);
 
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Runs index backfill: {Scanned} instance(s) scanned, {Recorded} run(s) added so far; done: {Done}")]
+    public static partial void RunIndexBackfilled(this ILogger logger, int scanned, int recorded, bool done);
+
     [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Request to {Path} refused: missing or wrong API key")]
     public static partial void KeyRefused(this ILogger logger, string path);
 }

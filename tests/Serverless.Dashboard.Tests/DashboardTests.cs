@@ -33,7 +33,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         var page = await this.OpenAsync();
 
         var rows = page.Locator("#dag-rows tr");
-        await Expect(rows).ToHaveCountAsync(5);
+        await Expect(rows).ToHaveCountAsync(6);
         var nightly = page.Locator("#dag-rows tr[data-dag='nightly-hello']");
         await Expect(nightly).ToContainTextAsync("0 2 * * *");
 
@@ -51,7 +51,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("h1")).ToContainTextAsync("DAG hello");
         await page.GoBackAsync();
-        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(6);
 
         await Screenshot(page, "dag-list");
         Assert.Empty(this.outsideRequests);
@@ -162,7 +162,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
 
         await page.Locator("#key-input").FillAsync(Key);
         await page.Locator("#key-save").ClickAsync();
-        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#dag-rows tr")).ToHaveCountAsync(6);
 
         // The key lives in session storage only, never in local storage or the address.
         Assert.Equal(Key, await page.EvaluateAsync<string>("sessionStorage.getItem('serverless.apiKey')"));
@@ -218,6 +218,68 @@ public sealed class DashboardTests(AzuriteFixture azurite, DashboardFixture dash
         var day = DateTimeOffset.Parse(run["logicalDate"]!.GetValue<string>(), CultureInfo.InvariantCulture).UtcDateTime.ToString("MM-dd", CultureInfo.InvariantCulture);
         await page.GotoAsync(dashboard.BaseAddress + "#/dags/broken-query");
         await Expect(page.Locator($"#grid th[data-run='{runId}'] .grid-date")).ToHaveTextAsync(day);
+        Assert.Empty(this.outsideRequests);
+    }
+
+    [Fact]
+    public async Task RunPage_MissedDeadlineAndDownEndpoint_ShowsMissedInListAndPageWithDeadLettersAndAudit()
+    {
+        using var api = new HttpClient { BaseAddress = dashboard.BaseAddress };
+        api.DefaultRequestHeaders.Add("x-functions-key", Key);
+        var trigger = await api.PostAsync("api/dags/late-alarm/runs", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        var runId = System.Text.Json.Nodes.JsonNode.Parse(await trigger.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        await Poll.UntilAsync(
+            async () => System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync($"api/notifications/dead-letters?dag=late-alarm&run={runId}"))!["deadLetters"]!.AsArray().Count == 2,
+            TimeSpan.FromSeconds(90),
+            "the deadline_missed and run_failed notifications to be dead-lettered");
+
+        var page = await this.OpenAsync("#/runs");
+        var row = page.Locator($"#runs-rows tr[data-run='{runId}']");
+        await Expect(row.Locator("[data-state]")).ToHaveTextAsync("failed");
+        await Expect(row.Locator("[data-deadline-missed]")).ToHaveTextAsync("missed");
+        await row.Locator("a.mono").ClickAsync();
+
+        await Expect(page.Locator("#run-deadline [data-deadline-missed]")).ToHaveTextAsync("missed");
+        await Expect(page.Locator("#dead-letters tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#dead-letters")).ToContainTextAsync("deadline_missed");
+        await Expect(page.Locator("#dead-letters")).ToContainTextAsync("run_failed");
+        await Expect(page.Locator("#dead-letters")).ToContainTextAsync("http://127.0.0.1:9");
+        await Expect(page.Locator("#run-audit li").First).ToContainTextAsync("trigger by key:default");
+        await Screenshot(page, "run-dead-letters");
+        Assert.Empty(this.outsideRequests);
+    }
+
+    [Fact]
+    public async Task PoolsPage_OneHolderOneWaiter_ShowsOccupancyThenTheReleaseLive()
+    {
+        // Holders as a run's attempts write them (the same class and holder text), against the host's Azurite.
+        var slots = new Serverless.Pipelines.Slots.ConcurrencySlots(azurite.CreateAccount().Tables.GetTableClient("ConcurrencySlots"));
+        var scope = "pool-" + dashboard.PoolName;
+        var holder = new Serverless.Pipelines.Pools.PoolHolder("dash-run-1", "big-join", null, 1).ToString();
+        var waiter = new Serverless.Pipelines.Pools.PoolHolder("dash-run-2", "report", 3, 2).ToString();
+        Assert.NotNull(await slots.TryAcquireAsync(new(scope, 2, holder) { Waiter = new(1, DateTimeOffset.UtcNow) }, null));
+        Assert.Null(await slots.TryAcquireAsync(new(scope, 2, waiter) { Count = 2, Waiter = new(7, DateTimeOffset.UtcNow) }, null));
+
+        var page = await this.OpenAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Pools" }).ClickAsync();
+        var row = page.Locator($"#pools-rows tr[data-pool='{dashboard.PoolName}']");
+        await Expect(row.Locator(".slots")).ToHaveTextAsync("2");
+        await Expect(row.Locator(".occupied")).ToContainTextAsync("1");
+        await Expect(row.Locator(".queued")).ToHaveTextAsync("1");
+        await Expect(row.Locator(".holders a")).ToHaveTextAsync("dash-run-1");
+        await Expect(row.Locator(".holders")).ToContainTextAsync("big-join");
+        await Expect(row.Locator(".waiters")).ToContainTextAsync("report[3]");
+        await Expect(row.Locator(".waiters")).ToContainTextAsync("priority 7");
+        await Expect(row).ToContainTextAsync("dashboard test pool");
+        await Expect(page.Locator("#pools-rows tr[data-pool='default_pool'] .slots")).ToHaveTextAsync("unlimited");
+        await Screenshot(page, "pools-page");
+
+        // The page polls while a pool is busy: the release shows without a reload.
+        Assert.Equal(1, await slots.ReleaseAsync(scope, holder));
+        Assert.Equal(0, await slots.ReleaseAsync(scope, waiter));
+        await Expect(row.Locator(".occupied")).ToHaveTextAsync("0");
+        await Expect(row.Locator(".queued")).ToHaveTextAsync("0");
+        await Expect(row.Locator(".holders")).ToHaveTextAsync("—");
         Assert.Empty(this.outsideRequests);
     }
 

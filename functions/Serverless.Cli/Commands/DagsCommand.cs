@@ -106,7 +106,7 @@ public static class DagsCommand
     {
         var dagId = CommonOptions.Required("dagId", "The DAG id.");
         var json = CommonOptions.Json();
-        var command = new Command("show", "Show a DAG: summary, next schedule times and its Mermaid graph.") { dagId, json };
+        var command = new Command("show", "Show a DAG: summary, next schedule times, its latest operator actions (audit trail) and its Mermaid graph.") { dagId, json };
         command.SetAction((parse, cancellationToken) => runner.RunAsync(parse, parse.GetValue(json), async (session, output, ct) =>
         {
             var (_, dag) = await session.Api.SendAsync(HttpMethod.Get, $"api/dags/{Uri.EscapeDataString(parse.GetRequiredValue(dagId))}", cancellationToken: ct).ConfigureAwait(false);
@@ -122,6 +122,12 @@ public static class DagsCommand
             foreach (var time in dag?["nextScheduleTimes"] as JsonArray ?? [])
             {
                 console.MarkupLineInterpolated($"  next: {time}");
+            }
+
+            // The DAG's audit trail, newest first: who paused, unpaused, triggered or backfilled it, and when.
+            foreach (var entry in (dag?["audit"] as JsonArray ?? []).OfType<JsonNode>().Take(10))
+            {
+                console.MarkupLineInterpolated($"  {entry["at"]}  {entry["action"]} by {entry["by"]}{(entry["detail"] is { } detail ? ": " + detail : string.Empty)}");
             }
 
             console.WriteLine();

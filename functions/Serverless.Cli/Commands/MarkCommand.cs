@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Serverless.Cli.Commands;
 
-/// <summary><c>mark &lt;runId&gt; --state success|failed [--task id] [--json]</c>: mark a finished run or one of its tasks.</summary>
+/// <summary><c>mark &lt;runId&gt; --state success|failed [--task id] [--json]</c>: mark a run (running or finished) or one of its tasks.</summary>
 public static class MarkCommand
 {
     /// <summary>Creates the command.</summary>
@@ -14,12 +14,12 @@ public static class MarkCommand
     public static Command Create(CommandRunner runner)
     {
         ArgumentNullException.ThrowIfNull(runner);
-        var runId = CommonOptions.Required("runId", "The finished run.");
+        var runId = CommonOptions.Required("runId", "The run (running or finished).");
         var state = new Option<string>("--state") { Description = "The state to set.", HelpName = "success|failed", Required = true };
         state.AcceptOnlyFromAmong("success", "failed");
         var task = new Option<string>("--task") { Description = "Mark this task (every map index) instead of the whole run.", HelpName = "id" };
         var json = CommonOptions.Json();
-        var command = new Command("mark", "Mark a finished run, or one task of it, success or failed (recorded in the run's audit trail; a rerun reuses a task marked success).") { runId, state, task, json };
+        var command = new Command("mark", "Mark a run, or one task of it, success or failed; on a running run the marked task's job (or every running job, for the whole run) is cancelled. Recorded in the run's audit trail; a rerun reuses a task marked success.") { runId, state, task, json };
         command.SetAction((parse, cancellationToken) => runner.RunAsync(parse, parse.GetValue(json), async (session, output, ct) =>
         {
             var id = parse.GetRequiredValue(runId);

@@ -62,6 +62,11 @@ public sealed class ApiGate
         {
             if (ProblemResponses.Map(error) is { } problem)
             {
+                if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+                {
+                    request.HttpContext.Response.Headers.RetryAfter = ProblemResponses.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 return Problem(request, problem.Status, problem.Title, problem.Detail, problem.Extensions);
             }
 

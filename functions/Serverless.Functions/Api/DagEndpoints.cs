@@ -91,7 +91,8 @@ public static partial class DagEndpoints
         }
 
         var fileName = FileNameFor(context.Request, content);
-        var result = DagFileLoader.Load(content, fileName);
+        var pools = context.RequestServices.GetService<IOptions<PipelineOptions>>()?.Value.Pools ?? [];
+        var result = DagPoolCheck.Apply(DagFileLoader.Load(content, fileName), pools);
         var warnings = result.Dag is null ? [] : DagBackendCheck.Warnings(result.Dag, fileName, SparkSettings(context));
         if (!result.IsValid)
         {

@@ -34,6 +34,7 @@ public static class OpenApiDocument
             },
             ["/api/dags/{dagId}/pause"] = new JsonObject { ["post"] = Op("PauseDag", "Pauses a DAG: the scheduler starts none of its runs; manual triggers and backfills still run.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },
             ["/api/dags/{dagId}/unpause"] = new JsonObject { ["post"] = Op("UnpauseDag", "Unpauses a DAG: the next tick starts what catchup says is due.", [Path("dagId")], null, Ok("The new state"), Problem("404", "Unknown DAG")) },
+            ["/api/pools"] = new JsonObject { ["get"] = Op("ListPools", "Every pool (Serverless__Pools__NAME__Slots, and default_pool): slots (null for unlimited), occupied, queued, description, and the task attempts holding slots (run, task, map index, attempt, slots, since) and waiting for them, in the order they get them.", [], null, Ok("The pools")) },
             ["/api/notifications/dead-letters"] = new JsonObject
             {
                 ["get"] = Op("ListDeadLetters", "The notifications of a DAG (or one of its runs) whose delivery used up its attempts, newest first (at most 200); targets show the setting name or the URL's scheme and host only.", [Query("dag", "DAG id (required)"), Query("run", "run id")], null, Ok("The dead letters"), Problem("400", "Missing or invalid dag or run")),

@@ -39,6 +39,9 @@ public static class FunctionNames
     /// <summary>GET api/runs/{runId}/tasks/{taskId}/logs.</summary>
     public const string GetTaskLog = nameof(GetTaskLog);
 
+    /// <summary>GET api/pools.</summary>
+    public const string ListPools = nameof(ListPools);
+
     /// <summary>GET api/dags.</summary>
     public const string ListDags = nameof(ListDags);
 

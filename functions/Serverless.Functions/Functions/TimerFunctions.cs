@@ -19,6 +19,8 @@ public sealed class TimerFunctions
     private readonly TimeProvider time;
     private readonly ServerlessOptions options;
     private readonly ILogger logger;
+    // Per process: once a tick saw the backfill done, later ticks skip even the cursor read (the class is made per call).
+    private static volatile bool indexBackfillDone;
 
     /// <summary>Initializes a new instance of the <see cref="TimerFunctions"/> class.</summary>
     /// <param name="runs">Creates the run service.</param>
@@ -48,10 +50,19 @@ public sealed class TimerFunctions
             return;
         }
 
-        var started = await this.runs.Create(client).StartDueRunsAsync(this.time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var service = this.runs.Create(client);
+        var started = await service.StartDueRunsAsync(this.time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (started.Count > 0)
         {
             this.logger.SchedulerTick(started.Count);
+        }
+
+        // One bounded step of the one-time runs-index backfill per tick, until it is done.
+        if (!indexBackfillDone)
+        {
+            var progress = await service.BackfillRunIndexAsync(cancellationToken).ConfigureAwait(false);
+            indexBackfillDone = progress.Done;
+            this.logger.RunIndexBackfilled(progress.Scanned, progress.Recorded, progress.Done);
         }
     }
 

@@ -15,6 +15,7 @@ public sealed class StorageHealth
 
     private readonly StorageAccount account;
     private readonly string taskHub;
+    private volatile string? recovery;
 
     /// <summary>Initializes a new instance of the <see cref="StorageHealth"/> class.</summary>
     /// <param name="account">The storage account.</param>
@@ -26,10 +27,27 @@ public sealed class StorageHealth
         this.taskHub = options.Value.TaskHub;
     }
 
-    /// <summary>Probes storage.</summary>
+    /// <summary>
+    /// Gets the reason the host is recovering from lost storage, while it is; null otherwise. Storage can look whole
+    /// again (the task hub recreated) before the durable engine accepts calls, so health stays degraded until the one
+    /// recovering says it is done.
+    /// </summary>
+    public string? Recovery => this.recovery;
+
+    /// <summary>Probes storage, and reports degraded while the host recovers from lost storage.</summary>
     /// <param name="cancellationToken">Cancels the probe.</param>
     /// <returns>Null when healthy, else the reason.</returns>
-    public async Task<string?> CheckAsync(CancellationToken cancellationToken = default)
+    public async Task<string?> CheckAsync(CancellationToken cancellationToken = default) =>
+        this.recovery ?? await this.CheckStorageAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Records that the host is recovering from lost storage (a reason), or is done (null).</summary>
+    /// <param name="reason">What is being recovered, or null when done.</param>
+    public void ReportRecovery(string? reason) => this.recovery = reason;
+
+    /// <summary>Probes storage only: the task hub's work-item queue and instances table.</summary>
+    /// <param name="cancellationToken">Cancels the probe.</param>
+    /// <returns>Null when they answer, else the reason.</returns>
+    public async Task<string?> CheckStorageAsync(CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);

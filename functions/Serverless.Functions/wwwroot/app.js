@@ -180,6 +180,7 @@ function route() {
   if (parts[0] === 'dags' && parts[1]) return { page: 'dag', dagId: parts[1], runId: parts[2] === 'runs' ? parts[3] : null };
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', runId: parts[1] };
   if (parts[0] === 'runs') return { page: 'runs' };
+  if (parts[0] === 'pools') return { page: 'pools' };
   return { page: 'list' };
 }
 
@@ -188,7 +189,7 @@ async function render() {
   clearTimeout(pollTimer);
   const r = route();
   const main = $('#main');
-  const views = { list: listView, dag: dagView, run: runView, runs: runsView };
+  const views = { list: listView, dag: dagView, run: runView, runs: runsView, pools: poolsView };
   view = views[r.page](r);
   main.innerHTML = view.skeleton;
   document.title = `${view.title} · Serverless pipelines`;
@@ -521,6 +522,7 @@ function runView(r) {
         </form>
       </details>
       <p id="action-result" role="status" aria-live="polite"></p>
+      <section id="run-ops" aria-label="Deadline, undelivered notifications and audit trail"></section>
       <h2>Tasks</h2>
       <table id="task-table"><caption class="visually-hidden">Task instances of the run</caption><thead><tr>
         <th scope="col">Task</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Started (UTC)</th><th scope="col">Ended (UTC)</th>
@@ -565,6 +567,7 @@ function runView(r) {
       }).join('');
       patch($('#task-rows'), rows || '<tr><td colspan="9">No tasks yet.</td></tr>');
       patch($('#gantt'), ganttSvg(run));
+      await runOps(run);
       return isActive(run.state);
     },
   };

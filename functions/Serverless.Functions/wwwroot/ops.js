@@ -1,5 +1,5 @@
-// Operating runs from the dashboard: the pause toggle on a DAG page, the runs page across DAGs (#/runs), and the
-// clear and mark actions of the task panel. Loaded before app.js; uses its helpers (api, esc, $) only when called.
+// Operating runs from the dashboard: the pause toggle on a DAG page, the runs page across DAGs (#/runs), the clear
+// and mark actions of the task panel, and a run's deadline, undelivered notifications and audit trail. Loaded before app.js; uses its helpers (api, esc, $) only when called.
 'use strict';
 
 // ---------- runs page ----------
@@ -16,8 +16,8 @@ function runsView() {
         <button type="submit">Filter</button>
       </form>
       <table id="runs-table"><caption class="visually-hidden">Runs across DAGs, newest logical date first</caption><thead><tr>
-      <th scope="col">Run</th><th scope="col">DAG</th><th scope="col">State</th><th scope="col">Logical date</th><th scope="col">Triggered by</th>
-      </tr></thead><tbody id="runs-rows"><tr><td colspan="5">Loading…</td></tr></tbody></table>
+      <th scope="col">Run</th><th scope="col">DAG</th><th scope="col">State</th><th scope="col">Logical date</th><th scope="col">Triggered by</th><th scope="col">Deadline</th>
+      </tr></thead><tbody id="runs-rows"><tr><td colspan="6">Loading…</td></tr></tbody></table>
       <div class="actions"><button type="button" class="secondary" id="runs-prev" disabled>Newer</button> <button type="button" class="secondary" id="runs-next" disabled>Older</button></div>`,
     async refresh() {
       const dag = $('#runs-dag')?.value.trim();
@@ -28,8 +28,9 @@ function runsView() {
       const rows = data.runs.map((r) => `<tr data-run="${esc(r.runId)}">
         <th scope="row"><a class="mono" href="#/runs/${enc(r.runId)}">${esc(r.runId)}</a></th>
         <td><a href="#/dags/${enc(r.dagId)}">${esc(r.dagId)}</a></td>
-        <td>${badge(r.state)}</td><td class="nowrap">${r.logicalDate ? fmtTime(r.logicalDate) : '—'}</td><td>${esc(r.triggeredBy || '')}</td></tr>`);
-      patch($('#runs-rows'), rows.join('') || '<tr><td colspan="5">No runs.</td></tr>');
+        <td>${badge(r.state)}</td><td class="nowrap">${r.logicalDate ? fmtTime(r.logicalDate) : '—'}</td><td>${esc(r.triggeredBy || '')}</td>
+        <td>${deadlineCell(r)}</td></tr>`);
+      patch($('#runs-rows'), rows.join('') || '<tr><td colspan="6">No runs.</td></tr>');
       $('#runs-next').disabled = !continuation;
       $('#runs-prev').disabled = pages.length < 2;
       return data.runs.some((r) => isActive(r.state));
@@ -38,6 +39,31 @@ function runsView() {
     prev() { if (pages.length > 1) { pages.pop(); pollSoon(); } },
     reset() { pages = [null]; pollSoon(); },
   };
+}
+
+// ---------- deadlines, dead letters and the audit trail of a run ----------
+function deadlineCell(run) {
+  return run.deadlineMissed ? '<span class="error-text" data-deadline-missed="true">missed</span>' : '';
+}
+
+// The run page's operating section: its deadline, the notifications whose delivery gave up, and who did what.
+async function runOps(run) {
+  const holder = $('#run-ops');
+  if (!holder) return;
+  const letters = await api('GET', `/notifications/dead-letters?dag=${enc(run.dagId)}&run=${enc(run.runId)}`)
+    .then((x) => x.data.deadLetters).catch(() => []);
+  const deadline = run.deadline
+    ? `<p id="run-deadline">Deadline ${fmtTime(run.deadline)}: ${run.deadlineMissed ? '<span class="error-text" data-deadline-missed="true">missed</span>' : '<span class="muted">not missed</span>'}</p>`
+    : '';
+  const letterRows = letters.map((d) => `<tr data-event="${esc(d.eventId)}"><td class="nowrap">${fmtTime(d.deadLetteredAt)}</td>
+    <td>${esc(d.kind || '')}</td><td class="mono">${esc(d.taskId || 'run')}</td><td>${esc(d.target || '')}</td><td>${esc(d.attempts ?? '')}</td>
+    <td class="error-text">${esc(d.lastError || '')}</td></tr>`).join('');
+  const deadLetters = letters.length ? `<h2 id="dead-letters-title">Undelivered notifications</h2>
+    <table id="dead-letters"><caption class="visually-hidden">Notifications of the run whose delivery used up its attempts</caption><thead><tr>
+    <th scope="col">Given up (UTC)</th><th scope="col">Event</th><th scope="col">Task</th><th scope="col">Target</th><th scope="col">Attempts</th><th scope="col">Last error</th>
+    </tr></thead><tbody>${letterRows}</tbody></table>` : '';
+  const audit = (run.audit || []).map((a) => `<li>${fmtTime(a.at)} <strong>${esc(a.action)}</strong> by ${esc(a.by)}${a.detail ? `: ${esc(a.detail)}` : ''}</li>`).join('');
+  patch(holder, `${deadline}${deadLetters}${audit ? `<h2>Audit trail</h2><ul id="run-audit">${audit}</ul>` : ''}`);
 }
 
 // ---------- pause toggle ----------

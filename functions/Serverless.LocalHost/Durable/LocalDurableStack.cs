@@ -19,6 +19,9 @@ namespace Serverless.LocalHost.Durable;
 /// </summary>
 public sealed class LocalDurableStack : IAsyncDisposable
 {
+    /// <summary>How long a restart waits for the app's channel to connect to the restarted sidecar.</summary>
+    public static readonly TimeSpan ReconnectTimeout = TimeSpan.FromSeconds(30);
+
     private readonly AzureStorageOrchestrationServiceSettings settings;
     private readonly ILoggerFactory loggerFactory;
     private readonly SemaphoreSlim restartGate = new(1, 1);
@@ -96,7 +99,8 @@ public sealed class LocalDurableStack : IAsyncDisposable
     /// <summary>
     /// Starts the provider and the sidecar again on the same address, so the worker and client reconnect by
     /// themselves. For storage that lost the task hub (an emulator restarted empty): a new provider creates the
-    /// task hub's tables, queues, containers and leases again, which a running one never does.
+    /// task hub's tables, queues, containers and leases again, which a running one never does. Returns once the
+    /// channel is connected again.
     /// </summary>
     /// <param name="cancellationToken">Cancels the restart.</param>
     /// <returns>A task.</returns>
@@ -109,6 +113,21 @@ public sealed class LocalDurableStack : IAsyncDisposable
             await this.sidecar.DisposeAsync().ConfigureAwait(false);
             var port = new Uri(this.Address).Port;
             this.sidecar = await StartSidecarAsync(this.settings, this.loggerFactory, port, cancellationToken).ConfigureAwait(false);
+
+            // While the sidecar was down, every reconnect of the worker failed, so the channel sits in a connect
+            // backoff that grows to many seconds, failing each client call fast ("Error connecting to subchannel")
+            // although the sidecar is back. Asking it to connect cuts the backoff short; the restart is over only
+            // when a client call would get through.
+            using var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            ready.CancelAfter(ReconnectTimeout);
+            try
+            {
+                await this.Channel.ConnectAsync(ready.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The durable client did not reconnect to the restarted sidecar within {ReconnectTimeout.TotalSeconds:0} s.");
+            }
         }
         finally
         {

@@ -1,8 +1,6 @@
 using Azure;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Hosting;
-using Serverless.Pipelines.Service;
-using Serverless.Spark;
 using Serverless.Spark.Hosting;
 using Serverless.Storage.Connection;
 
@@ -10,9 +8,11 @@ namespace Serverless.LocalHost.Durable;
 
 /// <summary>
 /// Brings the local host back after its storage lost the task hub (Azurite restarted empty, an account reset): when
-/// storage answers again but the task hub's queue or table is gone, it recreates the app's containers and tables and
-/// restarts the durable provider, which creates the task hub again. Until then /api/health reports degraded. In Azure
-/// the Functions host's Durable extension owns this.
+/// storage answers again but the task hub's queue or table is gone, it recreates the data container and restarts the
+/// durable provider, which creates the task hub again (the app's stores recreate their own tables on first use, see
+/// <c>OnDemandTable</c>). From the moment the loss is seen until the app's durable client is connected again,
+/// /api/health reports degraded, so healthy means a trigger gets through. In Azure the Functions host's Durable
+/// extension owns this.
 /// </summary>
 internal sealed partial class TaskHubWatchdog : BackgroundService
 {
@@ -52,13 +52,21 @@ internal sealed partial class TaskHubWatchdog : BackgroundService
             try
             {
                 await Task.Delay(Interval, this.time, stoppingToken).ConfigureAwait(false);
-                if (await this.health.CheckAsync(stoppingToken).ConfigureAwait(false) is { } problem && problem.Contains("does not exist", StringComparison.Ordinal))
+                var problem = await this.health.CheckStorageAsync(stoppingToken).ConfigureAwait(false);
+                var lost = problem is not null && problem.Contains("does not exist", StringComparison.Ordinal);
+                if (lost)
                 {
-                    this.Recreating(problem);
+                    this.Recreating(problem!);
+                    this.health.ReportRecovery($"storage lost the task hub ({problem}); it is being recreated and the durable provider restarted");
+                }
+
+                // Also when storage looks whole again but an earlier attempt failed half-way: the task hub may be
+                // back while the provider is not.
+                if (this.health.Recovery is not null && (lost || problem is null))
+                {
                     await this.account.Blobs.GetBlobContainerClient(this.spark.DataContainer).CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
-                    await this.account.Tables.CreateTableIfNotExistsAsync(SparkResourceNames.JobsTable, stoppingToken).ConfigureAwait(false);
-                    await this.account.Tables.CreateTableIfNotExistsAsync(PipelineResourceNames.ScheduleTable, stoppingToken).ConfigureAwait(false);
                     await this.durable.RestartAsync(stoppingToken).ConfigureAwait(false);
+                    this.health.ReportRecovery(null);
                     this.Recreated();
                 }
             }
@@ -66,7 +74,8 @@ internal sealed partial class TaskHubWatchdog : BackgroundService
             {
                 return;
             }
-            catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or InvalidOperationException or AggregateException)
+            catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or InvalidOperationException or AggregateException or TimeoutException
+                || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
             {
                 // Storage went away again mid-way: the next probe tries again.
                 this.RecreateFailed(e);

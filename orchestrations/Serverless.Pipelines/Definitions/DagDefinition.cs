@@ -93,6 +93,9 @@ public sealed record DagDefinition
             MaxRetryDelay = task.MaxRetryDelay ?? Defaults.MaxRetryDelay ?? EffectiveTaskSettings.DefaultMaxRetryDelay,
             ExecutionTimeout = task.ExecutionTimeout ?? Defaults.ExecutionTimeout,
             Backend = task.Connection ?? task.Backend ?? Defaults.Backend,
+            Pool = task.Pool ?? Defaults.Pool ?? EffectiveTaskSettings.DefaultPool,
+            PoolSlots = task.PoolSlots ?? Defaults.PoolSlots ?? 1,
+            Priority = task.Priority ?? Defaults.Priority ?? 1,
         };
     }
 }

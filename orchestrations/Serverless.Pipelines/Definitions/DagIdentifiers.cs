@@ -26,6 +26,9 @@ public static partial class DagIdentifiers
     /// <summary>The pattern of Spark connection names (as <see cref="DagIdPattern"/>): they are app setting keys, <c>Serverless__Connections__NAME__…</c>.</summary>
     public const string ConnectionNamePattern = DagIdPattern;
 
+    /// <summary>The pattern of pool names (as <see cref="DagIdPattern"/>): they are app setting keys, <c>Serverless__Pools__NAME__Slots</c>, and part of a table key.</summary>
+    public const string PoolNamePattern = DagIdPattern;
+
     /// <summary>The pattern of parameter names, map columns and external event names (as <see cref="InputNamePattern"/>).</summary>
     public const string ParamNamePattern = InputNamePattern;
 

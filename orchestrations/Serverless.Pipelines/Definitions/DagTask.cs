@@ -39,6 +39,15 @@ public sealed record DagTask
     /// <summary>Gets the Spark backend for this task, or <see langword="null"/> for the default.</summary>
     public string? Backend { get; init; }
 
+    /// <summary>Gets the pool whose slots the task's attempts take (Airflow's <c>pool</c>), or <see langword="null"/> for the default.</summary>
+    public string? Pool { get; init; }
+
+    /// <summary>Gets how many slots of its pool one attempt takes (Airflow's <c>pool_slots</c>), or <see langword="null"/> for the default.</summary>
+    public int? PoolSlots { get; init; }
+
+    /// <summary>Gets the task's rank among waiters for a pool slot, higher first (Airflow's <c>priority_weight</c>), or <see langword="null"/> for the default.</summary>
+    public int? Priority { get; init; }
+
     /// <summary>
     /// Gets the named Spark connection this task runs on (settings <c>Serverless__Connections__NAME__Backend</c> and the
     /// backend's own settings), or <see langword="null"/>. It wins over <see cref="Backend"/> (see <see cref="DagDefinition.SettingsFor"/>).

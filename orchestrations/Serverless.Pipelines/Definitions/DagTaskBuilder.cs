@@ -47,6 +47,17 @@ public sealed class DagTaskBuilder
     /// <returns>This builder.</returns>
     public DagTaskBuilder ExecutionTimeout(TimeSpan timeout) => With(task with { ExecutionTimeout = timeout });
 
+    /// <summary>Puts the task in a pool.</summary>
+    /// <param name="pool">The pool name.</param>
+    /// <param name="slots">The slots one attempt takes.</param>
+    /// <returns>This builder.</returns>
+    public DagTaskBuilder Pool(string pool, int? slots = null) => With(task with { Pool = pool, PoolSlots = slots });
+
+    /// <summary>Sets the priority among waiters for a pool slot (higher first).</summary>
+    /// <param name="priority">The priority.</param>
+    /// <returns>This builder.</returns>
+    public DagTaskBuilder Priority(int priority) => With(task with { Priority = priority });
+
     /// <summary>Sets the Spark backend.</summary>
     /// <param name="backend">The backend name.</param>
     /// <returns>This builder.</returns>

@@ -23,4 +23,13 @@ public sealed record DagTaskDefaults
 
     /// <summary>Gets the default Spark backend (<c>local</c>, <c>livy</c>, <c>synapse</c>, <c>databricks</c>); <see langword="null"/> means the app setting.</summary>
     public string? Backend { get; init; }
+
+    /// <summary>Gets the default pool.</summary>
+    public string? Pool { get; init; }
+
+    /// <summary>Gets the default number of pool slots an attempt takes.</summary>
+    public int? PoolSlots { get; init; }
+
+    /// <summary>Gets the default priority.</summary>
+    public int? Priority { get; init; }
 }

@@ -9,6 +9,9 @@ public sealed record EffectiveTaskSettings
     /// <summary>The built-in cap of the retry delay: 24 hours, as Airflow's.</summary>
     public static readonly TimeSpan DefaultMaxRetryDelay = TimeSpan.FromHours(24);
 
+    /// <summary>The pool of a task that names none, as Airflow's: unlimited unless a setting gives it slots.</summary>
+    public const string DefaultPool = "default_pool";
+
     /// <summary>Gets the trigger rule.</summary>
     public TriggerRule TriggerRule { get; init; }
 
@@ -29,6 +32,15 @@ public sealed record EffectiveTaskSettings
 
     /// <summary>Gets the Spark backend or connection name the task's jobs go to, or <see langword="null"/> for the app setting (see <see cref="DagDefinition.SettingsFor"/>).</summary>
     public string? Backend { get; init; }
+
+    /// <summary>Gets the pool whose slots the task's attempts take. The default is <see cref="DefaultPool"/>.</summary>
+    public string Pool { get; init; } = DefaultPool;
+
+    /// <summary>Gets how many slots of its pool one attempt (of one map instance) takes. The default is 1.</summary>
+    public int PoolSlots { get; init; } = 1;
+
+    /// <summary>Gets the rank among waiters for a pool slot: higher takes a free slot first. The default is 1, as Airflow's <c>priority_weight</c>.</summary>
+    public int Priority { get; init; } = 1;
 
     /// <summary>
     /// Gets the delay before a retry. With backoff the delay is <c>retryDelay × 2^(retryNumber − 1)</c>, capped at

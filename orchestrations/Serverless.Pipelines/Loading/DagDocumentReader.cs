@@ -17,14 +17,14 @@ internal sealed class DagDocumentReader
         "onFailure", "onRetry", "onSuccess", "deadline"];
 
     private static readonly string[] DefaultsKeys =
-        ["triggerRule", "retries", "retryDelay", "retryExponentialBackoff", "maxRetryDelay", "executionTimeout", "backend"];
+        ["triggerRule", "retries", "retryDelay", "retryExponentialBackoff", "maxRetryDelay", "executionTimeout", "backend", "pool", "poolSlots", "priority"];
 
     private static readonly string[] ParamKeys = ["type", "default", "required", "description"];
 
     private static readonly string[] TaskKeys =
     [
         "id", "kind", "description", "dependsOn", "triggerRule", "retries", "retryDelay", "retryExponentialBackoff", "maxRetryDelay",
-        "executionTimeout", "backend", "connection", "values", "inputs", "outputs", "sql", "sqlFile", "file", "className", "args", "pyFiles", "jars", "conf",
+        "executionTimeout", "backend", "connection", "pool", "poolSlots", "priority", "values", "inputs", "outputs", "sql", "sqlFile", "file", "className", "args", "pyFiles", "jars", "conf",
         "resources", "sensor", "branch", "expand", "onFailure", "onRetry", "onSuccess",
     ];
 
@@ -116,6 +116,9 @@ internal sealed class DagDocumentReader
             MaxRetryDelay = Duration(fields, "maxRetryDelay", Join(path, "maxRetryDelay")),
             ExecutionTimeout = Duration(fields, "executionTimeout", Join(path, "executionTimeout")),
             Backend = String(fields, "backend", Join(path, "backend")),
+            Pool = String(fields, "pool", Join(path, "pool")),
+            PoolSlots = Int(fields, "poolSlots", Join(path, "poolSlots")),
+            Priority = Int(fields, "priority", Join(path, "priority")),
         };
     }
 
@@ -160,13 +163,7 @@ internal sealed class DagDocumentReader
 
     private List<DagTask> ReadTasks(SourceNode node, string path)
     {
-        if (node is SourceSequence { Items.Count: > DagDocumentLimits.MaxTasks } tooMany)
-        {
-            // None is read: validating this many tasks is the cost the limit is there to avoid.
-            Problem(node, path, string.Create(CultureInfo.InvariantCulture, $"the DAG has {tooMany.Items.Count} tasks; a DAG may have at most {DagDocumentLimits.MaxTasks} (limit {nameof(DagDocumentLimits)}.{nameof(DagDocumentLimits.MaxTasks)})"));
-            return [];
-        }
-
+        // At most DagDocumentLimits.MaxTasks: the YAML and JSON scans count the tasks before anything is built.
         return List(node, path, ReadTask, "'tasks' must be a list");
     }
 
@@ -210,6 +207,9 @@ internal sealed class DagDocumentReader
             ExecutionTimeout = Duration(fields, "executionTimeout", Join(path, "executionTimeout")),
             Backend = String(fields, "backend", Join(path, "backend")),
             Connection = String(fields, "connection", Join(path, "connection")),
+            Pool = String(fields, "pool", Join(path, "pool")),
+            PoolSlots = Int(fields, "poolSlots", Join(path, "poolSlots")),
+            Priority = Int(fields, "priority", Join(path, "priority")),
             Values = fields.TryGetValue("values", out var values) ? StringMap(values, Join(path, "values")) : new Dictionary<string, string>(),
             Inputs = fields.TryGetValue("inputs", out var inputs) ? List(inputs, Join(path, "inputs"), ReadInput) : [],
             Outputs = fields.TryGetValue("outputs", out var outputs) ? List(outputs, Join(path, "outputs"), ReadOutput) : [],

@@ -56,7 +56,7 @@ public static class DagFileLoader
             .OrderBy(p => p.Line == 0 ? int.MaxValue : p.Line)
             .ThenBy(p => p.Column)
             .ToList();
-        return new DagLoadResult(fileName, dag, ordered);
+        return new DagLoadResult(fileName, dag, ordered) { SourceMap = map };
     }
 
     /// <summary>Loads and validates a DAG file from disk; <c>sqlFile</c> is read relative to its folder.</summary>

@@ -124,6 +124,9 @@ public static class DagJsonExporter
         Duration(w, "maxRetryDelay", d.MaxRetryDelay);
         Duration(w, "executionTimeout", d.ExecutionTimeout);
         Text(w, "backend", d.Backend);
+        Text(w, "pool", d.Pool);
+        Number(w, "poolSlots", d.PoolSlots);
+        Number(w, "priority", d.Priority);
         w.WriteEndObject();
     }
 
@@ -142,6 +145,9 @@ public static class DagJsonExporter
         Duration(w, "executionTimeout", t.ExecutionTimeout);
         Text(w, "backend", t.Backend);
         Text(w, "connection", t.Connection);
+        Text(w, "pool", t.Pool);
+        Number(w, "poolSlots", t.PoolSlots);
+        Number(w, "priority", t.Priority);
         Map(w, "values", t.Values);
         if (t.Inputs.Count > 0)
         {

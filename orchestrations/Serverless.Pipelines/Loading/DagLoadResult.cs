@@ -24,6 +24,9 @@ public sealed record DagLoadResult(string FileName, DagDefinition? Dag, IReadOnl
     /// </summary>
     public DagDefinition? PreviousVersion { get; init; }
 
+    /// <summary>Gets where each field was written, for checks made after loading (<see cref="DagPoolCheck"/>); <see langword="null"/> when the file could not be read or the DAG was built in code.</summary>
+    public DagSourceMap? SourceMap { get; init; }
+
     /// <summary>Gets the version that runs: the file's DAG when it is valid, otherwise <see cref="PreviousVersion"/>.</summary>
     public DagDefinition? ActiveDag => IsValid ? Dag : PreviousVersion;
 }

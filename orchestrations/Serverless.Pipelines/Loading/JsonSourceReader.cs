@@ -57,12 +57,25 @@ internal static class JsonSourceReader
     private static (long Offset, string Message)? Scan(ref Utf8JsonReader reader, TimeSpan timeBudget)
     {
         var budget = new DagDocumentBudget(timeBudget);
+        var afterTasksKey = false;
+        var inTasks = false;
         while (reader.Read())
         {
             if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
             {
+                // The root's tasks array ends at the depth it started at, one inside the root object.
+                inTasks &= !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == 1);
                 continue;
             }
+
+            // Items of the root's "tasks" array are two containers deep; they are counted before they cost anything.
+            if (inTasks && reader.CurrentDepth == 2 && reader.TokenType != JsonTokenType.PropertyName && budget.CountTask() is { } tooMany)
+            {
+                return (reader.TokenStartIndex, tooMany);
+            }
+
+            inTasks |= afterTasksKey && reader.TokenType == JsonTokenType.StartArray;
+            afterTasksKey = reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("tasks"u8);
 
             // CurrentDepth counts the containers around a token, so the token's own level is one more.
             var problem = (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray ? DagDocumentBudget.Depth(reader.CurrentDepth + 1) : null)

@@ -23,6 +23,7 @@ internal static class YamlDocumentScan
         var openAnchors = new HashSet<string>(StringComparer.Ordinal);
         var documents = 0;
         var nodes = 0L;
+        var afterTasksKey = false;
         var (line, column) = (1, 1);
         try
         {
@@ -32,6 +33,18 @@ internal static class YamlDocumentScan
                 line = (int)current.Start.Line;
                 column = (int)current.Start.Column;
                 string? problem = null;
+                var isTasksList = false;
+                if (current is NodeEvent or AnchorAlias)
+                {
+                    // The node after the root's key "tasks" is its value; when a sequence, its items are the tasks.
+                    isTasksList = afterTasksKey && current is SequenceStart;
+                    afterTasksKey = open is [{ Mapping: true, Children: var children }] && children % 2 == 0 && current is Scalar { Value: "tasks" };
+                    if (CountChild(open, budget) is { } tooMany)
+                    {
+                        return (line, column, tooMany);
+                    }
+                }
+
                 switch (current)
                 {
                     case DocumentStart:
@@ -70,7 +83,7 @@ internal static class YamlDocumentScan
                         break;
                     case NodeEvent start when start is MappingStart or SequenceStart:
                         problem = DefineProblem(start, anchors, openAnchors) ?? DagDocumentBudget.Depth(open.Count + 1) ?? budget.Spend(1);
-                        open.Add(new Frame(start.Anchor.IsEmpty ? null : start.Anchor.Value, nodes, open.Count + 1, open.Count + 1));
+                        open.Add(new Frame(start.Anchor.IsEmpty ? null : start.Anchor.Value, nodes, open.Count + 1, open.Count + 1, start is MappingStart, 0, isTasksList));
                         nodes++;
                         if (!start.Anchor.IsEmpty)
                         {
@@ -120,6 +133,20 @@ internal static class YamlDocumentScan
             : null;
     }
 
+    // Counts a node as a child of the open node around it (so a mapping knows a key from a value), and as a task
+    // when that node is the root's tasks list.
+    private static string? CountChild(List<Frame> open, DagDocumentBudget budget)
+    {
+        if (open.Count == 0)
+        {
+            return null;
+        }
+
+        var parent = open[^1];
+        open[^1] = parent with { Children = parent.Children + 1 };
+        return parent.IsTasks ? budget.CountTask() : null;
+    }
+
     // Records the deepest level reached inside the innermost open node, so an anchored node knows its height.
     private static void Deepen(List<Frame> open, int depth)
     {
@@ -129,6 +156,9 @@ internal static class YamlDocumentScan
         }
     }
 
-    /// <summary>An open mapping or sequence: its anchor, the node count before it, its depth and the deepest level under it.</summary>
-    private readonly record struct Frame(string? Anchor, long NodesBefore, int Depth, int Deepest);
+    /// <summary>
+    /// An open mapping or sequence: its anchor, the node count before it, its depth, the deepest level under it, whether
+    /// it is a mapping, how many child nodes (keys and values) it has so far, and whether it is the root's tasks list.
+    /// </summary>
+    private readonly record struct Frame(string? Anchor, long NodesBefore, int Depth, int Deepest, bool Mapping, int Children, bool IsTasks);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Serverless.Pipelines.Definitions;
 using Serverless.Storage.Connection;
+using Serverless.Storage.Tables;
 
 namespace Serverless.Pipelines.Notifications;
 
@@ -18,11 +19,17 @@ public sealed class NotificationDeadLetterStore
 
     private const int MaxErrorChars = 4000;
     private const int MaxScanned = 10_000;
-    private readonly StorageAccount account;
+    private readonly TableClient table;
+    private readonly OnDemandTable onDemand;
 
     /// <summary>Initializes a new instance of the <see cref="NotificationDeadLetterStore"/> class.</summary>
     /// <param name="account">The storage account.</param>
-    public NotificationDeadLetterStore(StorageAccount account) => this.account = account;
+    public NotificationDeadLetterStore(StorageAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        this.table = account.Tables.GetTableClient(TableName);
+        this.onDemand = new OnDemandTable(this.table);
+    }
 
     /// <summary>Gets the row key of a delivery.</summary>
     /// <param name="delivery">The delivery.</param>
@@ -46,8 +53,7 @@ public sealed class NotificationDeadLetterStore
             throw new ArgumentException($"DAG id '{dagId}' is not valid.", nameof(dagId));
         }
 
-        var table = this.account.Tables.GetTableClient(TableName);
-        await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await this.onDemand.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var filter = runId is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {dagId}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {dagId} and RunId eq {runId}");
@@ -55,7 +61,7 @@ public sealed class NotificationDeadLetterStore
 
         // A partition holds one DAG's letters; bounded so that a DAG with a long-dead endpoint cannot make a read unbounded.
         var scanned = 0;
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in this.table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var key = row.RowKey;
             var dash = key.LastIndexOf('-');
@@ -95,8 +101,6 @@ public sealed class NotificationDeadLetterStore
             throw new ArgumentException($"DAG id '{notification.DagId}' is not valid as a table key.", nameof(letter));
         }
 
-        var table = this.account.Tables.GetTableClient(TableName);
-        await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         var entity = new TableEntity(notification.DagId, RowKey(letter.Delivery))
         {
             ["RunId"] = notification.RunId,
@@ -111,6 +115,6 @@ public sealed class NotificationDeadLetterStore
             ["LastError"] = letter.LastError.Length > MaxErrorChars ? letter.LastError[..MaxErrorChars] : letter.LastError,
             ["DeadLetteredAt"] = new DateTimeOffset(DateTime.SpecifyKind(letter.DeadLetteredAt, DateTimeKind.Utc)),
         };
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await this.onDemand.RunAsync(() => this.table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 }

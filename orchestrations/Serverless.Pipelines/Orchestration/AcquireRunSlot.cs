@@ -33,13 +33,7 @@ public sealed class AcquireRunSlot : TaskActivity<RunSlotRequest, bool>
     public override async Task<bool> RunAsync(TaskActivityContext context, RunSlotRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Func<string, CancellationToken, Task<bool>>? active = this.client is { } durable ? (runId, token) => IsActiveAsync(durable, runId, token) : null;
+        Func<string, CancellationToken, Task<bool>>? active = this.client is { } durable ? (runId, token) => OrchestrationLiveness.IsActiveAsync(durable, runId, token) : null;
         return await this.slots.TryAcquireAsync(input.Scope, Math.Max(1, input.Limit), input.RunId, active, CancellationToken.None).ConfigureAwait(false) is not null;
-    }
-
-    private static async Task<bool> IsActiveAsync(DurableTaskClient client, string runId, CancellationToken cancellationToken)
-    {
-        var instance = await client.GetInstanceAsync(runId, false, cancellationToken).ConfigureAwait(false);
-        return instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended };
     }
 }

@@ -29,4 +29,16 @@ public static class DagRunEvents
     /// <param name="idempotencyKey">The job's idempotency key (one per task instance and attempt).</param>
     /// <returns>The event name.</returns>
     public static string JobEnded(string idempotencyKey) => JobEndedPrefix + idempotencyKey;
+
+    /// <summary>The prefix of <see cref="PoolSlotFreed"/>.</summary>
+    public const string PoolSlotFreedPrefix = "serverless.pool-slot-freed:";
+
+    /// <summary>
+    /// Gets the name of the event that tells a task attempt waiting for pool slots that slots were given back
+    /// (raised by <see cref="ReleasePoolSlot"/> when the host can), so it asks again before its timer fires. The
+    /// payload is the holder that released them.
+    /// </summary>
+    /// <param name="holder">The waiting attempt (<see cref="Pools.PoolHolder"/>).</param>
+    /// <returns>The event name.</returns>
+    public static string PoolSlotFreed(string holder) => PoolSlotFreedPrefix + holder;
 }

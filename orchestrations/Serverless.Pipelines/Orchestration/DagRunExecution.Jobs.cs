@@ -14,9 +14,16 @@ namespace Serverless.Pipelines.Orchestration;
 /// <summary>Job tasks of <see cref="DagRunExecution"/>: one attempt's submit and poll, the job spec with its rendered templates and data locations, and fast-job chaining.</summary>
 internal sealed partial class DagRunExecution
 {
+    /// <summary>Runs one attempt's job, holding its pool slots when its pool is limited (<see cref="RunInPoolAsync"/>).</summary>
+    /// <returns><see langword="null"/> on success, else the error.</returns>
+    private Task<string?> RunJobAttemptAsync(TaskNode node, TaskInstanceRecord record, JsonNode? item, int attempt, SparkJobSpec spec) =>
+        this.TakesPoolSlots(node)
+            ? this.RunInPoolAsync(node, record, attempt, () => this.RunJobAttemptCoreAsync(node, record, item, attempt, spec))
+            : this.RunJobAttemptCoreAsync(node, record, item, attempt, spec);
+
     /// <summary>Runs one attempt's job: submit, then wait for its end (pushed, or polled on durable timers) or the attempt's timeout.</summary>
     /// <returns><see langword="null"/> on success, else the error.</returns>
-    private async Task<string?> RunJobAttemptAsync(TaskNode node, TaskInstanceRecord record, JsonNode? item, int attempt, SparkJobSpec spec)
+    private async Task<string?> RunJobAttemptCoreAsync(TaskNode node, TaskInstanceRecord record, JsonNode? item, int attempt, SparkJobSpec spec)
     {
         _ = item;
         var attemptStart = this.context.CurrentUtcDateTime;
@@ -325,6 +332,7 @@ internal sealed partial class DagRunExecution
                         || next.State != TaskInstanceState.None
                         || next.Task.Kind is DagTaskKind.Sensor or DagTaskKind.Branch
                         || next.Task.Expand is not null
+                        || this.TakesPoolSlots(next)
                         || next.Settings.TriggerRule != TriggerRule.AllSuccess
                         || this.presubmitted.ContainsKey(id)
                         || upstream.Any(u => this.nodes[u].Task.Values.Count > 0)

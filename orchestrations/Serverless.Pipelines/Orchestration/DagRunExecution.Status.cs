@@ -229,6 +229,7 @@ internal sealed partial class DagRunExecution
             StartedAt = started == default ? null : Utc(started),
             EndedAt = finished ? Utc(this.context.CurrentUtcDateTime) : null,
             Error = this.runError,
+            DeadlineMissed = this.deadlineMissed,
             Tasks = !withTasks ? null : instances.Select(r => new RunIndexTask(r.TaskId, r.MapIndex, r.State, r.Attempts, Utc(r.StartedAt), Utc(r.EndedAt), r.Reused)).ToList(),
         };
     }

@@ -464,6 +464,7 @@ internal sealed partial class DagRunExecution
     private async Task CancelAsync(string? reason)
     {
         this.cancelled = true;
+        await this.ReleasePoolClaimsAsync();
         foreach (var id in this.mapChunks)
         {
             this.context.SendEvent(id, DagRunEvents.Cancel, reason ?? string.Empty);

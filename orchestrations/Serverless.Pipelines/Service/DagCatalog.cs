@@ -178,7 +178,8 @@ public sealed class DagCatalog : IDisposable
             results.Add(new DagLoadResult("<code>/" + dag.Id, dag, DagValidator.Validate(dag)));
         }
 
-        var withWarnings = results.Select(r => r.Dag is null ? r : r with { Warnings = DagBackendCheck.Warnings(r.Dag, r.FileName, this.spark) }).ToList();
+        var withWarnings = results.Select(r => DagPoolCheck.Apply(r, this.options.Pools))
+            .Select(r => r.Dag is null ? r : r with { Warnings = DagBackendCheck.Warnings(r.Dag, r.FileName, this.spark) }).ToList();
         this.loaded = new Loaded(KeepLastGood(withWarnings, this.loaded?.Results), fingerprint);
     }
 

@@ -33,6 +33,7 @@ internal sealed class DagRunLists
         StartedAt = run.StartedAt,
         EndedAt = run.EndedAt,
         Error = run.Error,
+        DeadlineMissed = run.DeadlineMissed,
         Tasks = run.Tasks.Select(t => new RunIndexTask(t.Id, t.MapIndex, t.State, t.Attempts, t.StartedAt, t.EndedAt, t.Reused)).ToList(),
     };
 
@@ -62,6 +63,9 @@ internal sealed class DagRunLists
 
         return created;
     }
+
+    /// <summary>Adds a run's rows unless it has them (the index backfill: a row the run wrote itself is newer).</summary>
+    public Task AddAsync(RunIndexEntry entry, CancellationToken cancellationToken) => this.index.AddIfAbsentAsync(entry, cancellationToken);
 
     public Task RecordAsync(DagRunInfo run, CancellationToken cancellationToken) => this.index.RecordAsync(FromInfo(run), cancellationToken);
 
@@ -112,6 +116,7 @@ internal sealed class DagRunLists
         TriggeredBy = entry.TriggeredBy,
         RerunOf = entry.RerunOf,
         Error = entry.Error,
+        DeadlineMissed = entry.DeadlineMissed,
         Tasks = (entry.Tasks ?? []).Select(t => new TaskInstanceInfo
         {
             Id = t.Id,

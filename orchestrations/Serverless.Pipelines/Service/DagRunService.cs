@@ -32,6 +32,7 @@ public sealed class DagRunService : IDagRunService
     private readonly DagRunLists lists;
     private readonly DagRunAnnotations annotations;
     private readonly DagRunTaskReader taskReader;
+    private readonly RunIndexStore index;
     private readonly TimeProvider time;
 
     /// <summary>Initializes a new instance of the <see cref="DagRunService"/> class.</summary>
@@ -56,6 +57,7 @@ public sealed class DagRunService : IDagRunService
         this.dataContainer = sparkOptions.Value.DataContainer;
         this.schedules = new DagScheduleStore(account);
         this.dagStates = new DagStateStore(account);
+        this.index = index;
         this.lists = new DagRunLists(index, client);
         this.annotations = new DagRunAnnotations(index);
         this.taskReader = new DagRunTaskReader(index);
@@ -286,6 +288,10 @@ public sealed class DagRunService : IDagRunService
 
         return started;
     }
+
+    /// <inheritdoc/>
+    public Task<RunIndexBackfillCursor> BackfillRunIndexAsync(CancellationToken cancellationToken = default) =>
+        new DagRunIndexBackfill(this.client, this.index, this.lists).StepAsync(cancellationToken);
 
     /// <inheritdoc/>
     public async Task<bool> IsPausedAsync(string dagId, CancellationToken cancellationToken = default)

@@ -72,6 +72,7 @@ public sealed class DagRunStarter
         ChainFastJobs = this.options.ChainFastJobs,
         UsesRunSlot = true,
         StoresTaskRecords = true,
+        LimitedPools = [.. Pools.PoolLimits.Limited(this.options.Pools).Select(p => p.Key)],
         MapChunkSize = Math.Max(0, this.options.MapChunkSize),
         NotificationRetry = this.notificationRetry,
     };

@@ -113,6 +113,14 @@ public interface IDagRunService
     /// <returns>How many runs were purged.</returns>
     Task<int> PurgeFinishedRunsAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Takes one bounded step of the one-time backfill of the runs index from the task hub's instance query (runs
+    /// started before the index existed); the scheduler tick calls it until it reports done.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The progress so far.</returns>
+    Task<RunIndexBackfillCursor> BackfillRunIndexAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Gets whether a DAG is paused (the scheduler skips it; manual triggers and backfills still run).</summary>
     /// <param name="dagId">The DAG id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -1,4 +1,5 @@
 using Serverless.Pipelines.Definitions;
+using Serverless.Pipelines.Pools;
 
 namespace Serverless.Pipelines.Service;
 
@@ -91,4 +92,12 @@ public sealed class PipelineOptions
     /// (<see cref="PipelineResourceNames.RunIndexTableOf"/>).
     /// </summary>
     public string RunIndexTable { get; set; } = PipelineResourceNames.RunIndexTable;
+
+    /// <summary>
+    /// Gets the pools by name (settings <c>Serverless__Pools__NAME__Slots</c>, <c>Serverless__Pools__NAME__Description</c>):
+    /// slots shared by the tasks that name the pool in every DAG and on every host, given to waiting tasks by
+    /// priority. A task that names no pool is in <c>default_pool</c>, unlimited unless it is configured here too. The
+    /// default is none.
+    /// </summary>
+    public Dictionary<string, PoolOptions> Pools { get; } = new(StringComparer.Ordinal);
 }

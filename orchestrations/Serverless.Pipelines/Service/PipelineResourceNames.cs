@@ -20,6 +20,6 @@ public static class PipelineResourceNames
     /// <returns>The table name.</returns>
     public static string RunIndexTableOf(string taskHub) => taskHub + "Runs";
 
-    /// <summary>The concurrency slots (<see cref="Slots.ConcurrencySlots"/>): a DAG's run slots in partition <c>runs-{dagId}</c>, one row per held slot.</summary>
+    /// <summary>The concurrency slots (<see cref="Slots.ConcurrencySlots"/>): a DAG's run slots in partition <c>runs-{dagId}</c> and a pool's task slots in <c>pool-{name}</c>, one row per held slot (and per waiting task attempt).</summary>
     public const string SlotTable = "ConcurrencySlots";
 }

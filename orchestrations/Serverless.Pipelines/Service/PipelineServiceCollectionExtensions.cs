@@ -63,6 +63,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<DagRunStarter>();
         services.TryAddSingleton(sp => new RunIndexStore(sp.GetRequiredService<Storage.Connection.StorageAccount>(), sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RunIndexTable));
         services.TryAddSingleton<IDagRunServiceFactory, DagRunServiceFactory>();
+        services.TryAddSingleton(sp => new Pools.PoolOccupancy(sp.GetRequiredService<Storage.Connection.StorageAccount>(), PipelineResourceNames.SlotTable, sp.GetRequiredService<IOptions<PipelineOptions>>().Value.Pools));
         return services;
     }
 
@@ -89,6 +90,8 @@ public static class PipelineServiceCollectionExtensions
             .AddActivity<RecordNotificationDeadLetter>()
             .AddActivity<AcquireRunSlot>()
             .AddActivity<ReleaseRunSlot>()
+            .AddActivity<AcquirePoolSlot>()
+            .AddActivity<ReleasePoolSlot>()
             .AddSparkActivities();
     }
 }

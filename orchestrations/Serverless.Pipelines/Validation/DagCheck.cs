@@ -113,6 +113,7 @@ internal sealed partial class DagCheck
 
         var d = dag.Defaults;
         CheckRetrySettings("defaults", d.Retries, d.RetryDelay, d.MaxRetryDelay, d.ExecutionTimeout, d.Backend);
+        CheckPoolFields("defaults", d.Pool, d.PoolSlots);
         DagNotificationCheck.CheckDag(dag, Add);
         for (var i = 0; i < dag.Tags.Count; i++)
         {
@@ -182,10 +183,24 @@ internal sealed partial class DagCheck
         }
     }
 
+    private void CheckPoolFields(string path, string? pool, int? slots)
+    {
+        if (pool is not null && !DagIdentifiers.IsValidDagId(pool))
+        {
+            Add(path + ".pool", $"pool name '{pool}' is invalid: it is an app setting key, use {DagIdentifiers.PoolNamePattern}");
+        }
+
+        if (slots < 1)
+        {
+            Add(path + ".poolSlots", "poolSlots must be at least 1");
+        }
+    }
+
     private void CheckTask(DagTask task, string path)
     {
         CheckKindFields(task, path);
         CheckRetrySettings(path, task.Retries, task.RetryDelay, task.MaxRetryDelay, task.ExecutionTimeout, task.Backend);
+        CheckPoolFields(path, task.Pool, task.PoolSlots);
         DagNotificationCheck.CheckTask(task, path, Add);
 
         var deps = new HashSet<string>(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Serverless.Storage.Connection;
+using Serverless.Storage.Tables;
 
 namespace Serverless.Spark.Records;
 
@@ -8,13 +9,17 @@ namespace Serverless.Spark.Records;
 internal sealed class SparkJobRecordStore
 {
     private readonly TableClient table;
-    private Task? creation;
+    private readonly OnDemandTable onDemand;
 
     /// <summary>Initializes a new instance of the <see cref="SparkJobRecordStore"/> class.</summary>
     /// <param name="account">The storage account.</param>
     /// <param name="tableName">The table name.</param>
-    public SparkJobRecordStore(StorageAccount account, string tableName = SparkResourceNames.JobsTable) =>
+    public SparkJobRecordStore(StorageAccount account, string tableName = SparkResourceNames.JobsTable)
+    {
+        ArgumentNullException.ThrowIfNull(account);
         this.table = account.Tables.GetTableClient(tableName);
+        this.onDemand = new OnDemandTable(this.table);
+    }
 
     /// <summary>Adds a record; returns false when one with the same key exists.</summary>
     /// <param name="record">The record.</param>
@@ -22,17 +27,21 @@ internal sealed class SparkJobRecordStore
     /// <returns>Whether it was added.</returns>
     public async Task<bool> TryAddAsync(SparkJobRecord record, CancellationToken cancellationToken)
     {
-        await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            Response response = await this.table.AddEntityAsync(record, cancellationToken).ConfigureAwait(false);
-            record.ETag = response.Headers.ETag ?? default;
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
-        }
+        return await this.onDemand.RunAsync(
+            async () =>
+            {
+                try
+                {
+                    Response response = await this.table.AddEntityAsync(record, cancellationToken).ConfigureAwait(false);
+                    record.ETag = response.Headers.ETag ?? default;
+                    return true;
+                }
+                catch (RequestFailedException e) when (e.Status == 409)
+                {
+                    return false;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a record.</summary>
@@ -42,10 +51,9 @@ internal sealed class SparkJobRecordStore
     /// <returns>The record or null.</returns>
     public async Task<SparkJobRecord?> GetAsync(string backend, string key, CancellationToken cancellationToken)
     {
-        await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        NullableResponse<SparkJobRecord> response = await this.table
-            .GetEntityIfExistsAsync<SparkJobRecord>(backend, key, cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
+        NullableResponse<SparkJobRecord> response = await this.onDemand.RunAsync(
+            () => this.table.GetEntityIfExistsAsync<SparkJobRecord>(backend, key, cancellationToken: cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         return response.HasValue ? response.Value : null;
     }
 
@@ -75,23 +83,9 @@ internal sealed class SparkJobRecordStore
     /// <returns>A task.</returns>
     public async Task UpsertAsync(SparkJobRecord record, CancellationToken cancellationToken)
     {
-        await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        Response response = await this.table.UpsertEntityAsync(record, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        Response response = await this.onDemand.RunAsync(
+            () => this.table.UpsertEntityAsync(record, TableUpdateMode.Replace, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         record.ETag = response.Headers.ETag ?? default;
-    }
-
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        Task creation = LazyInitializer.EnsureInitialized(ref this.creation, () => this.table.CreateIfNotExistsAsync(CancellationToken.None));
-        try
-        {
-            await creation.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException)
-        {
-            // Let the next call try again rather than remember a transient failure forever.
-            _ = Interlocked.CompareExchange(ref this.creation, null, creation);
-            throw;
-        }
     }
 }

@@ -143,7 +143,8 @@ public sealed class DagsCommandTests
         await using var host = await FakeHost.StartAsync();
         host.Respond("GET", "/api/dags/departure-delays", (200, """
             {"id":"departure-delays","description":"Delays","schedule":"0 6 * * *","catchup":false,"maxActiveRuns":1,
-             "nextScheduleTimes":["2026-12-02T06:00:00+00:00"],"mermaid":"graph TD\n  a --> b","recentRuns":[]}
+             "nextScheduleTimes":["2026-12-02T06:00:00+00:00"],"mermaid":"graph TD\n  a --> b","recentRuns":[],
+             "audit":[{"at":"2026-12-01T10:00:00+00:00","by":"key:ops","action":"pause","detail":"the scheduler skips the DAG"}]}
             """));
 
         var result = await InProcessCli.RunAsync(host, "dags", "show", "departure-delays");
@@ -152,6 +153,7 @@ public sealed class DagsCommandTests
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Contains("schedule: 0 6 * * *, catchup: false, max active runs: 1", result.Output, StringComparison.Ordinal);
         Assert.Contains("next: 2026-12-02T06:00:00+00:00", result.Output, StringComparison.Ordinal);
+        Assert.Contains("2026-12-01T10:00:00+00:00  pause by key:ops: the scheduler skips the DAG", result.Output, StringComparison.Ordinal);
         Assert.Contains("```mermaid\ngraph TD\n  a --> b\n```", result.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Equal("0 6 * * *", json.Json()["schedule"]!.GetValue<string>());
     }

@@ -32,6 +32,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>Gets the data container the host's runs write to.</summary>
     public string DataContainer { get; } = AzuriteFixture.UniqueName("dashdata");
 
+    /// <summary>Gets the pool the host is configured with (2 slots), unique to this fixture since the slot table is account-wide.</summary>
+    public string PoolName { get; } = AzuriteFixture.UniqueName("dashpool");
+
     /// <summary>Gets the host's base address.</summary>
     public Uri BaseAddress => this.baseAddress ?? throw new InvalidOperationException("Call StartAsync first.");
 
@@ -90,10 +93,18 @@ public sealed class DashboardFixture : IAsyncLifetime
                 ["Serverless__Durable__MaxQueuePollingInterval"] = "00:00:00.200",
                 ["Serverless__Durable__PartitionCount"] = "1",
                 ["Spark__DataContainer"] = this.DataContainer,
+                [$"Serverless__Pools__{this.PoolName}__Slots"] = "2",
+                [$"Serverless__Pools__{this.PoolName}__Description"] = "dashboard test pool",
 
                 // A pushed job end skips the submit activity's short wait, so a quick job is still running when the
                 // activity returns and nothing chains after it; polled, chained-pair's second task chains.
                 ["Serverless__PushJobCompletion"] = "false",
+
+                // late-alarm's endpoint is down: two quick attempts, then a dead letter.
+                ["Serverless__NotificationDelivery__MaxAttempts"] = "2",
+                ["Serverless__NotificationDelivery__FirstRetryInterval"] = "00:00:01",
+                ["Serverless__NotificationDelivery__BackoffCoefficient"] = "1",
+                ["Serverless__NotificationDelivery__RequestTimeout"] = "00:00:05",
             },
             this.dags.FullName);
         this.playwright = await Playwright.CreateAsync();
@@ -122,6 +133,11 @@ public sealed class DashboardFixture : IAsyncLifetime
         await File.WriteAllTextAsync(
             Path.Combine(this.dags.FullName, "chained-pair.yaml"),
             "id: chained-pair\ndescription: A query and one that reads it.\ntags: [test]\ntasks:\n  - id: first\n    kind: sql\n    sql: SELECT 1 AS one\n    outputs: [result]\n  - id: second\n    kind: sql\n    inputs:\n      - name: r\n        from: first.result\n    sql: SELECT one + 1 AS two FROM r\n    outputs: [result]\n");
+
+        // Waits past its 1 s deadline for an event that never comes, then fails; its alarm endpoint refuses connections.
+        await File.WriteAllTextAsync(
+            Path.Combine(this.dags.FullName, "late-alarm.yaml"),
+            "id: late-alarm\ndescription: Misses its deadline; its alarm endpoint is down.\ntags: [test]\ndeadline: { after: start, duration: 1s }\nonFailure: ['http://127.0.0.1:9/alarm']\ntasks:\n  - id: wait\n    kind: sensor\n    sensor: { type: external_event, eventName: never, timeout: 3s }\n");
 
         // Scheduled, but starting tomorrow: the list shows a next run time and the scheduler starts nothing.
         var tomorrow = DateTime.UtcNow.Date.AddDays(1);

@@ -12,7 +12,7 @@ public sealed class StorageRecoveryTests
 {
     private const string Key = "recovery-key-0123456789";
 
-    [Fact(Skip = "Quarantined 2026-12-01: after Azurite restarts empty, the first trigger can answer 500 (2 of the last 3 clean-clone runs); cause not yet found, see the stop note")]
+    [Fact]
     public async Task Health_AzuriteRestartsEmpty_DegradedThenHealthyAndANewRunSucceedsWithoutHostRestart()
     {
         var azurite = await AzuriteProcess.StartAsync();
@@ -52,8 +52,9 @@ public sealed class StorageRecoveryTests
                 "health to report healthy after storage came back empty");
 
             var started = await client.PostAsJsonAsync("api/dags/hello/runs", new { });
-            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-            var runId = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+            var startedBody = await started.Content.ReadAsStringAsync();
+            Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"{started.StatusCode}: {startedBody}");
+            var runId = JsonNode.Parse(startedBody)!["id"]!.GetValue<string>();
             var run = await Poll.UntilAsync(
                 async () => JsonNode.Parse(await client.GetStringAsync(new Uri("api/runs/" + runId, UriKind.Relative)))!,
                 r => r["state"]!.GetValue<string>() is "success" or "failed",

@@ -22,6 +22,7 @@ public sealed class FunctionsMetadataTests
         { FunctionNames.PurgeRun, "api/runs/{runId}", "delete", "Anonymous" },
         { FunctionNames.MarkRun, "api/runs/{runId}/mark", "post", "Anonymous" },
         { FunctionNames.ListDeadLetters, "api/notifications/dead-letters", "get", "Anonymous" },
+        { FunctionNames.ListPools, "api/pools", "get", "Anonymous" },
         { FunctionNames.GetRunManifest, "api/runs/{runId}/manifest", "get", "Anonymous" },
         { FunctionNames.GetTaskLog, "api/runs/{runId}/tasks/{taskId}/logs", "get", "Anonymous" },
         { FunctionNames.ListDags, "api/dags", "get", "Anonymous" },

@@ -165,6 +165,9 @@ internal sealed class FakeDagRunService : IDagRunService
         return Task.FromResult<IReadOnlyList<NotificationDeadLetterRow>>(this.DeadLetters.Where(d => d.DagId == dagId && (runId is null || d.RunId == runId)).ToList());
     }
 
+    public Task<RunIndexBackfillCursor> BackfillRunIndexAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(new RunIndexBackfillCursor(null, true, 0, 0));
+
     public Task SetPausedAsync(string dagId, bool paused, string changedBy, CancellationToken cancellationToken = default)
     {
         _ = this.FindDag(dagId) ?? throw new DagNotFoundException($"DAG '{dagId}' is not deployed.");

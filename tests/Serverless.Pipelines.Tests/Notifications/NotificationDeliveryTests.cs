@@ -132,6 +132,8 @@ public sealed class NotificationDeliveryTests(AzuriteFixture azurite)
         Assert.True(lateRun.EndedAt > lateRun.Deadline, "the late run ended before its deadline");
         Assert.Single(receiver.Received, r => r.Body!["kind"]!.GetValue<string>() == "run_failed");
         Assert.True((await host.ReadManifestAsync("notify-late", lateRun.RunId))["deadlineMissed"]!.GetValue<bool>());
+        Assert.True(Assert.Single((await host.Runs.ListRunsAsync(new Service.DagRunQuery(DagId: "notify-late"))).Runs).DeadlineMissed);
+        Assert.False(Assert.Single((await host.Runs.ListRunsAsync(new Service.DagRunQuery(DagId: "notify-early"))).Runs).DeadlineMissed);
 
         Assert.Equal(DagRunState.Success, earlyRun.State);
         Assert.False(earlyRun.DeadlineMissed);

@@ -36,6 +36,9 @@ public sealed record RunIndexEntry
     /// <summary>Gets the task instances; null when the writer has none to report (the start row), so a merge keeps what is stored.</summary>
     public IReadOnlyList<RunIndexTask>? Tasks { get; init; }
 
+    /// <summary>Gets a value indicating whether the run had not finished by its deadline (once true, it stays true).</summary>
+    public bool DeadlineMissed { get; init; }
+
     /// <summary>Gets a value indicating whether the run has reached a final state.</summary>
     public bool IsFinished => State is DagRunState.Success or DagRunState.Failed;
 }

@@ -15,6 +15,9 @@ public static class RunIndexKeys
     /// <summary>The partition that holds every run.</summary>
     public const string AllPartition = "all";
 
+    /// <summary>The partition of the index's own bookkeeping (the backfill's cursor).</summary>
+    public const string MetaPartition = "meta";
+
     private const int TickDigits = 19;
 
     /// <summary>Gets the partition of one DAG's runs.</summary>

@@ -23,6 +23,8 @@ public sealed class RunIndexStore
     /// <summary>The most characters of task JSON kept per row (a table string property holds 32K UTF-16 characters).</summary>
     public const int MaxTasksJson = 30_000;
 
+    private const string BackfillRow = "index-backfill";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) } };
     private readonly TableClient table;
     private readonly OnDemandTable onDemand;
@@ -91,6 +93,30 @@ public sealed class RunIndexStore
         {
             await this.table.UpsertEntityAsync(ToEntity(partition, entry), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Gets the index backfill's cursor: null before it started, <see cref="RunIndexBackfillCursor.Done"/> once finished.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The cursor.</returns>
+    public async Task<RunIndexBackfillCursor?> GetBackfillCursorAsync(CancellationToken cancellationToken = default)
+    {
+        await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var row = await this.table.GetEntityIfExistsAsync<TableEntity>(RunIndexKeys.MetaPartition, BackfillRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue
+            ? new RunIndexBackfillCursor(row.Value!.GetString("Continuation"), row.Value.GetBoolean("Done") ?? false, row.Value.GetInt32("Scanned") ?? 0, row.Value.GetInt32("Recorded") ?? 0)
+            : null;
+    }
+
+    /// <summary>Stores the index backfill's cursor.</summary>
+    /// <param name="cursor">The cursor.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public async Task SetBackfillCursorAsync(RunIndexBackfillCursor cursor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var row = new TableEntity(RunIndexKeys.MetaPartition, BackfillRow) { ["Continuation"] = cursor.Continuation, ["Done"] = cursor.Done, ["Scanned"] = cursor.Scanned, ["Recorded"] = cursor.Recorded };
+        await this.table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Gets one run's row, or null.</summary>
@@ -229,6 +255,7 @@ public sealed class RunIndexStore
         Optional(row, "StartedAt", entry.StartedAt);
         Optional(row, "EndedAt", entry.EndedAt);
         Optional(row, "Error", entry.Error is { Length: > 2000 } text ? text[..2000] : entry.Error);
+        Optional(row, "DeadlineMissed", entry.DeadlineMissed ? true : null);
         if (entry.Tasks is { } tasks)
         {
             // A mapped task can have thousands of instances: keep what fits, and say that the rest was left out.
@@ -267,6 +294,7 @@ public sealed class RunIndexStore
         StartedAt = row.GetDateTimeOffset("StartedAt"),
         EndedAt = row.GetDateTimeOffset("EndedAt"),
         Error = row.GetString("Error"),
+        DeadlineMissed = row.GetBoolean("DeadlineMissed") ?? false,
         Tasks = row.GetString("Tasks") is { } json ? JsonSerializer.Deserialize<List<RunIndexTask>>(json, Json) : null,
     };
 
