@@ -81,6 +81,15 @@ public sealed class TwoHostPoolTests(AzuriteFixture azurite, ITestOutputHelper o
             Assert.Equal(2, (int)queued["occupied"]!);
             Assert.Equal("two slots across hosts", (string?)queued["description"]);
             Assert.Equal("test-gate", (string?)Assert.Single(queued["holders"]!.AsArray())!["runId"]);
+
+            // The order is the pool's, so it is read where the pool decides it: each holder's grant time (its slot
+            // row's storage timestamp), sampled from GET /api/pools while the runs go on. A job starts a moment after
+            // its grant, and longer after it when its run's host is slow to take up the next step (a control-queue
+            // partition moving between the two hosts held one run back for 18 s on a loaded machine), so job start
+            // times alone would blame the pool for a host's delay.
+            using var sampling = new CancellationTokenSource();
+            var granted = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            var sampler = SampleGrantsAsync(a, pool, granted, sampling.Token);
             Assert.Equal(2, await slots.ReleaseAsync("pool-" + pool, gate));
 
             foreach (var run in runs)
@@ -89,9 +98,12 @@ public sealed class TwoHostPoolTests(AzuriteFixture azurite, ITestOutputHelper o
                 Assert.True(state == "success", $"run {run} ended {state}\n{log}");
             }
 
+            await sampling.CancelAsync();
+            await sampler;
+
             output.WriteLine($"wall_s={clock.Elapsed.TotalSeconds:0.0}");
             var jobs = await JobsAsync([one, two, three]);
-            output.WriteLine(string.Join("\n", jobs.OrderBy(j => j.Start).Select(j => $"{j.Name} p{j.Priority} {j.Start:HH:mm:ss.fff}-{j.End:HH:mm:ss.fff} {j.Owner}")));
+            output.WriteLine(string.Join("\n", jobs.OrderBy(j => j.Start).Select(j => $"{j.Name} p{j.Priority} granted {(granted.TryGetValue(j.Task, out var g) ? g.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture) : "?")} ran {j.Start:HH:mm:ss.fff}-{j.End:HH:mm:ss.fff} {j.Owner}")));
 
             // All ten complete, each exactly once.
             Assert.Equal(10, jobs.Count);
@@ -100,12 +112,14 @@ public sealed class TwoHostPoolTests(AzuriteFixture azurite, ITestOutputHelper o
             var peak = jobs.Max(j => jobs.Count(o => o.Start <= j.Start && j.Start < o.End));
             Assert.InRange(peak, 1, 2);
 
-            // All ten waited together: a lower priority never finished while a higher one still waited.
+            // All ten waited together: a lower priority never finished while a higher one still waited for its slot.
+            // Every holder is seen: each holds its slot for seconds, sampled every 100 ms.
+            Assert.All(jobs, j => Assert.True(granted.ContainsKey(j.Task), $"{j.Name} was never seen holding a slot"));
             foreach (var x in jobs)
             {
                 foreach (var y in jobs.Where(y => y.Priority < x.Priority))
                 {
-                    Assert.True(x.Start < y.End, $"{y.Name} (priority {y.Priority}) ended at {y.End:O} before {x.Name} (priority {x.Priority}) started at {x.Start:O}");
+                    Assert.True(granted[x.Task] < y.End, $"{y.Name} (priority {y.Priority}) ended at {y.End:O} before {x.Name} (priority {x.Priority}) got its slot at {granted[x.Task]:O}");
                 }
             }
 
@@ -159,6 +173,29 @@ public sealed class TwoHostPoolTests(AzuriteFixture azurite, ITestOutputHelper o
             TimeSpan.FromSeconds(60),
             what);
 
+    private static async Task SampleGrantsAsync(HttpClient client, string pool, System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> granted, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var state = JsonNode.Parse(await client.GetStringAsync(new Uri("api/pools", UriKind.Relative), stop))!["pools"]!.AsArray().Single(p => (string?)p!["name"] == pool)!;
+                foreach (var holder in state["holders"]!.AsArray())
+                {
+                    // Task ids are unique across the three DAGs (p1 … p10); the earliest grant is kept.
+                    var since = holder!["since"]!.GetValue<DateTimeOffset>();
+                    granted.AddOrUpdate(holder["taskId"]!.GetValue<string>(), since, (_, seen) => seen < since ? seen : since);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
     private async Task<List<Job>> JobsAsync(string[] dagIds)
     {
         var table = azurite.CreateAccount().Tables.GetTableClient("SparkJobs");
@@ -173,7 +210,7 @@ public sealed class TwoHostPoolTests(AzuriteFixture azurite, ITestOutputHelper o
 
             var task = name[(name.IndexOf('.', StringComparison.Ordinal) + 1)..];
             var priority = int.Parse(task[1..], CultureInfo.InvariantCulture);
-            jobs.Add(new Job(name, priority, row.GetDateTimeOffset("SubmittedAt")!.Value, row.GetDateTimeOffset("CompletedAt")!.Value, row.GetString("Owner")));
+            jobs.Add(new Job(name, task, priority, row.GetDateTimeOffset("SubmittedAt")!.Value, row.GetDateTimeOffset("CompletedAt")!.Value, row.GetString("Owner")));
         }
 
         return jobs;
@@ -181,5 +218,5 @@ public sealed class TwoHostPoolTests(AzuriteFixture azurite, ITestOutputHelper o
 
     private sealed class HostSettings : Dictionary<string, string>;
 
-    private sealed record Job(string Name, int Priority, DateTimeOffset Start, DateTimeOffset End, string? Owner);
+    private sealed record Job(string Name, string Task, int Priority, DateTimeOffset Start, DateTimeOffset End, string? Owner);
 }
