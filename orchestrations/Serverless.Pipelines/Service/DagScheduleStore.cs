@@ -31,7 +31,12 @@ internal sealed class DagScheduleStore
         return entity.HasValue ? entity.Value!.GetDateTimeOffset("LastLogicalDate") : null;
     }
 
-    public async Task AdvanceAsync(string dagId, DateTimeOffset logicalDate, CancellationToken cancellationToken)
+    // Through the on-demand table: after a storage reset the first tick's write recreates the table (moving forward
+    // only, so running it again is safe).
+    public Task AdvanceAsync(string dagId, DateTimeOffset logicalDate, CancellationToken cancellationToken) =>
+        this.onDemand.RunAsync(() => this.AdvanceCoreAsync(dagId, logicalDate, cancellationToken), cancellationToken);
+
+    private async Task AdvanceCoreAsync(string dagId, DateTimeOffset logicalDate, CancellationToken cancellationToken)
     {
         // Only ever move forward: two ticks racing may both write, and the later date must win.
         for (var attempt = 0; attempt < 5; attempt++)
