@@ -6,6 +6,7 @@ using Serverless.Cli.Tests.Commands;
 using Serverless.Cli.Tests.Support;
 using Serverless.Pipelines.Tests.Samples;
 using Serverless.Storage.Emulator;
+using Serverless.Testing;
 using Xunit.Abstractions;
 
 namespace Serverless.Cli.Tests;

@@ -30,7 +30,7 @@ public static class RunsCommand
             }
         });
         var json = CommonOptions.Json();
-        var command = new Command("list", "List runs, newest logical date first: id, DAG, state, logical date, how it was started.") { dag, state, limit, json };
+        var command = new Command("list", "List runs, newest logical date first: id, DAG, state, logical date, how it was started, a missed deadline.") { dag, state, limit, json };
         command.SetAction((parse, cancellationToken) => runner.RunAsync(parse, parse.GetValue(json), async (session, output, ct) =>
         {
             var wanted = parse.GetValue(limit);
@@ -72,7 +72,7 @@ public static class RunsCommand
                 return ExitCodes.Success;
             }
 
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("run id", "dag", "state", "logical date", "triggered by");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("run id", "dag", "state", "logical date", "triggered by", "deadline");
             foreach (var run in runs.OfType<JsonNode>())
             {
                 table.AddRow(
@@ -80,7 +80,8 @@ public static class RunsCommand
                     Markup.Escape(run["dagId"]?.ToString() ?? string.Empty),
                     Markup.Escape(run["state"]?.ToString() ?? string.Empty),
                     Markup.Escape(run["logicalDate"]?.ToString() ?? string.Empty),
-                    Markup.Escape(run["triggeredBy"]?.ToString() ?? string.Empty));
+                    Markup.Escape(run["triggeredBy"]?.ToString() ?? string.Empty),
+                    run["deadlineMissed"]?.GetValue<bool>() is true ? "[red]missed[/]" : string.Empty);
             }
 
             output.Console.Write(table);

@@ -43,7 +43,7 @@ public static class DurableTaskFunctions
     /// <returns>The started job.</returns>
     [Function(nameof(StartTaskJob))]
     public static Task<StartedTaskJob> StartTaskJob([ActivityTrigger] StartTaskJobInput input, string instanceId, FunctionContext context) =>
-        RunAsync<StartTaskJob, StartTaskJobInput, StartedTaskJob>(nameof(StartTaskJob), input, instanceId, context);
+        RunAsync<StartTaskJob, StartTaskJobInput, StartedTaskJob>(input, instanceId, context);
 
     /// <summary>Checks a blob sensor's path.</summary>
     /// <param name="input">The input.</param>
@@ -52,7 +52,7 @@ public static class DurableTaskFunctions
     /// <returns>Whether the blob exists.</returns>
     [Function(nameof(CheckBlobExists))]
     public static Task<bool> CheckBlobExists([ActivityTrigger] string input, string instanceId, FunctionContext context) =>
-        RunAsync<CheckBlobExists, string, bool>(nameof(CheckBlobExists), input, instanceId, context);
+        RunAsync<CheckBlobExists, string, bool>(input, instanceId, context);
 
     /// <summary>Reads rows of a task output (branches, mapping).</summary>
     /// <param name="input">The input.</param>
@@ -61,7 +61,7 @@ public static class DurableTaskFunctions
     /// <returns>The rows.</returns>
     [Function(nameof(ReadTaskRows))]
     public static Task<List<JsonObject>> ReadTaskRows([ActivityTrigger] ReadTaskRowsInput input, string instanceId, FunctionContext context) =>
-        RunAsync<ReadTaskRows, ReadTaskRowsInput, List<JsonObject>>(nameof(ReadTaskRows), input, instanceId, context);
+        RunAsync<ReadTaskRows, ReadTaskRowsInput, List<JsonObject>>(input, instanceId, context);
 
     /// <summary>Writes the run manifest.</summary>
     /// <param name="input">The input.</param>
@@ -70,7 +70,7 @@ public static class DurableTaskFunctions
     /// <returns>The output sizes.</returns>
     [Function(nameof(WriteRunManifest))]
     public static Task<Dictionary<string, DataSize>> WriteRunManifest([ActivityTrigger] WriteRunManifestInput input, string instanceId, FunctionContext context) =>
-        RunAsync<WriteRunManifest, WriteRunManifestInput, Dictionary<string, DataSize>>(nameof(WriteRunManifest), input, instanceId, context);
+        RunAsync<WriteRunManifest, WriteRunManifestInput, Dictionary<string, DataSize>>(input, instanceId, context);
 
     /// <summary>Delivers a notification to one webhook.</summary>
     /// <param name="input">The input.</param>
@@ -79,7 +79,7 @@ public static class DurableTaskFunctions
     /// <returns>The HTTP status the webhook answered.</returns>
     [Function(nameof(DeliverNotification))]
     public static Task<int> DeliverNotification([ActivityTrigger] NotificationDelivery input, string instanceId, FunctionContext context) =>
-        RunAsync<DeliverNotification, NotificationDelivery, int>(nameof(DeliverNotification), input, instanceId, context);
+        RunAsync<DeliverNotification, NotificationDelivery, int>(input, instanceId, context);
 
     /// <summary>Records a notification that used up its delivery attempts.</summary>
     /// <param name="input">The input.</param>
@@ -88,7 +88,7 @@ public static class DurableTaskFunctions
     /// <returns>True once recorded.</returns>
     [Function(nameof(RecordNotificationDeadLetter))]
     public static Task<bool> RecordNotificationDeadLetter([ActivityTrigger] NotificationDeadLetter input, string instanceId, FunctionContext context) =>
-        RunAsync<RecordNotificationDeadLetter, NotificationDeadLetter, bool>(nameof(RecordNotificationDeadLetter), input, instanceId, context);
+        RunAsync<RecordNotificationDeadLetter, NotificationDeadLetter, bool>(input, instanceId, context);
 
     /// <summary>Submits a Spark job.</summary>
     /// <param name="input">The input.</param>
@@ -97,7 +97,7 @@ public static class DurableTaskFunctions
     /// <returns>The job handle.</returns>
     [Function(nameof(SubmitSparkJob))]
     public static Task<SparkJobHandle> SubmitSparkJob([ActivityTrigger] SubmitSparkJobInput input, string instanceId, FunctionContext context) =>
-        RunAsync<SubmitSparkJob, SubmitSparkJobInput, SparkJobHandle>(nameof(SubmitSparkJob), input, instanceId, context);
+        RunAsync<SubmitSparkJob, SubmitSparkJobInput, SparkJobHandle>(input, instanceId, context);
 
     /// <summary>Reads a Spark job's status.</summary>
     /// <param name="input">The input.</param>
@@ -106,7 +106,7 @@ public static class DurableTaskFunctions
     /// <returns>The status.</returns>
     [Function(nameof(GetSparkJobStatus))]
     public static Task<SparkJobStatus> GetSparkJobStatus([ActivityTrigger] SparkJobHandle input, string instanceId, FunctionContext context) =>
-        RunAsync<GetSparkJobStatus, SparkJobHandle, SparkJobStatus>(nameof(GetSparkJobStatus), input, instanceId, context);
+        RunAsync<GetSparkJobStatus, SparkJobHandle, SparkJobStatus>(input, instanceId, context);
 
     /// <summary>Cancels a Spark job.</summary>
     /// <param name="input">The input.</param>
@@ -115,7 +115,7 @@ public static class DurableTaskFunctions
     /// <returns>The status after the request.</returns>
     [Function(nameof(CancelSparkJob))]
     public static Task<SparkJobStatus> CancelSparkJob([ActivityTrigger] SparkJobHandle input, string instanceId, FunctionContext context) =>
-        RunAsync<CancelSparkJob, SparkJobHandle, SparkJobStatus>(nameof(CancelSparkJob), input, instanceId, context);
+        RunAsync<CancelSparkJob, SparkJobHandle, SparkJobStatus>(input, instanceId, context);
 
     /// <summary>Appends the orchestrator's lines to a task attempt log.</summary>
     /// <param name="input">The input.</param>
@@ -124,13 +124,16 @@ public static class DurableTaskFunctions
     /// <returns>True.</returns>
     [Function(nameof(AppendTaskLog))]
     public static Task<bool> AppendTaskLog([ActivityTrigger] AppendTaskLogInput input, string instanceId, FunctionContext context) =>
-        RunAsync<AppendTaskLog, AppendTaskLogInput, bool>(nameof(AppendTaskLog), input, instanceId, context);
+        RunAsync<AppendTaskLog, AppendTaskLogInput, bool>(input, instanceId, context);
 
-    private static async Task<TOutput> RunAsync<TActivity, TInput, TOutput>(string name, TInput input, string instanceId, FunctionContext context)
+    // Every activity trigger above is this call. Each needs its own [Function] method all the same: the Functions
+    // source generator lists only methods it can see declared (no generic or computed functions), and
+    // functions.metadata is built from that list. An activity's name is its class name, as the local host registers it.
+    private static async Task<TOutput> RunAsync<TActivity, TInput, TOutput>(TInput input, string instanceId, FunctionContext context)
         where TActivity : TaskActivity<TInput, TOutput>
     {
         ArgumentNullException.ThrowIfNull(context);
         var activity = ActivatorUtilities.GetServiceOrCreateInstance<TActivity>(context.InstanceServices);
-        return await activity.RunAsync(new FunctionActivityContext(name, instanceId), input).ConfigureAwait(false);
+        return await activity.RunAsync(new FunctionActivityContext(typeof(TActivity).Name, instanceId), input).ConfigureAwait(false);
     }
 }

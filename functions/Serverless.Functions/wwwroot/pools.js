@@ -29,3 +29,31 @@ function poolsView() {
     },
   };
 }
+
+// The task panel (task-panel.js) says which pool a task's attempts take slots of and its priority, from the DAG's
+// current definition (task setting, else the DAG's defaults, else default_pool and 1).
+async function fillTaskPool(holder, runId, taskId) {
+  try {
+    const { data: run } = await api('GET', `/runs/${enc(runId)}`);
+    const { data: dag } = await api('GET', `/dags/${enc(run.dagId)}`);
+    const task = (dag.definition.tasks || []).find((t) => t.id === taskId) || {};
+    const defaults = dag.definition.defaults || {};
+    const pool = task.pool ?? defaults.pool ?? 'default_pool';
+    const slots = task.poolSlots ?? defaults.poolSlots ?? 1;
+    const priority = task.priority ?? defaults.priority ?? 1;
+    holder.innerHTML = `Pool <a class="mono" href="#/pools">${esc(pool)}</a>${slots > 1 ? ` (${esc(slots)} slots)` : ''} · priority ${esc(priority)}`;
+  } catch {
+    holder.textContent = '';
+  }
+}
+
+new MutationObserver(() => {
+  const actions = document.getElementById('task-panel-actions');
+  if (actions && !document.getElementById('task-panel-pool') && typeof taskPanel !== 'undefined' && taskPanel) {
+    const holder = document.createElement('p');
+    holder.id = 'task-panel-pool';
+    holder.className = 'muted';
+    actions.before(holder);
+    fillTaskPool(holder, taskPanel.runId, taskPanel.taskId);
+  }
+}).observe(document.documentElement, { childList: true, subtree: true });

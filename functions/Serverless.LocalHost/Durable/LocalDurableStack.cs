@@ -22,6 +22,9 @@ public sealed class LocalDurableStack : IAsyncDisposable
     /// <summary>How long a restart waits for the app's channel to connect to the restarted sidecar.</summary>
     public static readonly TimeSpan ReconnectTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a restart lets the old sidecar stop gracefully.</summary>
+    public static readonly TimeSpan RestartStopTimeout = TimeSpan.FromSeconds(3);
+
     private readonly AzureStorageOrchestrationServiceSettings settings;
     private readonly ILoggerFactory loggerFactory;
     private readonly SemaphoreSlim restartGate = new(1, 1);
@@ -109,7 +112,21 @@ public sealed class LocalDurableStack : IAsyncDisposable
         await this.restartGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await this.sidecar.StopAsync(cancellationToken).ConfigureAwait(false);
+            // The worker's open work-item stream keeps a graceful stop waiting for the host's whole shutdown timeout
+            // (30 s); storage lost the task hub, so nothing in flight can finish anyway.
+            using (var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                stopping.CancelAfter(RestartStopTimeout);
+                try
+                {
+                    await this.sidecar.StopAsync(stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Stopped ungracefully at the bound: what is left is dropped with the old provider.
+                }
+            }
+
             await this.sidecar.DisposeAsync().ConfigureAwait(false);
             var port = new Uri(this.Address).Port;
             this.sidecar = await StartSidecarAsync(this.settings, this.loggerFactory, port, cancellationToken).ConfigureAwait(false);

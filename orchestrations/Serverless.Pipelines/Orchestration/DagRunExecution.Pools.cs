@@ -17,6 +17,9 @@ namespace Serverless.Pipelines.Orchestration;
 /// </remarks>
 internal sealed partial class DagRunExecution
 {
+    // A release that fails would keep the slot until the run ends (its holder lives), so storage errors are retried.
+    private static readonly TaskOptions ReleaseRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1), 2, TimeSpan.FromSeconds(30)));
+
     // The attempts that hold or wait for pool slots, by holder, so a cancelled run gives them all back.
     private readonly Dictionary<string, PoolSlotRequest> poolClaims = new(StringComparer.Ordinal);
 
@@ -69,7 +72,7 @@ internal sealed partial class DagRunExecution
             // A cancelled run gave back every claim already (ReleasePoolClaimsAsync).
             if (this.poolClaims.Remove(holder))
             {
-                await this.context.CallActivityAsync<int>(nameof(ReleasePoolSlot), claim);
+                await this.context.CallActivityAsync<int>(nameof(ReleasePoolSlot), claim, ReleaseRetry);
             }
         }
     }
@@ -133,7 +136,7 @@ internal sealed partial class DagRunExecution
     /// <summary>Gives back the slots and waiter rows of every attempt still holding or waiting (a cancelled run ends without finishing them).</summary>
     private async Task ReleasePoolClaimsAsync()
     {
-        var releases = this.poolClaims.Values.Select(claim => this.context.CallActivityAsync<int>(nameof(ReleasePoolSlot), claim)).ToList();
+        var releases = this.poolClaims.Values.Select(claim => this.context.CallActivityAsync<int>(nameof(ReleasePoolSlot), claim, ReleaseRetry)).ToList();
         this.poolClaims.Clear();
         foreach (var release in releases)
         {

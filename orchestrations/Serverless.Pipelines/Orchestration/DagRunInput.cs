@@ -84,20 +84,20 @@ public sealed record DagRunInput
     public bool UsesRunSlot { get; init; }
 
     /// <summary>
-    /// Gets a value indicating whether the run keeps its task records in <see cref="Runs.Tasks.RunTaskStore"/>, carried
-    /// by activities it calls anyway, and its custom status small (counts only). Runs started before the store existed
-    /// have it false: they keep every record in their status and schedule their activities as before, so their replay
-    /// does not change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.
-    /// </summary>
-    public bool StoresTaskRecords { get; init; }
-
-    /// <summary>
     /// Gets the pools configured with slots when the run was created (set by <see cref="Service.DagRunStarter.CreateInput"/>).
     /// A task in <c>default_pool</c> takes slots only when that pool is listed; a task in any other pool always asks
     /// for slots (and fails when the pool is not configured). Runs created before pools existed list none, so their
     /// replay does not change.
     /// </summary>
     public IReadOnlyList<string> LimitedPools { get; init; } = [];
+
+    /// <summary>
+    /// Gets a value indicating whether the run keeps its task records in <see cref="Runs.Tasks.RunTaskStore"/>, carried
+    /// by activities it calls anyway, and its custom status small (counts only). Runs started before the store existed
+    /// have it false: they keep every record in their status and schedule their activities as before, so their replay
+    /// does not change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.
+    /// </summary>
+    public bool StoresTaskRecords { get; init; }
 
     /// <summary>Gets how run-triggered state changes are reported: <see langword="true"/> writes the manifest as tasks finish, not only at the end. The default is true.</summary>
     public bool WriteManifestAsTasksFinish { get; init; } = true;

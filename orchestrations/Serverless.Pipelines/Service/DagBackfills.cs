@@ -21,10 +21,12 @@ internal sealed class DagBackfills
     private readonly DagRunStarter starter;
     private readonly DagRunLists lists;
     private readonly DagRunAnnotations annotations;
+    private readonly DagRunPurges purges;
     private readonly TimeProvider time;
 
-    public DagBackfills(DurableTaskClient client, DagRunStarter starter, DagRunLists lists, DagRunAnnotations annotations, TimeProvider time)
+    public DagBackfills(DurableTaskClient client, DagRunStarter starter, DagRunLists lists, DagRunAnnotations annotations, DagRunPurges purges, TimeProvider time)
     {
+        this.purges = purges;
         this.client = client;
         this.starter = starter;
         this.lists = lists;
@@ -82,11 +84,9 @@ internal sealed class DagBackfills
         {
             if (existing is not null && options.Reset)
             {
-                await this.client.PurgeInstanceAsync(runId, cancellationToken).ConfigureAwait(false);
-                if (existing.ReadInputAs<DagRunInput>() is { } old)
-                {
-                    await this.lists.DeleteAsync(old, cancellationToken).ConfigureAwait(false);
-                }
+                // As any purge: its index rows, marks, audit trail and attempt logs go too (the new attempt 1 would
+                // otherwise append to the old attempt 1's log); its data stays, the new run overwrites it.
+                await this.purges.PurgeAsync(runId, deleteData: false, cancellationToken).ConfigureAwait(false);
 
                 reset.Add(runId);
             }

@@ -31,8 +31,8 @@ public sealed class DagRunService : IDagRunService
     private readonly DagStateStore dagStates;
     private readonly DagRunLists lists;
     private readonly DagRunAnnotations annotations;
-    private readonly DagRunTaskReader taskReader;
     private readonly RunIndexStore index;
+    private readonly DagRunTaskReader taskReader;
     private readonly TimeProvider time;
 
     /// <summary>Initializes a new instance of the <see cref="DagRunService"/> class.</summary>
@@ -215,7 +215,7 @@ public sealed class DagRunService : IDagRunService
     {
         var dag = await this.RequireDagAsync(dagId, cancellationToken).ConfigureAwait(false);
         options ??= new DagBackfillOptions();
-        var started = await new DagBackfills(this.client, this.starter, this.lists, this.annotations, this.time)
+        var started = await new DagBackfills(this.client, this.starter, this.lists, this.annotations, new DagRunPurges(this.client, this.account, this.lists), this.time)
             .StartAsync(dag, from, to, maxActiveRuns, options, cancellationToken).ConfigureAwait(false);
         if (options.RequestedBy is { } by)
         {

@@ -71,8 +71,8 @@ public sealed class DagRunStarter
         PollBackoffFactor = this.options.PollBackoffFactor,
         ChainFastJobs = this.options.ChainFastJobs,
         UsesRunSlot = true,
-        StoresTaskRecords = true,
         LimitedPools = [.. Pools.PoolLimits.Limited(this.options.Pools).Select(p => p.Key)],
+        StoresTaskRecords = true,
         MapChunkSize = Math.Max(0, this.options.MapChunkSize),
         NotificationRetry = this.notificationRetry,
     };

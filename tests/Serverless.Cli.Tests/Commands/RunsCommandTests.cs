@@ -29,12 +29,14 @@ public sealed class RunsCommandTests
     public async Task List_Table_ShowsRunDagAndState()
     {
         await using var host = await FakeHost.StartAsync();
-        host.Respond("GET", "/api/runs", (200, """{"runs":[{"runId":"flights-daily__scheduled-20010101T000000Z","dagId":"flights-daily","state":"success","triggeredBy":"backfill"}]}"""));
+        host.Respond("GET", "/api/runs", (200, """{"runs":[{"runId":"flights-daily__scheduled-20010101T000000Z","dagId":"flights-daily","state":"success","triggeredBy":"backfill","deadlineMissed":true},{"runId":"on-time","dagId":"flights-daily","state":"success","deadlineMissed":false}]}"""));
 
         var result = await InProcessCli.RunAsync(host, "runs", "list");
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
-        Assert.Contains(result.Output.ReplaceLineEndings("\n").Split('\n'), l => l.Contains("flights-daily__scheduled-20010101T000000Z", StringComparison.Ordinal) && l.Contains("success", StringComparison.Ordinal) && l.Contains("backfill", StringComparison.Ordinal));
+        var lines = result.Output.ReplaceLineEndings("\n").Split('\n');
+        Assert.Contains(lines, l => l.Contains("flights-daily__scheduled-20010101T000000Z", StringComparison.Ordinal) && l.Contains("success", StringComparison.Ordinal) && l.Contains("backfill", StringComparison.Ordinal) && l.Contains("missed", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("on-time", StringComparison.Ordinal) && !l.Contains("missed", StringComparison.Ordinal));
     }
 
     [Fact]

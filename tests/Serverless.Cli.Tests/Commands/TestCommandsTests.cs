@@ -5,6 +5,7 @@ using Serverless.Cli.Hosting;
 using Serverless.Cli.Tests.Support;
 using Serverless.Pipelines.Tests.Samples;
 using Serverless.Storage.Emulator;
+using Serverless.Testing;
 
 namespace Serverless.Cli.Tests.Commands;
 

@@ -1,5 +1,5 @@
 using Serverless.Cli.Scratch;
-using Serverless.Cli.Tests.Support;
+using Serverless.Testing;
 
 namespace Serverless.Cli.Tests.Scratch;
 

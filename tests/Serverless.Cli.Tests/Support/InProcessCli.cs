@@ -1,4 +1,5 @@
 using Serverless.Cli.Hosting;
+using Serverless.Testing;
 
 namespace Serverless.Cli.Tests.Support;
 

@@ -24,6 +24,7 @@ public sealed class RealRunTests(AzuriteFixture azurite) : IAsyncLifetime
         var startText = start.ToString("yyyy-MM-dd'T'HH:mm:00'Z'", System.Globalization.CultureInfo.InvariantCulture);
         await File.WriteAllTextAsync(Path.Combine(this.dags.FullName, "minutely.yaml"), $"id: minutely\nschedule: '* * * * *'\nstartDate: {startText}\ncatchup: false\ntasks:\n  - id: a\n    kind: sql\n    sql: SELECT 1 AS one\n    outputs: [result]\n");
         await File.WriteAllTextAsync(Path.Combine(this.dags.FullName, "minutely-catchup.yaml"), $"id: minutely-catchup\nschedule: '* * * * *'\nstartDate: {startText}\ncatchup: true\nmaxActiveRuns: 16\ntasks:\n  - id: a\n    kind: sql\n    sql: SELECT 1 AS one\n    outputs: [result]\n");
+        await File.WriteAllTextAsync(Path.Combine(this.dags.FullName, "gated.yaml"), "id: gated\ntasks:\n  - id: wait\n    kind: sensor\n    sensor: { type: external_event, eventName: never, timeout: 5m }\n  - id: after\n    kind: sql\n    dependsOn: [wait]\n    sql: SELECT 1 AS one\n    outputs: [result]\n");
         this.host = await TestHost.StartAsync(azurite, extra: new Dictionary<string, string?>
         {
             ["Serverless:DagFolder"] = this.dags.FullName,
@@ -41,6 +42,32 @@ public sealed class RealRunTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         await this.host.DisposeAsync();
         this.dags.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task MarkRunningSensorSuccess_OverHttp_RunGoesOnAndTheTrailNamesTheCaller()
+    {
+        var trigger = await this.host.Client.PostAsync("/api/dags/gated/runs", new StringContent("{}", Encoding.UTF8, "application/json"));
+        var runId = JsonNode.Parse(await trigger.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        await Poll.UntilAsync(
+            async () => JsonNode.Parse(await this.host.Client.GetStringAsync($"/api/runs/{runId}"))!["tasks"]?.AsArray().Any(t => t!["id"]!.GetValue<string>() == "wait" && t["state"]!.GetValue<string>() == "running") == true,
+            TimeSpan.FromSeconds(60),
+            "the sensor to be waiting");
+
+        var marked = await this.host.Client.PostAsync($"/api/runs/{runId}/mark", new StringContent("""{ "state": "success", "task": "wait" }""", Encoding.UTF8, "application/json"));
+        var body = JsonNode.Parse(await marked.Content.ReadAsStringAsync())!;
+        var final = await Poll.UntilAsync(
+            async () => JsonNode.Parse(await this.host.Client.GetStringAsync($"/api/runs/{runId}"))!,
+            r => r["state"]!.GetValue<string>() is "success" or "failed",
+            TimeSpan.FromSeconds(60),
+            "the run to go on and end");
+
+        Assert.Equal(HttpStatusCode.OK, marked.StatusCode);
+        Assert.Equal("success", body["tasks"]!.AsArray().Single(t => t!["id"]!.GetValue<string>() == "wait")!["state"]!.GetValue<string>());
+        Assert.Equal("success", final["state"]!.GetValue<string>());
+        Assert.Equal(["success", "success"], final["tasks"]!.AsArray().Select(t => t!["state"]!.GetValue<string>()));
+        Assert.Equal("key:default", final["tasks"]![0]!["markedBy"]!.GetValue<string>());
+        Assert.Equal([("trigger", "key:default"), ("mark", "key:default")], final["audit"]!.AsArray().Select(e => (e!["action"]!.GetValue<string>(), e["by"]!.GetValue<string>())));
     }
 
     [Fact]

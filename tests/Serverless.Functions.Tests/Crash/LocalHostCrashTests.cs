@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
-using Serverless.Functions.Tests.Support;
 using Serverless.Testing;
 using Xunit.Abstractions;
 

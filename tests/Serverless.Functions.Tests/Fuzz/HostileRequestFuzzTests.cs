@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Serverless.Functions.Tests.Support;
 using Serverless.Testing;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Serverless.Functions.Functions;
-using Serverless.Functions.Tests.Support;
+using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Layout;
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Serverless.Functions.Hosting;
+using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Reload;
 
@@ -11,7 +12,7 @@ public sealed class LocalDagFolderDefaultTests
     {
         // The repository as the compiler saw this file (tests/Serverless.Functions.Tests/Reload/<this file>), unless a
         // build mapped source paths away; then the solution file above the test binaries.
-        var root = File.Exists(SourceFile()) ? Path.Combine(Path.GetDirectoryName(SourceFile())!, "..", "..", "..") : Support.RepositoryPaths.Root;
+        var root = File.Exists(SourceFile()) ? Path.Combine(Path.GetDirectoryName(SourceFile())!, "..", "..", "..") : RepositoryPaths.Root;
         var expected = Path.GetFullPath(Path.Combine(root, "orchestrations", "dags"));
 
         var folder = AppServices.DefaultLocalDagFolder();

@@ -1,5 +1,6 @@
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
+using Serverless.Testing;
 
 namespace Serverless.Pipelines.Tests.Notifications;
 

@@ -163,7 +163,12 @@ public sealed class NotificationDeliveryTests(AzuriteFixture azurite)
             var started = await host.Runs.TriggerAsync("notify-drain", new Service.DagRunTrigger());
             await Poll.UntilAsync(() => Task.FromResult(receiver.Received.Count == 1), TimeSpan.FromSeconds(30), "the run_failed notification to arrive");
 
-            // The delivery is held open, so the orchestration is still running; the run itself has ended.
+            // The delivery is held open, so the orchestration is still running; the run itself has ended. The runs
+            // index row is written by an activity that runs beside the delivery, so the list is polled for it.
+            await Poll.UntilAsync(
+                async () => Assert.Single((await host.Runs.ListRunsAsync(new Service.DagRunQuery(DagId: "notify-drain"))).Runs).State == DagRunState.Failed,
+                TimeSpan.FromSeconds(30),
+                "the runs list to show the run failed while its notification is held");
             var instance = await host.Client.GetInstanceAsync(started.RunId);
             var shown = (await host.Runs.GetRunAsync(started.RunId))!;
             var listed = Assert.Single((await host.Runs.ListRunsAsync(new Service.DagRunQuery(DagId: "notify-drain"))).Runs);

@@ -45,6 +45,14 @@ public sealed class BackfillResetTests(AzuriteFixture azurite)
         Assert.All(runs, r => Assert.Equal(DagRunTriggeredBy.Backfill, r.TriggeredBy));
         Assert.All(runs, r => Assert.Equal(7, r.Params!["factor"]!.GetValue<int>()));
         Assert.All(runs, r => Assert.Contains(r.Audit, e => e.Action == "reset" && e.By == "key:ops"));
+
+        // The reset purged the old attempt logs: attempt 1's log is the new run's alone.
+        foreach (var id in ids)
+        {
+            var log = (await host.Account.Blobs.GetBlobContainerClient(host.DataContainer).GetBlobClient($"refill/{id}/_logs/work/attempt-1.log").DownloadContentAsync()).Value.Content.ToString();
+            Assert.Contains("7 AS f", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("1 AS f", log, StringComparison.Ordinal);
+        }
         var listed = await host.Runs.ListRunsAsync(new DagRunQuery(DagId: "refill"));
         Assert.Equal(ids.Reverse(), listed.Runs.Select(r => r.RunId));
         await Assert.ThrowsAsync<DagRunRequestException>(() => host.Runs.BackfillAsync("refill", from, to, 2, new DagBackfillOptions(new JsonObject { ["factor"] = "seven" })));

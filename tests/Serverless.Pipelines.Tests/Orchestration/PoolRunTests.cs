@@ -65,6 +65,43 @@ public sealed class PoolRunTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Run_MappedTaskInChunks_EachInstanceTakesASlotNeverMoreThanTheSize()
+    {
+        var pool = AzuriteFixture.UniqueName("mapped");
+        var dag = PipelineTestHost.Dag($$$"""
+            id: mapped-pool
+            params:
+              items: { type: array, default: [1, 2, 3, 4, 5, 6] }
+            tasks:
+              - id: each
+                kind: sql
+                pool: {{{pool}}}
+                expand: { param: items, maxParallelism: 8 }
+                sql: "SELECT {{ item }} AS n"
+                outputs: [rows]
+            """);
+        var backend = new DelayedSparkBackend { Delay = TimeSpan.FromMilliseconds(500) };
+
+        // Chunks of 2: instances run in sub-orchestrations, which hold slots under their own instance ids.
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend, o =>
+        {
+            o.MapChunkSize = 2;
+            o.Pools[pool] = new PoolOptions { Slots = 2 };
+        });
+
+        var run = await host.RunAsync("mapped-pool", timeout: TimeSpan.FromSeconds(90));
+
+        Assert.Equal(DagRunState.Success, run.State);
+        var jobs = backend.ByKey.Values.ToList();
+        Assert.Equal(6, jobs.Count);
+        var peak = jobs.Max(j => jobs.Count(o => o.Submitted <= j.Submitted && j.Submitted < o.Finished));
+        Assert.InRange(peak, 1, 2);
+        var state = await new ConcurrencySlots(host.Account.Tables.GetTableClient(PipelineResourceNames.SlotTable)).ReadAsync(PoolLimits.Scope(pool));
+        Assert.Empty(state.Holders);
+        Assert.Empty(state.Waiters);
+    }
+
+    [Fact]
     public async Task AcquirePoolSlot_PoolNotConfiguredOnThisHost_AnswersWithAProblemInsteadOfWaiting()
     {
         using var services = new ServiceCollection().BuildServiceProvider();
@@ -138,7 +175,9 @@ public sealed class PoolRunTests(AzuriteFixture azurite)
         var first = await PollAsync(async () => (await slots.ReadAsync(PoolLimits.Scope(pool))).Holders.SingleOrDefault());
         Assert.Equal(1, PoolHolder.Parse(first.Holder)!.Attempt);
 
-        // The backend forgets the job, as the local backend does when the host that ran it died: the status reads Lost.
+        // The slot is taken before the submit: wait for the job itself before the backend forgets it, as the local
+        // backend does when the host that ran it died, so that its status reads Lost.
+        await PollAsync(() => Task.FromResult(backend.ByKey.IsEmpty ? null : "submitted"));
         backend.Clear();
         backend.Delay = TimeSpan.FromSeconds(1.5);
         var clock = Stopwatch.StartNew();

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
-using Serverless.Spark.Dialect;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Scheduling;
 using Serverless.Pipelines.Templating;
 using Serverless.Pipelines.Validation;
+using Serverless.Spark.Dialect;
+using Serverless.Testing;
 
 namespace Serverless.Pipelines.Tests.Samples;
 

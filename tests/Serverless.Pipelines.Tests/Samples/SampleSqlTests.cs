@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using Serverless.Pipelines.Definitions;
 using Serverless.Pipelines.Loading;
+using Serverless.Testing;
 
 namespace Serverless.Pipelines.Tests.Samples;
 

@@ -138,7 +138,10 @@ public sealed class RunIndexStore
     /// <param name="runId">The run id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
-    public async Task DeleteAsync(string dagId, DateTimeOffset logicalDate, string runId, CancellationToken cancellationToken = default)
+    public Task DeleteAsync(string dagId, DateTimeOffset logicalDate, string runId, CancellationToken cancellationToken = default) =>
+        this.onDemand.RunAsync(() => this.DeleteCoreAsync(dagId, logicalDate, runId, cancellationToken), cancellationToken);
+
+    private async Task DeleteCoreAsync(string dagId, DateTimeOffset logicalDate, string runId, CancellationToken cancellationToken)
     {
         await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var rowKey = RunIndexKeys.RowKey(logicalDate, runId);
@@ -158,9 +161,17 @@ public sealed class RunIndexStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One page.</returns>
     /// <exception cref="ArgumentException">The continuation token is not one this index made.</exception>
-    public async Task<RunIndexPage<RunIndexEntry>> ListAsync(RunIndexQuery query, CancellationToken cancellationToken = default)
+    public Task<RunIndexPage<RunIndexEntry>> ListAsync(RunIndexQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+
+        // Through the on-demand table like the writes: after a storage reset a list finds the table gone, and the
+        // answer is an empty page from a recreated table, not a 500.
+        return this.onDemand.RunAsync(() => this.ListCoreAsync(query, cancellationToken), cancellationToken);
+    }
+
+    private async Task<RunIndexPage<RunIndexEntry>> ListCoreAsync(RunIndexQuery query, CancellationToken cancellationToken)
+    {
         var after = Cursor(query.Continuation);
         var filter = Filter(query.DagId, query.From, query.To, after.RowKey, inclusive: false);
         if (query.State is { } state)
@@ -190,9 +201,14 @@ public sealed class RunIndexStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One page.</returns>
     /// <exception cref="ArgumentException">The continuation token is not one this index made.</exception>
-    public async Task<RunIndexPage<IndexedTaskInstance>> ListTaskInstancesAsync(TaskInstanceQuery query, CancellationToken cancellationToken = default)
+    public Task<RunIndexPage<IndexedTaskInstance>> ListTaskInstancesAsync(TaskInstanceQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        return this.onDemand.RunAsync(() => this.ListTaskInstancesCoreAsync(query, cancellationToken), cancellationToken);
+    }
+
+    private async Task<RunIndexPage<IndexedTaskInstance>> ListTaskInstancesCoreAsync(TaskInstanceQuery query, CancellationToken cancellationToken)
+    {
         var after = Cursor(query.Continuation);
 
         // The cursor's own run is read again: the page may have ended inside it.

@@ -134,6 +134,25 @@ public sealed class RunIndexStoreTests(AzuriteFixture azurite)
         await Assert.ThrowsAsync<ArgumentException>(() => index.ListAsync(new RunIndexQuery(null, null, null, null, token, 5)));
     }
 
+    [Fact]
+    public async Task Reads_TableLostAfterFirstUse_EmptyPagesThenWritesAndListsAgain()
+    {
+        var account = azurite.CreateAccount();
+        var name = AzuriteFixture.UniqueName("runs");
+        var index = new RunIndexStore(account, name);
+        await index.RecordAsync(Entry("alpha", Base, 1));
+
+        // Storage reset under a running host: the table this instance made is gone.
+        await account.Tables.DeleteTableAsync(name);
+
+        Assert.Empty((await index.ListAsync(new RunIndexQuery(null, null, null, null, null, 10))).Items);
+        Assert.Empty((await index.ListTaskInstancesAsync(new TaskInstanceQuery(null, null, null, null, null, null, 10))).Items);
+        await account.Tables.DeleteTableAsync(name);
+        await index.DeleteAsync("alpha", Base, "alpha__run-1");
+        await index.RecordAsync(Entry("beta", Base, 2));
+        Assert.Equal(["beta__run-2"], (await index.ListAsync(new RunIndexQuery(null, null, null, null, null, 10))).Items.Select(e => e.RunId));
+    }
+
     private static RunIndexEntry Entry(string dag, DateTimeOffset logicalDate, int n) => new()
     {
         RunId = string.Create(CultureInfo.InvariantCulture, $"{dag}__run-{n}"),
