@@ -88,7 +88,7 @@ internal sealed partial class DagRunExecution
         {
             this.statusDirty = false;
             // Every record, once the run is over (its drain episodes only): marks and reruns of a settled run read them here.
-            this.context.SetCustomStatus(this.BuildResult());
+            this.context.SetCustomStatus(this.BuildResult(withTasks: this.RecordsInline()));
         }
         this.cancelDeadline?.Invoke();
         this.cancelDeadline = null;

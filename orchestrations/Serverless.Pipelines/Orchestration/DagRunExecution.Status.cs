@@ -14,6 +14,12 @@ internal sealed partial class DagRunExecution
     /// <summary>The most task instances of a run whose manifest is rewritten as its tasks finish.</summary>
     private const int MaxInstancesRewritten = 100;
 
+    /// <summary>The most task instances whose records the run's output, final status and final manifest write carry (an orchestrator action must stay well under the worker's 4 MB message chunk).</summary>
+    private const int MaxInstancesInline = 1_000;
+
+    /// <summary>The most changed records one manifest write carries.</summary>
+    private const int MaxRecordsPerWrite = 1_000;
+
     /// <summary>Notes a change that may touch any record (or only the run): the next take for the task store looks at every record.</summary>
     private void Changed()
     {
@@ -246,17 +252,37 @@ internal sealed partial class DagRunExecution
         }
 
         this.manifestDirty = false;
+        if (!this.input.StoresTaskRecords)
+        {
+            // As runs of the old shape did, so their replay does not change.
+            this.manifestWrite = this.context.CallActivityAsync<Dictionary<string, DataSize>>(nameof(WriteRunManifest), new WriteRunManifestInput(this.manifestLocation, this.BuildManifest(), this.BuildIndexEntry(true)));
+            return;
+        }
 
-        // The manifest and the index's task list hold every instance: while the run goes on, only a small run rewrites
-        // them (each write enters the history); a large one writes them when it ends, and its changed records meanwhile.
-        var whole = !this.input.StoresTaskRecords || this.runState is DagRunState.Success or DagRunState.Failed || this.byOrder.Sum(n => n.Instances.Count) <= MaxInstancesRewritten;
-        var index = this.BuildIndexEntry(whole);
-        this.manifestWrite = this.context.CallActivityAsync<Dictionary<string, DataSize>>(nameof(WriteRunManifest), new WriteRunManifestInput(this.manifestLocation, whole ? this.BuildManifest() : null, index)
+        // The manifest and the index's task list hold every instance, so while the run goes on only a small run rewrites
+        // them (each write enters the history); a large one writes them when it ends, and its changed records meanwhile,
+        // at most MaxRecordsPerWrite a write. A run too large to pass every record (MaxInstancesInline) has its final
+        // manifest assembled by the activity from the task store, once every record is there.
+        var count = this.byOrder.Sum(n => n.Instances.Count);
+        var final = this.runState is DagRunState.Success or DagRunState.Failed;
+        var records = this.TakeChangedRecords(MaxRecordsPerWrite);
+        var more = this.HasUntakenChanges();
+        var manifest = count <= MaxInstancesRewritten || (final && !more && count <= MaxInstancesInline) ? this.BuildManifest()
+            : final && !more ? this.BuildManifest(withTasks: false)
+            : null;
+        this.manifestDirty = more;
+        var fromStore = manifest is not null && count > MaxInstancesInline;
+        this.manifestWrite = this.context.CallActivityAsync<Dictionary<string, DataSize>>(nameof(WriteRunManifest), new WriteRunManifestInput(this.manifestLocation, manifest, this.BuildIndexEntry(count <= MaxInstancesRewritten || final))
         {
             RunId = this.input.RunId,
-            Records = this.TakeChangedRecords(int.MaxValue),
+            Records = records,
+            TaskKinds = fromStore ? this.byOrder.ToDictionary(n => n.Task.Id, n => WireNames.Of(n.Task.Kind), StringComparer.Ordinal) : null,
+            TaskHashes = fromStore ? new Dictionary<string, string>(this.compiled.TaskHashes, StringComparer.Ordinal) : null,
         });
     }
+
+    /// <summary>Gets whether the run's output and final status hold every record (else GET run reads the task store).</summary>
+    private bool RecordsInline() => !this.input.StoresTaskRecords || this.byOrder.Sum(n => n.Instances.Count) <= MaxInstancesInline;
 
     private async Task CompleteManifestWriteAsync()
     {
@@ -276,90 +302,16 @@ internal sealed partial class DagRunExecution
         }
     }
 
-    private JsonObject BuildManifest()
+    private JsonObject BuildManifest(bool withTasks = true)
     {
         var tasks = new JsonArray();
-        foreach (var node in this.nodes.Values)
+        foreach (var node in withTasks ? this.byOrder : [])
         {
             foreach (var record in node.Instances)
             {
-                var entry = new JsonObject
-                {
-                    ["taskId"] = record.TaskId,
-                    ["kind"] = WireNames.Of(node.Task.Kind),
-                    ["state"] = WireNames.Of(record.State),
-                    ["attempts"] = record.Attempts,
-                    ["definitionHash"] = this.compiled.TaskHashes.GetValueOrDefault(record.TaskId),
-                };
-                if (record.MapIndex is { } index)
-                {
-                    entry["mapIndex"] = index;
-                }
-
-                if (record.StartedAt is { } started)
-                {
-                    entry["startedAt"] = Format(started);
-                }
-
-                if (record.EndedAt is { } ended)
-                {
-                    entry["endedAt"] = Format(ended);
-                    if (record.StartedAt is { } begun)
-                    {
-                        entry["durationMs"] = (long)(ended - begun).TotalMilliseconds;
-                    }
-                }
-
-                if (record.AttemptStarts is { Count: > 0 } starts)
-                {
-                    entry["attemptStarts"] = new JsonArray([.. starts.Select(s => (JsonNode)Format(s))]);
-                }
-
-                if (record.JobId is not null)
-                {
-                    entry["jobId"] = record.JobId;
-                    entry["backend"] = record.Backend;
-                }
-
-                if (record.Reused)
-                {
-                    entry["reused"] = true;
-                }
-
-                if (record.Error is not null)
-                {
-                    entry["error"] = record.Error;
-                }
-
-                if (record.RowsWritten is { } rows)
-                {
-                    entry["rowsWritten"] = rows;
-                }
-
-                if (record.Values is { Count: > 0 } values)
-                {
-                    entry["values"] = new JsonObject([.. values.Select(v => KeyValuePair.Create(v.Key, v.Value?.DeepClone()))]);
-                }
-
-                if (record.Followed is { } followed)
-                {
-                    entry["followed"] = new JsonArray([.. followed.Select(f => (JsonNode)f)]);
-                }
-
-                if (record.State == TaskInstanceState.Success)
-                {
-                    entry["inputs"] = this.LocationsJson(record.Inputs);
-                    entry["outputs"] = this.LocationsJson(record.Outputs);
-                    if (record.Outputs is { Count: 1 } && record.RowsWritten is { } outputRows && entry["outputs"] is JsonObject single)
-                    {
-                        ((JsonObject)single.First().Value!)["rows"] = outputRows;
-                    }
-                }
-
-                tasks.Add(entry);
+                tasks.Add(RunManifestEntries.Of(record, WireNames.Of(node.Task.Kind), this.compiled.TaskHashes.GetValueOrDefault(record.TaskId), this.sizes));
             }
         }
-
         return new JsonObject
         {
             ["dagId"] = this.dag.Id,
@@ -377,23 +329,5 @@ internal sealed partial class DagRunExecution
             ["writtenAt"] = Format(this.context.CurrentUtcDateTime),
             ["tasks"] = tasks,
         };
-    }
-
-    private JsonObject LocationsJson(Dictionary<string, string>? locations)
-    {
-        var json = new JsonObject();
-        foreach (var (name, location) in locations ?? [])
-        {
-            var entry = new JsonObject { ["location"] = location };
-            if (this.sizes.TryGetValue(location, out var size))
-            {
-                entry["bytes"] = size.Bytes;
-                entry["files"] = size.Files;
-            }
-
-            json[name] = entry;
-        }
-
-        return json;
     }
 }

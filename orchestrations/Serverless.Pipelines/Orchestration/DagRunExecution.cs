@@ -206,8 +206,16 @@ internal sealed partial class DagRunExecution
             await this.CompleteManifestWriteAsync();
         }
 
+        // A large run's last changed records take more than one write; the manifest goes with the last. Bounded: each
+        // pass writes up to MaxRecordsPerWrite records or is a failed write retried (a few times at most).
+        for (var pass = 0; this.input.StoresTaskRecords && this.manifestDirty && pass < 100; pass++)
+        {
+            this.StartManifestWriteIfDue();
+            await this.CompleteManifestWriteAsync();
+        }
+
         await this.DrainNotificationsAsync();
-        var result = this.BuildResult();
+        var result = this.BuildResult(withTasks: this.RecordsInline());
         this.context.SetCustomStatus(this.BuildStatus());
         PipelineTelemetry.RunEnded(this.context, this.dag.Id, this.input.RunId, this.runStartedAt, result.State.ToString().ToLowerInvariant());
         return result;

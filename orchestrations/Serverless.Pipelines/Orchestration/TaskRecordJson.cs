@@ -26,6 +26,17 @@ internal static class TaskRecordJson
         return json.Length <= RunTaskStore.MaxJson ? json : JsonSerializer.Serialize(cut with { Outputs = null, Followed = null }, Json);
     }
 
+    /// <summary>Reads a run's stored records, leaving out a mapped task's placeholder (map index none) once its instances exist.</summary>
+    /// <param name="rows">The stored JSON, in task-list order.</param>
+    /// <returns>The records.</returns>
+    public static List<TaskInstanceRecord> DeserializeAll(IEnumerable<string> rows)
+    {
+        var records = rows.Select(Deserialize).OfType<TaskInstanceRecord>().ToList();
+        var mapped = records.Where(r => r.MapIndex is not null).Select(r => r.TaskId).ToHashSet(StringComparer.Ordinal);
+        records.RemoveAll(r => r.MapIndex is null && mapped.Contains(r.TaskId));
+        return records;
+    }
+
     /// <summary>Reads a record; null for JSON that is not one.</summary>
     /// <param name="json">The JSON.</param>
     /// <returns>The record.</returns>

@@ -23,6 +23,8 @@ public sealed class WriteRunManifest : TaskActivity<WriteRunManifestInput, Dicti
     private readonly StorageAccount account;
     private readonly RunIndexStore index;
     private readonly RunTaskWriter records;
+    private readonly RunTaskStore store;
+    private static readonly Dictionary<string, DataSize> NoSizes = [];
 
     /// <summary>Initializes a new instance of the <see cref="WriteRunManifest"/> class.</summary>
     /// <param name="account">The storage account.</param>
@@ -32,7 +34,8 @@ public sealed class WriteRunManifest : TaskActivity<WriteRunManifestInput, Dicti
     {
         this.account = account;
         this.index = index;
-        this.records = new RunTaskWriter(new RunTaskStore(index), logger);
+        this.store = new RunTaskStore(index);
+        this.records = new RunTaskWriter(this.store, logger);
     }
 
     /// <inheritdoc/>
@@ -42,6 +45,18 @@ public sealed class WriteRunManifest : TaskActivity<WriteRunManifestInput, Dicti
         ArgumentNullException.ThrowIfNull(input);
         var measured = new Dictionary<string, DataSize>(StringComparer.Ordinal);
         await this.records.WriteAsync(input.RunId, input.Records).ConfigureAwait(false);
+        if (input is { Manifest: { } assembled, TaskKinds: { } kinds, RunId: { } runId })
+        {
+            // Every record reached the store before this write (the run sends the manifest with its last records).
+            var entries = new JsonArray();
+            foreach (var record in TaskRecordJson.DeserializeAll(await this.store.ReadAsync(runId, CancellationToken.None).ConfigureAwait(false)))
+            {
+                entries.Add(RunManifestEntries.Of(record, kinds.GetValueOrDefault(record.TaskId) ?? "unknown", input.TaskHashes?.GetValueOrDefault(record.TaskId), NoSizes));
+            }
+
+            assembled["tasks"] = entries;
+        }
+
         if (input.Manifest?["tasks"] is JsonArray tasks)
         {
             foreach (var task in tasks.OfType<JsonObject>())

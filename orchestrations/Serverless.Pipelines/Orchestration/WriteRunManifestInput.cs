@@ -14,4 +14,10 @@ public sealed record WriteRunManifestInput(string Location, JsonObject? Manifest
 
     /// <summary>Gets the run's task records that changed since its last write, for <see cref="RunTaskStore"/>.</summary>
     public IReadOnlyList<StoredTaskRecord>? Records { get; init; }
+
+    /// <summary>Gets each task's kind (wire name) when the activity assembles the manifest's task list from <see cref="RunTaskStore"/> (a run too large to pass every record); null otherwise.</summary>
+    public IReadOnlyDictionary<string, string>? TaskKinds { get; init; }
+
+    /// <summary>Gets each task's definition hash, with <see cref="TaskKinds"/>.</summary>
+    public IReadOnlyDictionary<string, string>? TaskHashes { get; init; }
 }

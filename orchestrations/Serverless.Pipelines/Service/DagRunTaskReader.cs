@@ -35,7 +35,7 @@ internal sealed class DagRunTaskReader
         }
 
         var rows = await this.store.ReadAsync(metadata.InstanceId, cancellationToken).ConfigureAwait(false);
-        return rows.Select(TaskRecordJson.Deserialize).OfType<TaskInstanceRecord>().ToList();
+        return TaskRecordJson.DeserializeAll(rows);
     }
 
     /// <summary>Gets whether a run's task records are to be read from the store: it writes them there, and neither its status (a settled run's holds every record) nor its output holds them.</summary>

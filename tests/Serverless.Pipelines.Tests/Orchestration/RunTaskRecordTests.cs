@@ -103,4 +103,43 @@ public sealed class RunTaskRecordTests(AzuriteFixture azurite)
         Assert.False(DagRunTaskReader.AreStored(current, output));
         Assert.False(DagRunTaskReader.AreStored(output, null)); // a settled run's status holds every record
     }
+
+    [Fact]
+    public async Task MapOverMoreInstancesThanTheOutputCarries_GetRunAndManifestListEveryInstanceFromTheStore()
+    {
+        const int Items = 1_010;
+        var dag = PipelineTestHost.Dag("""
+            id: bigmap
+            maxActiveTasks: 100
+            params:
+              items: { type: array, default: [] }
+            tasks:
+              - { id: root, kind: sql, sql: SELECT 1, outputs: [rows] }
+              - id: each
+                kind: sql
+                dependsOn: [root]
+                expand: { param: items, maxParallelism: 100 }
+                sql: "SELECT {{ item }} AS n"
+                outputs: [rows]
+            """);
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], new FakeSparkBackend(), o => o.MapChunkSize = 400);
+        var items = new JsonArray(Enumerable.Range(0, Items).Select(i => (JsonNode)i).ToArray());
+
+        var run = await host.RunAsync("bigmap", new DagRunTrigger(new JsonObject { ["items"] = items }), TimeSpan.FromSeconds(300));
+
+        Assert.Equal(DagRunState.Success, run.State);
+        var each = run.Tasks.Where(t => t.Id == "each").ToList();
+        Assert.Equal(Enumerable.Range(0, Items), each.Select(t => t.MapIndex!.Value));
+        Assert.All(each, t => Assert.Equal(TaskInstanceState.Success, t.State));
+        Assert.All(each, t => Assert.NotNull(t.JobId));
+
+        // The output does not carry 1,011 records; the manifest, assembled from the store, lists them all.
+        var metadata = await host.Client.GetInstanceAsync(run.RunId, true);
+        Assert.DoesNotContain("\"mapIndex\"", metadata!.SerializedOutput!, StringComparison.OrdinalIgnoreCase);
+        var manifest = await host.ReadManifestAsync("bigmap", run.RunId);
+        var entries = manifest["tasks"]!.AsArray();
+        Assert.Equal(Items + 1, entries.Count);
+        Assert.Equal(Enumerable.Range(0, Items), entries.Where(e => (string?)e!["taskId"] == "each").Select(e => (int)e!["mapIndex"]!).Order());
+        Assert.All(entries, e => Assert.Equal("success", (string?)e!["state"]));
+    }
 }
