@@ -55,13 +55,16 @@ internal sealed class DagRunMarks
         return await this.MarkRunningAsync(run, mark, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>True when a run shows a mark: a run mark sets its state, a task mark every instance of the task.</summary>
+    /// <summary>
+    /// True when a run shows a mark: a run mark sets its state, a task mark every instance of the task. A read that
+    /// shows none of the task's instances (its records not yet in the task store) does not show the mark.
+    /// </summary>
     private static bool Shows(DagRunInfo run, RunMark mark)
     {
         var taskState = mark.State == DagRunState.Success ? TaskInstanceState.Success : TaskInstanceState.Failed;
         return mark.TaskId is null
             ? run.State == mark.State && run.EndedAt is not null
-            : run.Tasks.Where(t => t.Id == mark.TaskId).All(t => t.State == taskState);
+            : run.Tasks.Where(t => t.Id == mark.TaskId).ToList() is { Count: > 0 } instances && instances.All(t => t.State == taskState);
     }
 
     /// <summary>
