@@ -62,7 +62,7 @@ internal sealed partial class DagRunExecution
                 }
 
                 record.State = TaskInstanceState.Running;
-                this.Changed();
+                this.Changed(record);
             }
 
             return await attemptBody();
@@ -95,7 +95,7 @@ internal sealed partial class DagRunExecution
                 if (record.State != TaskInstanceState.Queued)
                 {
                     record.State = TaskInstanceState.Queued;
-                    this.Changed();
+                    this.Changed(record);
                 }
 
                 this.PublishIfDirty();
