@@ -12,6 +12,9 @@ internal sealed partial class DagRunExecution
     private DateTime? deadline;
     private bool deadlineMissed;
     private bool runEnded;
+
+    // False until the runs index holds the final state: until then the status says running (see PublishFinalState).
+    private bool finalStatePublished;
     private DateTime? runEndedAt;
 
     private NotificationDispatcher Notifier => this.notifier ??= new NotificationDispatcher(this.context, this.input.NotificationRetry);
@@ -80,20 +83,28 @@ internal sealed partial class DagRunExecution
     {
         this.runEnded = true;
 
-        // Published now, before the notifications drain: the run's state is final from here on (GET run shows it). Set
-        // in replay too: an episode's custom status is only what that episode sets, and the drain's episodes resume
-        // inside delivery retries, where nothing else publishes.
         this.runEndedAt = this.context.CurrentUtcDateTime;
+        this.cancelDeadline?.Invoke();
+        this.cancelDeadline = null;
+        var success = this.runState == DagRunState.Success;
+        this.Raise(success ? NotificationEventKind.RunSuccess : NotificationEventKind.RunFailed, null, WireNames.Of(this.runState), this.runError, success ? this.dag.OnSuccess : this.dag.OnFailure);
+    }
+
+    /// <summary>
+    /// Publishes the run's final state, once the last manifest write recorded it in the runs index and before the
+    /// notifications drain: from here on GET run shows it, and a list filtered by that state finds the run. Set in
+    /// replay too: an episode's custom status is only what that episode sets, and the drain's episodes resume inside
+    /// delivery retries, where nothing else publishes.
+    /// </summary>
+    private void PublishFinalState()
+    {
+        this.finalStatePublished = true;
         if (!this.chunk)
         {
             this.statusDirty = false;
             // Every record, once the run is over (its drain episodes only): marks and reruns of a settled run read them here.
             this.context.SetCustomStatus(this.BuildResult(withTasks: this.RecordsInline()));
         }
-        this.cancelDeadline?.Invoke();
-        this.cancelDeadline = null;
-        var success = this.runState == DagRunState.Success;
-        this.Raise(success ? NotificationEventKind.RunSuccess : NotificationEventKind.RunFailed, null, WireNames.Of(this.runState), this.runError, success ? this.dag.OnSuccess : this.dag.OnFailure);
     }
 
     /// <summary>Waits for every notification to be delivered or dead-lettered, so the orchestration never completes with one outstanding.</summary>

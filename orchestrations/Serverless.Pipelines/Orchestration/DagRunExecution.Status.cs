@@ -61,6 +61,19 @@ internal sealed partial class DagRunExecution
     /// <summary>The custom status: O(1) in the DAG's size (the task records go to the run's task store).</summary>
     private DagRunResult BuildStatus()
     {
+        var status = this.BuildStatusBody();
+        if (!this.finalStatePublished && status.State is DagRunState.Success or DagRunState.Failed)
+        {
+            // Decided, not yet in the runs index: a reader that sees the final state must find it in the lists too.
+            status.State = DagRunState.Running;
+            status.EndedAt = null;
+        }
+
+        return status;
+    }
+
+    private DagRunResult BuildStatusBody()
+    {
         if (!this.input.StoresTaskRecords)
         {
             return this.BuildResult();

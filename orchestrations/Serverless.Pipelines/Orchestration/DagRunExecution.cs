@@ -214,6 +214,7 @@ internal sealed partial class DagRunExecution
             await this.CompleteManifestWriteAsync();
         }
 
+        this.PublishFinalState();
         await this.DrainNotificationsAsync();
         var result = this.BuildResult(withTasks: this.RecordsInline());
         this.context.SetCustomStatus(this.BuildStatus());

@@ -47,4 +47,28 @@ public sealed class RunListTests(AzuriteFixture azurite)
         var instances = await host.Runs.ListTaskInstancesAsync(new Serverless.Pipelines.Runs.Index.TaskInstanceQuery("listed", "load", null, null, null, null, 10));
         Assert.Equal(["listed-day-3", "listed-day-2", "listed-day-1"], instances.Items.Select(i => i.RunId));
     }
+
+    [Fact]
+    public async Task GetRun_TheMomentItShowsSuccess_TheListFilteredBySuccessHasTheRun()
+    {
+        await using var host = await PipelineTestHost.StartAsync(azurite, [PipelineTestHost.Dag(Yaml)], new FakeSparkBackend());
+        var started = await host.Runs.TriggerAsync("listed", new DagRunTrigger(RunId: "listed-read-your-end"));
+
+        // A fixed short interval, not Poll's growing one: the moment between the status turning final and the index row
+        // following it is what this test looks at, and a long interval would step over it.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        DagRunInfo? run;
+        while ((run = await host.Runs.GetRunAsync(started.RunId))?.State is not (DagRunState.Success or DagRunState.Failed))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the run did not end in 60 s: {run?.State}");
+            await Task.Delay(5);
+        }
+
+        var listed = await host.Runs.ListRunsAsync(new DagRunQuery(DagId: "listed", State: DagRunState.Success));
+        var row = await host.RunIndex.GetAsync("listed", run.LogicalDate!.Value, started.RunId);
+
+        Assert.Equal(DagRunState.Success, run.State);
+        Assert.Contains(started.RunId, listed.Runs.Select(r => r.RunId));
+        Assert.Equal(DagRunState.Success, row!.State);
+    }
 }
