@@ -99,6 +99,14 @@ public sealed record DagRunInput
     /// </summary>
     public bool StoresTaskRecords { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the job submits that the run's tasks ask for while one step starts them go
+    /// together, in one <see cref="StartTaskJobs"/> activity (see <see cref="JobSubmitBatcher"/>), not one
+    /// <see cref="StartTaskJob"/> each. Runs started before batches existed have it false, so their replay does not
+    /// change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.
+    /// </summary>
+    public bool BatchesJobSubmits { get; init; }
+
     /// <summary>Gets how run-triggered state changes are reported: <see langword="true"/> writes the manifest as tasks finish, not only at the end. The default is true.</summary>
     public bool WriteManifestAsTasksFinish { get; init; } = true;
 

@@ -122,6 +122,7 @@ internal sealed class DagReruns
             Reused = reused,
             FirstPollInterval = this.options.FirstPollInterval,
             MaxPollInterval = this.options.MaxPollInterval,
+            BatchesJobSubmits = true,
         };
         var created = await this.lists.StartAsync(rerun, this.time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (created)

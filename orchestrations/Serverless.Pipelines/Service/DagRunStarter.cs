@@ -73,6 +73,7 @@ public sealed class DagRunStarter
         UsesRunSlot = true,
         LimitedPools = [.. Pools.PoolLimits.Limited(this.options.Pools).Select(p => p.Key)],
         StoresTaskRecords = true,
+        BatchesJobSubmits = true,
         MapChunkSize = Math.Max(0, this.options.MapChunkSize),
         NotificationRetry = this.notificationRetry,
     };

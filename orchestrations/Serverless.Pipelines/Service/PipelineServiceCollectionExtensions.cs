@@ -81,6 +81,7 @@ public static class PipelineServiceCollectionExtensions
             .AddOrchestrator<DagBackfillOrchestrator>()
             .AddOrchestrator<MappedTaskOrchestrator>()
             .AddActivity<StartTaskJob>()
+            .AddActivity<StartTaskJobs>()
             .AddActivity<CheckBlobExists>()
             .AddActivity<ReadTaskRows>()
             .AddActivity<ReadTaskValues>()
