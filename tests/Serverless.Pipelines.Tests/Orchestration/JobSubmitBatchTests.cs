@@ -21,10 +21,11 @@ namespace Serverless.Pipelines.Tests.Orchestration;
 [Collection(AzuriteCollection.Name)]
 public sealed class JobSubmitBatchTests(AzuriteFixture azurite)
 {
-    private const int Width = 24;
+    // Past one batch's 100 jobs, so the step's submits take two activities.
+    private const int Width = 105;
 
     [Fact]
-    public async Task WideRun_RootEnds_EveryLeafSubmittedByOneActivityWithinASmallSpread()
+    public async Task WideRun_RootEnds_LeavesSubmittedByOneActivityPerHundredJobsWithinASmallSpread()
     {
         using var activities = new SubmitActivityCounter();
         var dag = Wide("batchwide", Width);
@@ -37,9 +38,9 @@ public sealed class JobSubmitBatchTests(AzuriteFixture azurite)
         Assert.Equal(Width + 2, run.Tasks.Count);
         Assert.All(run.Tasks, t => Assert.Equal(TaskInstanceState.Success, t.State));
 
-        // root and join alone, each a plain submit; the 24 leaves, ready together when root ended, one batch.
+        // root and join alone, each a plain submit; the leaves, ready together when root ended, in batches of 100.
         Assert.Equal(2, activities.Count(nameof(StartTaskJob), "batchwide"));
-        Assert.Equal(1, activities.Count(nameof(StartTaskJobs), "batchwide"));
+        Assert.Equal((Width + 99) / 100, activities.Count(nameof(StartTaskJobs), "batchwide"));
 
         // Every leaf's job went to the backend once, all within a moment of each other.
         var leaves = backend.ByKey.Where(j => j.Key.StartsWith(run.RunId + ":w", StringComparison.Ordinal)).Select(j => j.Value.Submitted).ToList();
@@ -52,19 +53,19 @@ public sealed class JobSubmitBatchTests(AzuriteFixture azurite)
     public async Task WideRun_OneLeafsSubmitRefused_OnlyThatLeafFailsWithTheErrorAfterItsRetryOthersSucceed()
     {
         using var activities = new SubmitActivityCounter();
-        var dag = Wide("batchrefuse", 6, refused: "w03");
-        var backend = new RefusingBackend(new DelayedSparkBackend { Delay = TimeSpan.FromMilliseconds(200) }, ".w03");
+        var dag = Wide("batchrefuse", 6, refused: "w003");
+        var backend = new RefusingBackend(new DelayedSparkBackend { Delay = TimeSpan.FromMilliseconds(200) }, ".w003");
         await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend, o => o.ChainFastJobs = false);
 
         var run = await host.RunAsync("batchrefuse", timeout: TimeSpan.FromSeconds(120));
 
         // A failed leaf fails the run; its siblings are untouched by its failure and the join never runs.
         Assert.Equal(DagRunState.Failed, run.State);
-        var refused = run.Tasks.Single(t => t.Id == "w03");
+        var refused = run.Tasks.Single(t => t.Id == "w003");
         Assert.Equal(TaskInstanceState.Failed, refused.State);
         Assert.Equal(2, refused.Attempts);
         Assert.Contains(RefusingBackend.Message, refused.Error, StringComparison.Ordinal);
-        var others = run.Tasks.Where(t => t.Id.StartsWith('w') && t.Id != "w03").ToList();
+        var others = run.Tasks.Where(t => t.Id.StartsWith('w') && t.Id != "w003").ToList();
         Assert.Equal(5, others.Count);
         Assert.All(others, t =>
         {
@@ -118,12 +119,12 @@ public sealed class JobSubmitBatchTests(AzuriteFixture azurite)
         var yaml = new StringBuilder().Append(CultureInfo.InvariantCulture, $"id: {id}\nmaxActiveTasks: {width + 1}\ntasks:\n  - {{ id: root, kind: sql, sql: SELECT 1, outputs: [rows] }}\n");
         for (var i = 0; i < width; i++)
         {
-            var leaf = string.Create(CultureInfo.InvariantCulture, $"w{i:D2}");
+            var leaf = string.Create(CultureInfo.InvariantCulture, $"w{i:D3}");
             yaml.Append(CultureInfo.InvariantCulture, $"  - {{ id: {leaf}, kind: sql, sql: SELECT 1, outputs: [rows], dependsOn: [root]{(leaf == refused ? ", retries: 1, retryDelay: 1s" : string.Empty)} }}\n");
         }
 
         yaml.Append("  - { id: join, kind: sql, sql: SELECT 1, outputs: [rows], dependsOn: [")
-            .AppendJoin(", ", Enumerable.Range(0, width).Select(i => string.Create(CultureInfo.InvariantCulture, $"w{i:D2}")))
+            .AppendJoin(", ", Enumerable.Range(0, width).Select(i => string.Create(CultureInfo.InvariantCulture, $"w{i:D3}")))
             .Append("] }\n");
         return PipelineTestHost.Dag(yaml.ToString());
     }
