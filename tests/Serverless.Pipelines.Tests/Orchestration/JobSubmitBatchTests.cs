@@ -82,6 +82,34 @@ public sealed class JobSubmitBatchTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task WideRunWithChildren_LeavesFinishAtSubmit_BatchSubmitsEachLeafsChildChainedNoActivityOfItsOwn()
+    {
+        using var activities = new SubmitActivityCounter();
+        var yaml = new StringBuilder("id: batchchain\nmaxActiveTasks: 20\ntasks:\n  - { id: root, kind: sql, sql: SELECT 1, outputs: [rows] }\n");
+        for (var i = 0; i < 4; i++)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"  - {{ id: w{i}, kind: sql, sql: SELECT 1, outputs: [rows], dependsOn: [root] }}\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"  - {{ id: c{i}, kind: sql, sql: SELECT 1, outputs: [rows], dependsOn: [w{i}] }}\n");
+        }
+
+        // root still runs after its submit (so the leaves are not chained to it); every other job is done at its submit.
+        var backend = new RootDelayedBackend(new DelayedSparkBackend { Delay = TimeSpan.FromMilliseconds(300) }, new FakeSparkBackend());
+        await using var host = await PipelineTestHost.StartAsync(azurite, [PipelineTestHost.Dag(yaml.ToString())], backend, o => o.ChainFastJobs = true);
+
+        var run = await host.RunAsync("batchchain", timeout: TimeSpan.FromSeconds(120));
+
+        Assert.Equal(DagRunState.Success, run.State);
+        Assert.All(run.Tasks, t => Assert.Equal(TaskInstanceState.Success, t.State));
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => $"c{i}"), run.Tasks.Where(t => t.Chained).Select(t => t.Id).Order(StringComparer.Ordinal));
+        Assert.All(run.Tasks.Where(t => t.Id.StartsWith('w')), t => Assert.False(t.Chained));
+
+        // Each job once: root by its own activity, the four leaves and their four children by one batch.
+        Assert.Equal(9, run.Tasks.Select(t => t.JobId).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(1, activities.Count(nameof(StartTaskJob), "batchchain"));
+        Assert.Equal(1, activities.Count(nameof(StartTaskJobs), "batchchain"));
+    }
+
+    [Fact]
     public async Task WideRun_InputOfARunStartedBeforeBatches_SubmitsEachJobWithItsOwnActivity()
     {
         using var activities = new SubmitActivityCounter();
@@ -161,6 +189,28 @@ public sealed class JobSubmitBatchTests(AzuriteFixture azurite)
         public int Count(string activity, string dag) => this.seen.Count(s => s.Activity == activity && s.Dag == dag);
 
         public void Dispose() => this.listener.Dispose();
+    }
+
+    /// <summary>A backend whose job of task root ends after a delay (pushed) and whose every other job is finished at its submit.</summary>
+    private sealed class RootDelayedBackend(DelayedSparkBackend root, FakeSparkBackend others) : ISparkBackend, ISparkJobCompletionSource
+    {
+        public string Name => root.Name;
+
+        public IReadOnlyCollection<SparkJobKind> SupportedKinds => root.SupportedKinds;
+
+        // Every handle names this backend, so the client brings each status read back here.
+        public async Task<SparkJobHandle> StartJobAsync(SparkJobSpec spec, string idempotencyKey, CancellationToken cancellationToken = default) =>
+            IsRoot(idempotencyKey) ? await root.StartJobAsync(spec, idempotencyKey, cancellationToken) : (await others.StartJobAsync(spec, idempotencyKey, cancellationToken)) with { Backend = this.Name };
+
+        public Task<SparkJobStatus> GetStatusAsync(SparkJobHandle handle, CancellationToken cancellationToken = default) =>
+            IsRoot(handle.IdempotencyKey) ? root.GetStatusAsync(handle, cancellationToken) : others.GetStatusAsync(handle, cancellationToken);
+
+        public Task<SparkJobStatus> CancelJobAsync(SparkJobHandle handle, CancellationToken cancellationToken = default) =>
+            IsRoot(handle.IdempotencyKey) ? root.CancelJobAsync(handle, cancellationToken) : others.CancelJobAsync(handle, cancellationToken);
+
+        public bool WatchCompletion(SparkJobHandle handle, Func<SparkJobStatus, Task> ended) => IsRoot(handle.IdempotencyKey) && root.WatchCompletion(handle, ended);
+
+        private static bool IsRoot(string key) => key.Contains(":root:", StringComparison.Ordinal);
     }
 
     /// <summary>A backend that refuses every submit of the job whose name ends with a given suffix, and passes every other call to the backend it wraps.</summary>
