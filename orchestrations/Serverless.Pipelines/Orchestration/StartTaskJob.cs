@@ -217,10 +217,11 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
             await this.log.WriteSubmittedAsync(log, this.variables.Masked(spec), handle, status, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!pushed && !status.IsTerminal && this.endWatch is { } poller)
+        if (!pushed && !status.IsTerminal && this.endWatch is { } poller && !string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase))
         {
-            // No push: this host polls the job without storage transactions and tells the run as a push would.
-            // Handed over after the submit's log line, so the final status the watcher writes always comes after it.
+            // No push: this host polls the job and tells the run as a push would. Handed over after the submit's log
+            // line, so the final status the watcher writes comes after it. Not a local job of another host: its
+            // status is read from the jobs table, so each of the watcher's polls would be a storage transaction.
             pushed = poller.Poll(runInstanceId, handle, log);
         }
 

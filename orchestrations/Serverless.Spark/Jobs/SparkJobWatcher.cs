@@ -8,7 +8,9 @@ namespace Serverless.Spark.Jobs;
 /// <summary>
 /// Polls the jobs of backends that cannot push their end (Livy, Synapse, Databricks) from this process, and tells
 /// once when each ends: the host-side stand-in for <see cref="Backends.ISparkJobCompletionSource"/>. A poll here is
-/// one backend status call, with no durable timer, activity or orchestration episode (no storage transaction).
+/// one cluster request (<see cref="SparkJobClient.GetStatusUnlessRunningAsync"/>), with no durable timer, activity or
+/// orchestration episode and, where the backend has a <see cref="Backends.ISparkJobStatusProbe"/>, no storage
+/// transaction.
 /// Thread-safe; register one per process.
 /// </summary>
 /// <remarks>
@@ -169,7 +171,7 @@ public sealed class SparkJobWatcher : IDisposable
             await this.calls.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                status = await this.client.GetStatusAsync(job.Handle, cancellationToken).ConfigureAwait(false);
+                status = await this.client.GetStatusUnlessRunningAsync(job.Handle, cancellationToken).ConfigureAwait(false);
             }
             finally
             {

@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Benchmarks.Dag;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Pipelines.Runs;
 using Serverless.Pipelines.Service;
-using Serverless.Spark;
 using Serverless.Spark.Activities;
 using Serverless.Spark.Diagnostics;
 using Serverless.Spark.Jobs;
@@ -105,36 +103,6 @@ public sealed class JobWatchTests(AzuriteFixture azurite)
         Assert.Equal(DagRunState.Success, run.State);
         Assert.Equal(0, await CountScheduledAsync(host, run.RunId, nameof(GetSparkJobStatus)));
         await AssertFinalStatusLoggedAsync(host, "watched", run.RunId, ["a", "b", "c"]);
-    }
-
-    [Fact]
-    public async Task Watch_FullWatcher_SaysNoAndTheFirstWatchOfAJobIsToldOnce()
-    {
-        var backend = new DelayedSparkBackend { Delay = TimeSpan.FromMilliseconds(200), Push = false };
-        var client = new SparkJobClient(backend, new SparkJobSpecValidator("data"));
-        using var watcher = new SparkJobWatcher(client, new SparkJobPollSchedule(TimeSpan.FromMilliseconds(5), 1.5, TimeSpan.FromMilliseconds(50)), 1, TimeSpan.FromHours(1), 2, NullLogger<SparkJobWatcher>.Instance);
-        var first = await backend.StartJobAsync(new SparkJobSpec("one", SparkJobKind.Sql) { Sql = "SELECT 1" }, "key-1");
-        var second = await backend.StartJobAsync(new SparkJobSpec("two", SparkJobKind.Sql) { Sql = "SELECT 1" }, "key-2");
-        var told = new List<SparkJobStatus>();
-        var done = new TaskCompletionSource();
-
-        Assert.True(watcher.Watch(first, status =>
-        {
-            lock (told)
-            {
-                told.Add(status);
-            }
-
-            done.TrySetResult();
-            return Task.CompletedTask;
-        }));
-        Assert.True(watcher.Watch(first, _ => throw new InvalidOperationException("a second watch of one job must not be told")));
-        Assert.False(watcher.Watch(second, _ => Task.CompletedTask));
-        await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
-
-        await Poll.UntilAsync(() => Task.FromResult(watcher.Count == 0), TimeSpan.FromSeconds(5), "the told job to leave the watcher");
-        Assert.Equal([SparkJobState.Succeeded], told.Select(s => s.State));
-        Assert.True(watcher.Watch(second, _ => Task.CompletedTask));
     }
 
     private static async Task<int> CountScheduledAsync(PipelineTestHost host, string instanceId, string name)
