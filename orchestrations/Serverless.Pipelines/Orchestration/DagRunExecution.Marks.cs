@@ -17,6 +17,9 @@ internal sealed partial class DagRunExecution
 {
     private Task<RunMark>? markWaiter;
 
+    // Set when an operator's run mark ended the run: its end then notifies nobody (see DagRunInput.QuietRunMarks).
+    private bool endedByRunMark;
+
     /// <summary>Gets the waiter for the next mark (one at a time: a second waiter would queue behind the first).</summary>
     private Task<RunMark> NextMark() => this.markWaiter ??= this.context.WaitForExternalEvent<RunMark>(DagRunEvents.Mark);
 
@@ -35,6 +38,7 @@ internal sealed partial class DagRunExecution
         if (mark.TaskId is null)
         {
             this.cancelled = true;
+            this.endedByRunMark = true;
             foreach (var id in this.mapChunks)
             {
                 this.context.SendEvent(id, DagRunEvents.Cancel, markedBy);

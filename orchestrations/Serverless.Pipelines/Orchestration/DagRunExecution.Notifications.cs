@@ -78,7 +78,7 @@ internal sealed partial class DagRunExecution
         this.Raise(kind, record, WireNames.Of(record.State), record.Error, targets);
     }
 
-    /// <summary>Stops the deadline's timer and raises the run's end notification; called once, when the run's state is final.</summary>
+    /// <summary>Stops the deadline's timer and raises the run's end notification (none for a run an operator's mark ended); called once, when the run's state is final.</summary>
     private void NotifyRunEnd()
     {
         this.runEnded = true;
@@ -86,6 +86,12 @@ internal sealed partial class DagRunExecution
         this.runEndedAt = this.context.CurrentUtcDateTime;
         this.cancelDeadline?.Invoke();
         this.cancelDeadline = null;
+        if (this.endedByRunMark && this.input.QuietRunMarks)
+        {
+            // As Airflow: a state an operator set is not an execution's outcome, so it runs no callback.
+            return;
+        }
+
         var success = this.runState == DagRunState.Success;
         this.Raise(success ? NotificationEventKind.RunSuccess : NotificationEventKind.RunFailed, null, WireNames.Of(this.runState), this.runError, success ? this.dag.OnSuccess : this.dag.OnFailure);
     }

@@ -99,6 +99,13 @@ public sealed record DagRunInput
     /// </summary>
     public bool StoresTaskRecords { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether a run ended by an operator's run mark sends no run_success / run_failed
+    /// notification, as Airflow runs no callback for a state set from the UI or CLI. Runs started before this have it
+    /// false and notify as they did, so their replay does not change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.
+    /// </summary>
+    public bool QuietRunMarks { get; init; }
+
     /// <summary>Gets how run-triggered state changes are reported: <see langword="true"/> writes the manifest as tasks finish, not only at the end. The default is true.</summary>
     public bool WriteManifestAsTasksFinish { get; init; } = true;
 

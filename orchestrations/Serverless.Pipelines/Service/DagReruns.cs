@@ -17,16 +17,16 @@ internal sealed class DagReruns
 {
     private readonly DagCatalog catalog;
     private readonly DurableTaskClient client;
-    private readonly PipelineOptions options;
+    private readonly DagRunStarter starter;
     private readonly DagRunLists lists;
     private readonly DagRunAnnotations annotations;
     private readonly TimeProvider time;
 
-    public DagReruns(DagCatalog catalog, DurableTaskClient client, PipelineOptions options, DagRunLists lists, DagRunAnnotations annotations, TimeProvider time)
+    public DagReruns(DagCatalog catalog, DurableTaskClient client, DagRunStarter starter, DagRunLists lists, DagRunAnnotations annotations, TimeProvider time)
     {
         this.catalog = catalog;
         this.client = client;
-        this.options = options;
+        this.starter = starter;
         this.lists = lists;
         this.annotations = annotations;
         this.time = time;
@@ -113,16 +113,14 @@ internal sealed class DagReruns
             n++;
         }
 
-        var rerun = input with
+        var rerun = this.starter.WithCurrentBehaviour(input with
         {
             DagJson = dagJson,
             RunId = newId,
             RerunOf = runId,
             TriggeredBy = DagRunTriggeredBy.Rerun,
             Reused = reused,
-            FirstPollInterval = this.options.FirstPollInterval,
-            MaxPollInterval = this.options.MaxPollInterval,
-        };
+        });
         var created = await this.lists.StartAsync(rerun, this.time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (created)
         {

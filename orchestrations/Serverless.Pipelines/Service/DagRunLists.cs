@@ -12,6 +12,9 @@ namespace Serverless.Pipelines.Service;
 /// </summary>
 internal sealed class DagRunLists
 {
+    /// <summary>The most unfinished rows a list filtered on a final state checks against the task hub first.</summary>
+    private const int MaxRefreshedBeforeFilter = 100;
+
     private readonly RunIndexStore index;
     private readonly DurableTaskClient client;
 
@@ -73,6 +76,17 @@ internal sealed class DagRunLists
 
     public async Task<DagRunPage> ListRunsAsync(DagRunQuery query, CancellationToken cancellationToken)
     {
+        if (query.State is DagRunState.Success or DagRunState.Failed && query.Continuation is null)
+        {
+            // A row still saying queued or running may belong to a run that ended without its activity recording it
+            // (terminated, failed in the engine): the filter on the final state would never list it. Its row is made
+            // true first, so the filtered query finds it. Bounded: the newest unfinished rows only.
+            foreach (var unfinished in await this.index.ListUnfinishedAsync(query.DagId, query.From, query.To, MaxRefreshedBeforeFilter, cancellationToken).ConfigureAwait(false))
+            {
+                await this.RefreshAsync(unfinished, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         RunIndexPage<RunIndexEntry> page;
         try
         {
@@ -86,7 +100,13 @@ internal sealed class DagRunLists
         var runs = new List<DagRunInfo>(page.Items.Count);
         foreach (var entry in page.Items)
         {
-            runs.Add(ToInfo(entry.IsFinished ? entry : await this.RefreshAsync(entry, cancellationToken).ConfigureAwait(false)));
+            var current = entry.IsFinished ? entry : await this.RefreshAsync(entry, cancellationToken).ConfigureAwait(false);
+
+            // A row filtered as queued or running whose run is found ended is not what was asked for.
+            if (query.State is not { } state || current.State == state)
+            {
+                runs.Add(ToInfo(current));
+            }
         }
 
         return new DagRunPage(runs, page.Continuation);

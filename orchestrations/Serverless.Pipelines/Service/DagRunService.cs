@@ -204,7 +204,7 @@ public sealed class DagRunService : IDagRunService
 
     /// <inheritdoc/>
     public Task<DagRunStartResult> RerunAsync(string runId, DagRerunRequest request, CancellationToken cancellationToken = default) =>
-        new DagReruns(this.catalog, this.client, this.options, this.lists, this.annotations, this.time).StartAsync(runId, request, cancellationToken);
+        new DagReruns(this.catalog, this.client, this.starter, this.lists, this.annotations, this.time).StartAsync(runId, request, cancellationToken);
 
     /// <inheritdoc/>
     public Task<bool> PurgeAsync(string runId, bool deleteData, CancellationToken cancellationToken = default) =>

@@ -56,7 +56,7 @@ public sealed class DagRunStarter
     /// <param name="intervalEnd">The data interval end.</param>
     /// <param name="parameters">The resolved params.</param>
     /// <returns>The input.</returns>
-    public DagRunInput CreateInput(string dagId, string dagJson, string runId, DateTimeOffset logicalDate, DateTimeOffset intervalStart, DateTimeOffset intervalEnd, JsonObject parameters) => new()
+    public DagRunInput CreateInput(string dagId, string dagJson, string runId, DateTimeOffset logicalDate, DateTimeOffset intervalStart, DateTimeOffset intervalEnd, JsonObject parameters) => this.WithCurrentBehaviour(new()
     {
         DagId = dagId,
         DagJson = dagJson,
@@ -66,16 +66,32 @@ public sealed class DagRunStarter
         DataIntervalEnd = intervalEnd,
         Params = (JsonObject)parameters.DeepClone(),
         DataContainer = this.dataContainer,
-        FirstPollInterval = this.options.FirstPollInterval,
-        MaxPollInterval = this.options.MaxPollInterval,
-        PollBackoffFactor = this.options.PollBackoffFactor,
-        ChainFastJobs = this.options.ChainFastJobs,
-        UsesRunSlot = true,
-        LimitedPools = [.. Pools.PoolLimits.Limited(this.options.Pools).Select(p => p.Key)],
-        StoresTaskRecords = true,
-        MapChunkSize = Math.Max(0, this.options.MapChunkSize),
-        NotificationRetry = this.notificationRetry,
-    };
+    });
+
+    /// <summary>
+    /// Gives a run's input this host's settings and every behaviour flag of the current orchestrator. A new run and a
+    /// rerun (a new orchestration, with no history to replay) both take them; only a run already started keeps the
+    /// flags it started with.
+    /// </summary>
+    /// <param name="input">The input.</param>
+    /// <returns>The input with the current settings and flags.</returns>
+    public DagRunInput WithCurrentBehaviour(DagRunInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input with
+        {
+            FirstPollInterval = this.options.FirstPollInterval,
+            MaxPollInterval = this.options.MaxPollInterval,
+            PollBackoffFactor = this.options.PollBackoffFactor,
+            ChainFastJobs = this.options.ChainFastJobs,
+            UsesRunSlot = true,
+            LimitedPools = [.. Pools.PoolLimits.Limited(this.options.Pools).Select(p => p.Key)],
+            StoresTaskRecords = true,
+            QuietRunMarks = true,
+            MapChunkSize = Math.Max(0, this.options.MapChunkSize),
+            NotificationRetry = this.notificationRetry,
+        };
+    }
 
     /// <summary>
     /// Starts a run unless an instance with its id exists in any state. A finished run is never restarted; of two

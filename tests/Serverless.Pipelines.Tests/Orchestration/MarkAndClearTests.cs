@@ -127,4 +127,35 @@ public sealed class MarkAndClearTests(AzuriteFixture azurite)
         Assert.Equal(["chain.a", "chain.b"], backend.SpecsOf(started.RunId).Select(s => s.Name));
         Assert.Equal(mark, Assert.Single((await host.Runs.ListRunsAsync(new DagRunQuery(DagId: "chain"))).Runs).State);
     }
+
+    [Theory]
+    [InlineData(DagRunState.Success)]
+    [InlineData(DagRunState.Failed)]
+    public async Task MarkRunningRun_SendsNoRunNotification_AsAirflowRunsNoCallbackForAManualState(DagRunState mark)
+    {
+        await using var receiver = new WebhookReceiver();
+        var dag = PipelineTestHost.Dag($$"""
+            id: quiet
+            onSuccess: ["{{receiver.BaseUrl}}success"]
+            onFailure: ["{{receiver.BaseUrl}}failure"]
+            tasks:
+              - { id: a, kind: sql, sql: SELECT 1, outputs: [rows] }
+              - { id: b, kind: sql, dependsOn: [a], sql: SELECT 2, outputs: [rows] }
+            """);
+        var marked = $"quiet-marked-{mark.ToString().ToLowerInvariant()}";
+        var backend = new FakeSparkBackend { Outcome = (spec, key) => spec.Name == "quiet.b" && key.StartsWith(marked, StringComparison.Ordinal) ? SparkJobState.Running : SparkJobState.Succeeded };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend);
+
+        // The control: a run that ends by itself notifies, so the receiver is reachable from the run.
+        var control = await host.RunAsync("quiet", new DagRunTrigger(RunId: $"quiet-control-{mark.ToString().ToLowerInvariant()}"));
+        var started = await host.Runs.TriggerAsync("quiet", new DagRunTrigger(RunId: marked));
+        await Poll.UntilAsync(async () => (await host.Runs.GetRunAsync(started.RunId))?.Tasks.Any(t => t is { Id: "b", State: TaskInstanceState.Running, JobId: not null }) == true, TimeSpan.FromSeconds(30), "b to show running with its job");
+        await host.Runs.MarkAsync(started.RunId, new DagRunMarkRequest(mark, null, "principal:ana"));
+        var ended = await host.WaitAsync(started.RunId);
+
+        Assert.Equal(DagRunState.Success, control.State);
+        Assert.Contains(receiver.Received, r => r.Path == "/success" && r.Body?["runId"]?.GetValue<string>() == control.RunId);
+        Assert.Equal(mark, ended.State);
+        Assert.DoesNotContain(receiver.Received, r => r.Body?["runId"]?.GetValue<string>() == started.RunId);
+    }
 }

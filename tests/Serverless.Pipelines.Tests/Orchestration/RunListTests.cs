@@ -71,4 +71,25 @@ public sealed class RunListTests(AzuriteFixture azurite)
         Assert.Contains(started.RunId, listed.Runs.Select(r => r.RunId));
         Assert.Equal(DagRunState.Success, row!.State);
     }
+
+    [Fact]
+    public async Task ListRunsAsync_FilteredByFailed_FindsARunTerminatedWhileItsRowSaidRunning()
+    {
+        // A job that outlives the test: the run is running when it is terminated, and a hard terminate runs no
+        // orchestrator code, so only the list's own check can make its row say failed.
+        var backend = new Serverless.Benchmarks.Dag.DelayedSparkBackend { Delay = TimeSpan.FromMinutes(5) };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [PipelineTestHost.Dag(Yaml)], backend, o => o.ChainFastJobs = false);
+        var started = await host.Runs.TriggerAsync("listed", new DagRunTrigger(RunId: "listed-terminated"));
+        await Poll.UntilAsync(() => Task.FromResult(!backend.ByKey.IsEmpty), TimeSpan.FromSeconds(60), "the first job's submit");
+        await host.Client.TerminateInstanceAsync(started.RunId);
+        await host.Client.WaitForInstanceCompletionAsync(started.RunId);
+        var before = await host.RunIndex.GetAsync("listed", (await host.Runs.GetRunAsync(started.RunId))!.LogicalDate!.Value, started.RunId);
+
+        var failed = await host.Runs.ListRunsAsync(new DagRunQuery(DagId: "listed", State: DagRunState.Failed));
+        var running = await host.Runs.ListRunsAsync(new DagRunQuery(DagId: "listed", State: DagRunState.Running));
+
+        Assert.NotEqual(DagRunState.Failed, before!.State);
+        Assert.Equal([started.RunId], failed.Runs.Select(r => r.RunId));
+        Assert.DoesNotContain(started.RunId, running.Runs.Select(r => r.RunId));
+    }
 }

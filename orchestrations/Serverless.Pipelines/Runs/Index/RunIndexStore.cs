@@ -196,6 +196,34 @@ public sealed class RunIndexStore
         return new RunIndexPage<RunIndexEntry>(items, null);
     }
 
+    /// <summary>Lists the newest rows not yet final (queued or running), whatever else a list filters on.</summary>
+    /// <param name="dagId">The DAG, or null for every DAG.</param>
+    /// <param name="from">The earliest logical date, or null.</param>
+    /// <param name="to">The latest logical date, or null.</param>
+    /// <param name="max">The most rows to return.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The rows, newest logical date first.</returns>
+    public Task<List<RunIndexEntry>> ListUnfinishedAsync(string? dagId, DateTimeOffset? from, DateTimeOffset? to, int max, CancellationToken cancellationToken = default) =>
+        this.onDemand.RunAsync(
+            async () =>
+            {
+                var filter = Filter(dagId, from, to, after: null, inclusive: false)
+                    + " and " + TableClient.CreateQueryFilter($"(State eq {WireNames.Of(DagRunState.Queued)} or State eq {WireNames.Of(DagRunState.Running)})");
+                var rows = new List<RunIndexEntry>();
+                await this.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+                await foreach (var row in this.table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Clamp(max, 1, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(FromEntity(row));
+                    if (rows.Count >= max)
+                    {
+                        break;
+                    }
+                }
+
+                return rows;
+            },
+            cancellationToken);
+
     /// <summary>Lists the task instances of indexed runs, runs newest first and instances in run order.</summary>
     /// <param name="query">The filter and paging.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
