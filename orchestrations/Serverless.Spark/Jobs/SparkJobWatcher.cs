@@ -78,6 +78,7 @@ public sealed class SparkJobWatcher : IDisposable
         var now = Stopwatch.GetTimestamp();
         if (this.jobs.TryAdd(key, new WatchedJob(key, handle, ended, now, interval)))
         {
+            SparkTelemetry.JobsWatched.Add(1, new KeyValuePair<string, object?>("backend", handle.Backend));
             this.EnsureLoop();
             this.Wake();
         }
@@ -171,6 +172,7 @@ public sealed class SparkJobWatcher : IDisposable
             await this.calls.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                SparkTelemetry.WatchPolls.Add(1, new KeyValuePair<string, object?>("backend", job.Handle.Backend));
                 status = await this.client.GetStatusUnlessRunningAsync(job.Handle, cancellationToken).ConfigureAwait(false);
             }
             finally

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Serverless.Benchmarks.Dag;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Pipelines.Runs;
@@ -46,10 +48,21 @@ public sealed class JobWatchTests(AzuriteFixture azurite)
             o.FirstPollInterval = TimeSpan.FromSeconds(30);
             o.MaxPollInterval = TimeSpan.FromSeconds(30);
         });
+        var schedule = host.Service<IOptions<PipelineOptions>>().Value.JobWatch;
+        using var polls = new WatchPollCounter(backend.Name);
 
         var run = await host.RunAsync("watched", timeout: TimeSpan.FromSeconds(25));
 
         Assert.Equal(DagRunState.Success, run.State);
+
+        // At most the polls the schedule fits into a 1 s job (a busy machine makes fewer), plus the one that saw the end.
+        var most = 1;
+        for (double at = 0, interval = schedule.FirstPollInterval.TotalMilliseconds; at < 1000; at += interval, interval = Math.Min(interval * schedule.PollBackoffFactor, schedule.MaxPollInterval.TotalMilliseconds))
+        {
+            most++;
+        }
+
+        Assert.InRange(polls.Count, 3, 3 * most);
         Assert.Equal(0, await CountScheduledAsync(host, run.RunId, nameof(GetSparkJobStatus)));
         Assert.Equal(3, await CountScheduledAsync(host, run.RunId, nameof(StartTaskJob)));
 
@@ -132,5 +145,39 @@ public sealed class JobWatchTests(AzuriteFixture azurite)
             var finished = text.IndexOf("finished Succeeded", StringComparison.Ordinal);
             Assert.True(submitted >= 0 && finished > submitted, $"{task}'s log has no final status after its submit:\n{text}");
         }
+    }
+
+    /// <summary>Counts the job watcher's status reads of one backend, from the Spark meter.</summary>
+    private sealed class WatchPollCounter : IDisposable
+    {
+        private readonly MeterListener listener = new();
+        private long count;
+
+        public WatchPollCounter(string backend)
+        {
+            this.listener.InstrumentPublished = (instrument, l) =>
+            {
+                // By name: the meter's instruments may be published while SparkTelemetry is still initializing.
+                if (instrument.Meter.Name == SparkTelemetry.Name && instrument.Name == "spark.watch_polls")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            this.listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "backend" && Equals(tag.Value, backend))
+                    {
+                        Interlocked.Add(ref this.count, value);
+                    }
+                }
+            });
+            this.listener.Start();
+        }
+
+        public long Count => Interlocked.Read(ref this.count);
+
+        public void Dispose() => this.listener.Dispose();
     }
 }
