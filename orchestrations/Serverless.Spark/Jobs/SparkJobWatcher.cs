@@ -25,6 +25,10 @@ public sealed class SparkJobWatcher : IDisposable
     private readonly int capacity;
     private readonly TimeSpan longest;
     private readonly ILogger logger;
+    // The shortest time between two scans of the watched jobs.
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
+    private static readonly long TickTicks = (long)(Tick.TotalSeconds * Stopwatch.Frequency);
+
     private readonly ConcurrentDictionary<string, WatchedJob> jobs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim wake = new(0);
     private readonly SemaphoreSlim calls;
@@ -134,6 +138,8 @@ public sealed class SparkJobWatcher : IDisposable
                 {
                     if (job.Polling)
                     {
+                        // Its poll sets its next time when it returns: look again a tick from now.
+                        next = Math.Min(next, now + TickTicks);
                         continue;
                     }
 
@@ -141,6 +147,7 @@ public sealed class SparkJobWatcher : IDisposable
                     {
                         job.Polling = true;
                         _ = this.PollAsync(job, cancellationToken);
+                        next = Math.Min(next, now + TickTicks);
                     }
                     else
                     {
@@ -148,8 +155,22 @@ public sealed class SparkJobWatcher : IDisposable
                     }
                 }
 
+                // At most one scan per tick: polls that come due within a tick go together, so the loop's cost grows
+                // with the watched jobs per tick, not with every poll's completion (200 jobs on a 10 ms schedule would
+                // otherwise rescan all 200 some 20,000 times a second and starve the host).
                 var wait = next == long.MaxValue ? Timeout.InfiniteTimeSpan : Stopwatch.GetElapsedTime(now, next);
+                if (wait != Timeout.InfiniteTimeSpan && wait < Tick)
+                {
+                    wait = Tick;
+                }
+
                 await this.wake.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                var scanned = Stopwatch.GetElapsedTime(now);
+                if (scanned < Tick)
+                {
+                    // A new watch woke the loop early: it still waits out the tick since the last scan.
+                    await Task.Delay(Tick - scanned, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -213,7 +234,8 @@ public sealed class SparkJobWatcher : IDisposable
         job.Interval = this.schedule.Next(job.Interval);
         job.DueAt = now + (long)(job.Interval.TotalSeconds * Stopwatch.Frequency);
         job.Polling = false;
-        this.Wake();
+
+        // No wake: the loop's next scan (at most a tick away while any job is watched) finds it due.
     }
 
     private async Task TellAsync(WatchedJob job, SparkJobStatus status)
