@@ -177,7 +177,7 @@ public sealed class DagBenchmark : IAsyncDisposable
         var dag = this.Dags["runs"];
         this.backend.Clear();
         this.counter.Reset();
-        var memory = MemoryPhase.Begin($"runs-{count} run");
+        using var memory = MemoryPhase.Begin($"runs-{count} run");
         var clock = Stopwatch.StartNew();
         var day = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var started = await Task.WhenAll(Enumerable.Range(0, count).Select(i => this.runs.TriggerAsync(dag.Id, new DagRunTrigger(LogicalDate: day.AddDays(i)), cancellationToken)));
@@ -254,7 +254,7 @@ public sealed class DagBenchmark : IAsyncDisposable
         var dag = this.Dags[family];
         this.backend.Clear();
         this.counter.Reset();
-        var memory = MemoryPhase.Begin(family + (mode is null ? string.Empty : "/" + mode) + " run");
+        using var memory = MemoryPhase.Begin(family + (mode is null ? string.Empty : "/" + mode) + " run");
         var clock = Stopwatch.StartNew();
         var (state, inputChars) = await this.RunDagAsync(family, parameters, cancellationToken);
         var runMs = clock.Elapsed.TotalMilliseconds;
