@@ -8,6 +8,9 @@ azurite_start() {
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   local workdir
   workdir="$(mktemp -d)"
+  # The log exists before the background start opens it: under load the first read below can come first, and a read
+  # of a missing file would end a caller running under `set -e -o pipefail`.
+  : >"$log"
   (cd "$workdir" && exec node "$root/node_modules/azurite/dist/src/azurite.js" \
       --blobPort 0 --queuePort 0 --tablePort 0 --inMemoryPersistence \
       --skipApiVersionCheck --disableTelemetry --silent) >"$log" 2>&1 &
@@ -20,9 +23,9 @@ azurite_start() {
     if (( waited > 600 )); then
       echo "Azurite did not start within 60 s:" >&2; cat "$log" >&2; return 1
     fi
-    blob=$(sed -n 's/.*Blob service is successfully listening at http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$log" | head -1)
-    queue=$(sed -n 's/.*Queue service is successfully listening at http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$log" | head -1)
-    table=$(sed -n 's/.*Table service is successfully listening at http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$log" | head -1)
+    blob=$(sed -n 's/.*Blob service is successfully listening at http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$log" | head -1 || true)
+    queue=$(sed -n 's/.*Queue service is successfully listening at http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$log" | head -1 || true)
+    table=$(sed -n 's/.*Table service is successfully listening at http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$log" | head -1 || true)
     sleep 0.1; waited=$((waited + 1))
   done
   local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="

@@ -92,6 +92,25 @@ public sealed class SparkJobClient
         return this.Redact(await this.Resolve(handle.Backend).GetStatusAsync(handle, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// Reads a job's status for a frequent poller: where the backend can tell from the cluster alone that the job
+    /// still runs (<see cref="ISparkJobStatusProbe"/>), that costs one cluster request and no storage transaction, and
+    /// the full status is read only once it looks ended.
+    /// </summary>
+    /// <param name="handle">The handle.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The status; <see langword="null"/> while the backend's probe says the job runs.</returns>
+    public async Task<SparkJobStatus?> GetStatusUnlessRunningAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (this.Resolve(handle.Backend) is ISparkJobStatusProbe probe && await probe.IsRunningAsync(handle, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return await this.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Asks a job to stop.</summary>
     /// <param name="handle">The handle.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

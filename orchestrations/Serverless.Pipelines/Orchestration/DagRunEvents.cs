@@ -22,8 +22,8 @@ public static class DagRunEvents
     public const string JobEndedPrefix = "serverless.job-ended:";
 
     /// <summary>
-    /// Gets the name of the event that tells a run a job ended (pushed by <see cref="StartTaskJob"/> when the backend
-    /// can tell, see <see cref="Spark.Backends.ISparkJobCompletionSource"/>). The payload is the final
+    /// Gets the name of the event that tells a run a job ended (raised by <see cref="JobEndWatch"/> when the backend
+    /// can tell, see <see cref="Spark.Backends.ISparkJobCompletionSource"/>, or the host's job watcher saw it). The payload is the final
     /// <see cref="Spark.Jobs.SparkJobStatus"/>.
     /// </summary>
     /// <param name="idempotencyKey">The job's idempotency key (one per task instance and attempt).</param>

@@ -7,9 +7,10 @@ namespace Serverless.Pipelines.Orchestration;
 internal sealed partial class DagRunExecution
 {
     /// <summary>
-    /// Waits until a job ends. A pushed job (<see cref="StartedTaskJob.Pushed"/>) ends when the event
-    /// <see cref="DagRunEvents.JobEnded"/> arrives, with a poll every <see cref="DagRunInput.MaxPollInterval"/> as the
-    /// fallback for a push lost in a restart; any other job is polled on durable timers from
+    /// Waits until a job ends. A job whose end is told (<see cref="StartedTaskJob.Pushed"/>: pushed by its backend, or
+    /// seen by the host's job watcher) ends when the event <see cref="DagRunEvents.JobEnded"/> arrives, with a poll
+    /// every <see cref="DagRunInput.MaxPollInterval"/> as the fallback for a watch lost in a restart (or dropped after
+    /// the watcher's longest watch); any other job is polled on durable timers from
     /// <see cref="DagRunInput.FirstPollInterval"/>, each interval <see cref="DagRunInput.PollBackoffFactor"/> times the
     /// last, up to the maximum.
     /// </summary>

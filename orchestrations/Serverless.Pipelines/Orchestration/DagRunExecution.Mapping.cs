@@ -13,6 +13,9 @@ namespace Serverless.Pipelines.Orchestration;
 /// </summary>
 internal sealed partial class DagRunExecution
 {
+    // The running chunk sub-orchestrations' instance ids, each with its mapped task's id (a task mark cancels its own).
+    private readonly Dictionary<string, string> chunkTasks = new(StringComparer.Ordinal);
+
     private async Task RunMappedAsync(TaskNode node)
     {
         var expand = node.Task.Expand!;
@@ -69,10 +72,16 @@ internal sealed partial class DagRunExecution
         var next = 0;
         while (next < items.Count || active.Count > 0)
         {
-            while (next < items.Count && active.Count < limit)
+            while (next < items.Count && active.Count < limit && !this.IsMarked(node))
             {
                 var index = next++;
                 active.Add(this.RunInstanceSafeAsync(node, node.Instances[index], items[index]));
+            }
+
+            if (active.Count == 0)
+            {
+                // An operator marked the task: its instances hold the marked state, and none is left to start.
+                return;
             }
 
             var done = await Task.WhenAny(active);
@@ -116,7 +125,7 @@ internal sealed partial class DagRunExecution
         var next = 0;
         while (next < chunks || active.Count > 0)
         {
-            while (next < chunks && active.Count < atOnce && !this.cancelled)
+            while (next < chunks && active.Count < atOnce && !this.cancelled && !this.IsMarked(node))
             {
                 var first = next * size;
                 var id = string.Create(CultureInfo.InvariantCulture, $"{this.input.RunId}--map-{node.Task.Id}-{next}");
@@ -136,6 +145,7 @@ internal sealed partial class DagRunExecution
 
                 active[this.context.CallSubOrchestratorAsync<List<TaskInstanceRecord>>(nameof(MappedTaskOrchestrator), chunk, new SubOrchestrationOptions { InstanceId = id })] = id;
                 this.mapChunks.Add(id);
+                this.chunkTasks[id] = node.Task.Id;
                 next++;
             }
 
@@ -146,12 +156,17 @@ internal sealed partial class DagRunExecution
 
             var done = await Task.WhenAny(active.Keys);
             this.mapChunks.Remove(active[done]);
+            this.chunkTasks.Remove(active[done]);
             active.Remove(done);
             try
             {
                 foreach (var record in await done)
                 {
-                    node.Instances[record.MapIndex!.Value] = record;
+                    // A record an operator marked meanwhile keeps the mark; the chunk only cancelled its job.
+                    if (node.Instances[record.MapIndex!.Value].MarkedBy is null)
+                    {
+                        node.Instances[record.MapIndex!.Value] = record;
+                    }
                 }
             }
             catch (TaskFailedException failed)

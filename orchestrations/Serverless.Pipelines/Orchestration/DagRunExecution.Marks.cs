@@ -20,6 +20,12 @@ internal sealed partial class DagRunExecution
     // Set when an operator's run mark ended the run: its end then notifies nobody (see DagRunInput.QuietRunMarks).
     private bool endedByRunMark;
 
+    // The tasks an operator marked while the run ran: a mapped one starts no more instances or chunks.
+    private readonly HashSet<string> markedTasks = new(StringComparer.Ordinal);
+
+    /// <summary>True once an operator marked the task while the run ran.</summary>
+    private bool IsMarked(TaskNode node) => this.markedTasks.Contains(node.Task.Id);
+
     /// <summary>Gets the waiter for the next mark (one at a time: a second waiter would queue behind the first).</summary>
     private Task<RunMark> NextMark() => this.markWaiter ??= this.context.WaitForExternalEvent<RunMark>(DagRunEvents.Mark);
 
@@ -78,8 +84,16 @@ internal sealed partial class DagRunExecution
             return false;
         }
 
+        this.markedTasks.Add(mark.TaskId);
+
+        // The chunks of a mapped task run their instances' jobs themselves: they cancel them and end.
+        foreach (var chunk in this.chunkTasks.Where(c => string.Equals(c.Value, mark.TaskId, StringComparison.Ordinal)).Select(c => c.Key))
+        {
+            this.context.SendEvent(chunk, DagRunEvents.Cancel, markedBy);
+        }
+
         var changed = marked.Instances.Where(r => r.State != taskState).ToList();
-        await this.CancelJobsAsync(changed.Where(r => r.State == TaskInstanceState.Running));
+        await this.CancelJobsAsync(changed.Where(r => r.State == TaskInstanceState.Running && !this.chunkTasks.ContainsValue(mark.TaskId)));
         var at = this.context.CurrentUtcDateTime;
         foreach (var record in changed)
         {

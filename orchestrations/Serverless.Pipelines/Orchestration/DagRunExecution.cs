@@ -398,7 +398,7 @@ internal sealed partial class DagRunExecution
         var maxAttempts = node.Settings.Retries + 1;
 
         // Bounded by the retry count: every pass either returns or uses up an attempt.
-        while (record.Attempts < maxAttempts)
+        while (record.Attempts < maxAttempts && !this.Stopped(record))
         {
             record.Attempts++;
             var attempt = record.Attempts;

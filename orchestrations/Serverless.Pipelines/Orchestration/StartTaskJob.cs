@@ -34,7 +34,7 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
     private readonly PipelineOptions options;
     private readonly TaskAttemptLog log;
     private readonly TemplateVariables variables;
-    private readonly DurableTaskClient? durableClient;
+    private readonly JobEndWatch? endWatch;
     private readonly RunTaskWriter? records;
 
     /// <summary>Initializes a new instance of the <see cref="StartTaskJob"/> class.</summary>
@@ -51,7 +51,9 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         this.options = options.Value;
         this.log = log;
         this.variables = variables;
-        this.durableClient = this.options.PushJobCompletion ? services.GetService<DurableTaskClient>() : null;
+        this.endWatch = this.options.PushJobCompletion && services.GetService<DurableTaskClient>() is { } durable
+            ? new JobEndWatch(client, durable, services.GetService<SparkJobWatcher>(), log)
+            : null;
         this.records = services.GetService<RunIndexStore>() is { } index
             ? new RunTaskWriter(new RunTaskStore(index), services.GetRequiredService<ILogger<StartTaskJob>>())
             : null;
@@ -188,22 +190,12 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         handle = handle with { Log = log };
         var status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
         var pushed = false;
-        if (!status.IsTerminal && this.durableClient is { } durable)
+        if (!status.IsTerminal && this.endWatch is { } watch && watch.Push(runInstanceId, handle, log))
         {
             // Push: the backend tells the run the moment the job ends, which saves the run a poll round (and the
-            // wait for it). Watched before the status is read again, so an end in between is never missed. A pushed
-            // end is not polled, so its final state goes into the attempt log here.
-            var watched = this.client.WatchCompletion(handle, async ended =>
-            {
-                if (log is not null)
-                {
-                    await this.log.WriteStatusAsync(log, ended, CancellationToken.None).ConfigureAwait(false);
-                }
-
-                await durable.RaiseEventAsync(runInstanceId, DagRunEvents.JobEnded(handle.IdempotencyKey), ended with { LogTail = [] }).ConfigureAwait(false);
-            });
+            // wait for it). Watched before the status is read again, so an end in between is never missed.
             status = await this.client.GetStatusAsync(handle, cancellationToken).ConfigureAwait(false);
-            pushed = watched && !status.IsTerminal;
+            pushed = !status.IsTerminal;
         }
 
         if (!pushed && !status.IsTerminal && string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase) && this.options.LocalJobStartWait > TimeSpan.Zero)
@@ -223,6 +215,14 @@ public sealed class StartTaskJob : TaskActivity<StartTaskJobInput, StartedTaskJo
         if (log is not null)
         {
             await this.log.WriteSubmittedAsync(log, this.variables.Masked(spec), handle, status, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!pushed && !status.IsTerminal && this.endWatch is { } poller && !string.Equals(handle.Backend, SparkBackendNames.Local, StringComparison.OrdinalIgnoreCase))
+        {
+            // No push: this host polls the job and tells the run as a push would. Handed over after the submit's log
+            // line, so the final status the watcher writes comes after it. Not a local job of another host: its
+            // status is read from the jobs table, so each of the watcher's polls would be a storage transaction.
+            pushed = poller.Poll(runInstanceId, handle, log);
         }
 
         span?.SetTag("serverless.job_state", status.State.ToString());

@@ -11,8 +11,9 @@ public sealed record StartedTaskJob(SparkJobHandle Handle, SparkJobStatus Status
     public string? TaskId { get; init; }
 
     /// <summary>
-    /// Gets a value indicating whether the backend will push the job's end to the run as the event
-    /// <see cref="DagRunEvents.JobEnded"/>; the run then waits for it and polls only as a slow fallback.
+    /// Gets a value indicating whether the job's end will be told to the run as the event
+    /// <see cref="DagRunEvents.JobEnded"/> (pushed by its backend, or seen by the host's job watcher, see
+    /// <see cref="JobEndWatch"/>); the run then waits for it and polls only as a slow fallback.
     /// </summary>
     public bool Pushed { get; init; }
 

@@ -67,6 +67,13 @@ public sealed class PipelineOptions
     public bool PushJobCompletion { get; set; } = true;
 
     /// <summary>
+    /// Gets the host's job watcher settings (<c>Serverless__JobWatch__*</c>): where a backend cannot push a job's end
+    /// (Livy, Synapse, Databricks), this process polls it and tells the run by the same event, under the same
+    /// condition as <see cref="PushJobCompletion"/>.
+    /// </summary>
+    public JobWatchOptions JobWatch { get; } = new();
+
+    /// <summary>
     /// Gets or sets how long the submit activity waits for a <c>local</c> job to finish before handing polling to
     /// durable timers. The default is 1 second: most local jobs finish within it and save a timer round.
     /// </summary>

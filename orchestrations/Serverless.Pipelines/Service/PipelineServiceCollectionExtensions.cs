@@ -63,6 +63,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<DagRunStarter>();
         services.TryAddSingleton(sp => new RunIndexStore(sp.GetRequiredService<Storage.Connection.StorageAccount>(), sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RunIndexTable));
         services.TryAddSingleton<IDagRunServiceFactory, DagRunServiceFactory>();
+        services.TryAddSingleton(sp => JobWatcher(sp));
         services.TryAddSingleton(sp => new Pools.PoolOccupancy(sp.GetRequiredService<Storage.Connection.StorageAccount>(), PipelineResourceNames.SlotTable, sp.GetRequiredService<IOptions<PipelineOptions>>().Value.Pools));
         return services;
     }
@@ -93,5 +94,12 @@ public static class PipelineServiceCollectionExtensions
             .AddActivity<AcquirePoolSlot>()
             .AddActivity<ReleasePoolSlot>()
             .AddSparkActivities();
+    }
+
+    // Created by the options, so the settings of Serverless__JobWatch reach it.
+    private static SparkJobWatcher JobWatcher(IServiceProvider services)
+    {
+        var watch = services.GetRequiredService<IOptions<PipelineOptions>>().Value.JobWatch;
+        return new SparkJobWatcher(services.GetRequiredService<Spark.SparkJobClient>(), watch.Schedule(), watch.MaxJobs, watch.MaxWatchTime, watch.MaxParallelReads, services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SparkJobWatcher>>());
     }
 }

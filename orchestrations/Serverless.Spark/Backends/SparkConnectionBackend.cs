@@ -6,7 +6,7 @@ namespace Serverless.Spark.Backends;
 /// A backend reached through a named connection (<c>Serverless:Connections</c>): the job handles it returns carry the
 /// connection name, so status and cancel go back through the same connection, not the app's backend of that kind.
 /// </summary>
-internal sealed class SparkConnectionBackend(string name, ISparkBackend inner) : ISparkBackend, IAsyncDisposable
+internal sealed class SparkConnectionBackend(string name, ISparkBackend inner) : ISparkBackend, ISparkJobStatusProbe, IAsyncDisposable
 {
     /// <summary>Gets the connection name.</summary>
     public string Name { get; } = name;
@@ -27,6 +27,10 @@ internal sealed class SparkConnectionBackend(string name, ISparkBackend inner) :
     /// <inheritdoc/>
     public Task<SparkJobStatus> GetStatusAsync(SparkJobHandle handle, CancellationToken cancellationToken = default) =>
         this.Inner.GetStatusAsync(this.InnerHandle(handle), cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<bool> IsRunningAsync(SparkJobHandle handle, CancellationToken cancellationToken = default) =>
+        this.Inner is ISparkJobStatusProbe probe && await probe.IsRunningAsync(this.InnerHandle(handle), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public Task<SparkJobStatus> CancelJobAsync(SparkJobHandle handle, CancellationToken cancellationToken = default) =>

@@ -37,4 +37,16 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Could not append to the attempt log {Blob}: status {Status}, {ErrorCode}; the lines are dropped")]
     public static partial void AttemptLogWriteFailed(ILogger logger, string blob, int status, string? errorCode);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The job watcher's loop failed ({ErrorType}); it goes on")]
+    public static partial void WatchLoopFailed(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Spark job {JobId} on {Backend}: the watcher's status read failed ({ErrorType}); it reads again at the next interval")]
+    public static partial void WatchPollFailed(ILogger logger, string backend, string jobId, string errorType);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Spark job {JobId} on {Backend}: still running after {Minutes} minutes of watching; the watcher drops it and the run's own poll goes on")]
+    public static partial void WatchGaveUp(ILogger logger, string backend, string jobId, long minutes);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Spark job {JobId} on {Backend} ended, but telling it failed ({ErrorType}); the run's own poll will see it")]
+    public static partial void WatchNoticeFailed(ILogger logger, string backend, string jobId, string errorType);
 }

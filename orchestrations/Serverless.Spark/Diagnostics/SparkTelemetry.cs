@@ -26,4 +26,10 @@ public static class SparkTelemetry
 
     /// <summary>Gets the counter of staged inputs served from the cache.</summary>
     public static Counter<long> StagedCacheHits { get; } = Meter.CreateCounter<long>("spark.staged_cache_hits", "{blob}", "Input blobs served from the staged-input cache.");
+
+    /// <summary>Gets the counter of the job watcher's status reads (tag <c>backend</c>); divided by <see cref="JobsWatched"/>, the requests the watcher costs a cluster per job.</summary>
+    public static Counter<long> WatchPolls { get; } = Meter.CreateCounter<long>("spark.watch_polls", "{request}", "Status reads by the host's job watcher.");
+
+    /// <summary>Gets the counter of jobs handed to the job watcher (tag <c>backend</c>).</summary>
+    public static Counter<long> JobsWatched { get; } = Meter.CreateCounter<long>("spark.jobs_watched", "{job}", "Jobs handed to the host's job watcher.");
 }

@@ -158,4 +158,40 @@ public sealed class MarkAndClearTests(AzuriteFixture azurite)
         Assert.Equal(mark, ended.State);
         Assert.DoesNotContain(receiver.Received, r => r.Body?["runId"]?.GetValue<string>() == started.RunId);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task MarkRunningMappedTaskSuccess_CancelsItsJobsStartsNoMoreAndItsDownstreamRuns(int chunkSize)
+    {
+        // Six items, two at a time (inline, or in chunk sub-orchestrations of two): the jobs never end by themselves.
+        var dag = PipelineTestHost.Dag($$$"""
+            id: mapmark
+            params:
+              items: { type: array, default: [1, 2, 3, 4, 5, 6] }
+            tasks:
+              - id: each
+                kind: sql
+                expand: { param: items, maxParallelism: 2 }
+                sql: "SELECT {{ item }} AS n"
+                outputs: [rows]
+              - { id: after, kind: sql, dependsOn: [each], sql: SELECT 1, outputs: [rows] }
+            """);
+        var backend = new FakeSparkBackend { Outcome = (spec, _) => spec.Name.StartsWith("mapmark.each", StringComparison.Ordinal) ? SparkJobState.Running : SparkJobState.Succeeded };
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend, o => o.MapChunkSize = chunkSize);
+        var started = await host.Runs.TriggerAsync("mapmark", new DagRunTrigger());
+        await Poll.UntilAsync(() => Task.FromResult(backend.SpecsOf(started.RunId).Count(s => s.Name.StartsWith("mapmark.each", StringComparison.Ordinal)) >= 2), TimeSpan.FromSeconds(60), "two mapped jobs submitted");
+
+        await host.Runs.MarkAsync(started.RunId, new DagRunMarkRequest(DagRunState.Success, "each", "principal:ana"));
+        var ended = await host.WaitAsync(started.RunId, TimeSpan.FromSeconds(90));
+
+        var mapped = backend.Submitted.Where(s => s.Key.StartsWith(started.RunId, StringComparison.Ordinal) && s.Spec.Name.StartsWith("mapmark.each", StringComparison.Ordinal)).Select(s => s.Key).Distinct().ToList();
+        Assert.Equal(DagRunState.Success, ended.State);
+        Assert.Equal(2, mapped.Count);
+        Assert.Equal(mapped.Order(), backend.Cancelled.Distinct().Order());
+        var each = ended.Tasks.Where(t => t.Id == "each").ToList();
+        Assert.Equal(6, each.Count);
+        Assert.All(each, t => Assert.Equal((TaskInstanceState.Success, "principal:ana"), (t.State, t.MarkedBy)));
+        Assert.Equal(TaskInstanceState.Success, Assert.Single(ended.Tasks, t => t.Id == "after").State);
+    }
 }

@@ -24,8 +24,9 @@ internal sealed class PipelineTestHost : IAsyncDisposable
     private readonly LocalDurableStack durable;
     private readonly List<IHostedService> hosted;
 
-    private PipelineTestHost(ServiceProvider services, LocalDurableStack durable, string dataContainer)
+    private PipelineTestHost(ServiceProvider services, LocalDurableStack durable, string dataContainer, string taskHub)
     {
+        TaskHub = taskHub;
         this.services = services;
         this.durable = durable;
         DataContainer = dataContainer;
@@ -37,11 +38,17 @@ internal sealed class PipelineTestHost : IAsyncDisposable
 
     public string DataContainer { get; }
 
+    /// <summary>Gets the task hub's name, which names its history table (<c>{hub}History</c>).</summary>
+    public string TaskHub { get; }
+
     public StorageAccount Account { get; }
 
     public DurableTaskClient Client { get; }
 
     public IDagRunService Runs { get; }
+
+    public T Service<T>()
+        where T : notnull => this.services.GetRequiredService<T>();
 
     public Serverless.Pipelines.Runs.Index.RunIndexStore RunIndex => this.services.GetRequiredService<Serverless.Pipelines.Runs.Index.RunIndexStore>();
 
@@ -60,7 +67,8 @@ internal sealed class PipelineTestHost : IAsyncDisposable
         collection.AddSingleton(account);
         // The real stack: DurableTask.AzureStorage on Azurite behind the gRPC sidecar, as the local host runs it.
         var durableOptions = new LocalDurableOptions { PartitionCount = 1, MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100) };
-        var settings = LocalDurableStack.CreateSettings(azurite.ConnectionString, AzuriteFixture.UniqueName("hub"), durableOptions, NullLoggerFactory.Instance);
+        var taskHub = AzuriteFixture.UniqueName("hub");
+        var settings = LocalDurableStack.CreateSettings(azurite.ConnectionString, taskHub, durableOptions, NullLoggerFactory.Instance);
         var durable = await LocalDurableStack.StartAsync(settings, NullLoggerFactory.Instance);
         collection.AddLogging();
         collection.AddDurableTaskWorker(b =>
@@ -95,7 +103,7 @@ internal sealed class PipelineTestHost : IAsyncDisposable
         services?.Invoke(collection);
         var provider = collection.BuildServiceProvider();
         await account.Blobs.GetBlobContainerClient(dataContainer).CreateIfNotExistsAsync();
-        var host = new PipelineTestHost(provider, durable, dataContainer);
+        var host = new PipelineTestHost(provider, durable, dataContainer, taskHub);
         foreach (var service in host.hosted)
         {
             await service.StartAsync(CancellationToken.None);

@@ -163,6 +163,28 @@ public sealed class DatabricksSparkBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IsRunningAsync_UntilTheRunTerminates_AsksOnlyTheWorkspaceAndTheFullReadThenHasTheFinalStatus()
+    {
+        var storage = new Serverless.Storage.Diagnostics.StorageRequestCounter();
+        var backend = new DatabricksSparkBackend(SparkHttp.Create(SparkHttpClientNames.Databricks), this.account.WithPolicies(storage), new DatabricksSparkOptions { WorkspaceUrl = this.server.BaseUri, Token = Token }, new SparkOptions().ClusterPathTemplate);
+        SparkJobHandle handle = await backend.StartJobAsync(SqlSpec(), AzuriteFixture.UniqueName("k"));
+        storage.Reset();
+
+        // The default script: PENDING, RUNNING, TERMINATING, then TERMINATED/SUCCESS, one state per runs/get.
+        var answers = new List<bool>();
+        for (int i = 0; i < 4; i++)
+        {
+            answers.Add(await backend.IsRunningAsync(handle));
+        }
+
+        Assert.Equal([true, true, true, false], answers);
+        Assert.Equal(0, storage.Total);
+        Assert.Equal(4, this.server.Matching("GET", "/api/2.2/jobs/runs/get").Count);
+        Assert.Equal(SparkJobState.Succeeded, (await backend.GetStatusAsync(handle)).State);
+        Assert.True(storage.Table > 0);
+    }
+
+    [Fact]
     public async Task GetStatusAsync_FailedRun_CarriesTheTaskErrorAndTraceFromGetOutput()
     {
         this.databricks.States = [("TERMINATED", "RUN_EXECUTION_ERROR")];

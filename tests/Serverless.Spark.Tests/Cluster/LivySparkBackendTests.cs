@@ -106,6 +106,29 @@ public sealed class LivySparkBackendTests : IAsyncLifetime
         Assert.All(this.server.Matching("GET", "/batches/"), r => Assert.StartsWith($"/batches/{handle.JobId}", r.Path, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task IsRunningAsync_UntilTheBatchEnds_AsksOnlyTheClusterAndTheFullReadThenHasTheFinalStatus()
+    {
+        var storage = new Serverless.Storage.Diagnostics.StorageRequestCounter();
+        var counted = new LivySparkBackend(SparkHttp.Create(SparkHttpClientNames.Livy), this.account.WithPolicies(storage), new LivySparkOptions { Endpoint = this.server.BaseUri, UserName = "admin", Password = Password }, new SparkOptions().ClusterPathTemplate);
+        this.livy.States = ["running", "running", "success"];
+        SparkJobHandle handle = await counted.StartJobAsync(SqlSpec(), AzuriteFixture.UniqueName("k"));
+        storage.Reset();
+
+        var answers = new List<bool>();
+        while (answers.Count < 10 && (answers.Count == 0 || answers[^1]))
+        {
+            answers.Add(await counted.IsRunningAsync(handle));
+        }
+
+        // Every probe is one GET of the batch and no storage request; the full read then stores and returns the end.
+        Assert.Equal(0, storage.Total);
+        Assert.Equal([true, true, false], answers.TakeLast(3));
+        Assert.Equal(answers.Count, this.server.Matching("GET", $"/batches/{handle.JobId}").Count(r => r.Path == $"/batches/{handle.JobId}"));
+        Assert.Equal(SparkJobState.Succeeded, (await counted.GetStatusAsync(handle)).State);
+        Assert.True(storage.Table > 0);
+    }
+
     [Theory]
     [InlineData("dead", SparkJobState.Failed)]
     [InlineData("error", SparkJobState.Failed)]

@@ -22,7 +22,7 @@ namespace Serverless.Spark.Backends.Databricks;
 /// <c>runs/cancel</c>, which is asynchronous. Auth by personal access token, or by an Entra ID token when no PAT is
 /// configured. The run id and the first final status are kept in the <c>SparkJobs</c> table.
 /// </summary>
-public sealed partial class DatabricksSparkBackend : ISparkBackend
+public sealed partial class DatabricksSparkBackend : ISparkBackend, ISparkJobStatusProbe
 {
     private const int LogTailLines = 100;
     private readonly SparkRestClient rest;
@@ -159,6 +159,17 @@ public sealed partial class DatabricksSparkBackend : ISparkBackend
 
         status = await this.WithOutputAsync(status, run, cancellationToken).ConfigureAwait(false);
         return await this.finals.KeepFirstAsync(handle, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> IsRunningAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        string runId = CheckId(handle.JobId);
+        JsonNode? run = await this.GetIfExistsAsync(this.Api("runs/get", "run_id=" + runId), cancellationToken).ConfigureAwait(false);
+
+        // A cancel asked for only changes how an end is named, which the full read decides.
+        return run is not null && !Map(runId, run, false).IsTerminal;
     }
 
     /// <inheritdoc/>

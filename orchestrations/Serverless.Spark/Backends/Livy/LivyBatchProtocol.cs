@@ -180,6 +180,18 @@ internal sealed class LivyBatchProtocol
         return await this.KeepIfFinalAsync(handle, map(id, batch), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Asks the service alone (no jobs table) whether a batch still runs; see <see cref="ISparkJobStatusProbe"/>.</summary>
+    /// <param name="handle">The handle.</param>
+    /// <param name="map">Maps the batch id and JSON to a status.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True while the batch runs; false when it looks ended or is unknown.</returns>
+    public async Task<bool> IsRunningAsync(SparkJobHandle handle, Func<string, JsonObject, SparkJobStatus> map, CancellationToken cancellationToken)
+    {
+        string id = CheckId(handle.JobId);
+        JsonObject? batch = await this.GetBatchAsync(id, cancellationToken).ConfigureAwait(false);
+        return batch is not null && !map(id, batch).IsTerminal;
+    }
+
     /// <summary>
     /// Kills a running batch. A job whose final state is stored or read keeps it: a DELETE of a finished Livy batch
     /// would only make Livy forget it. Where the service forgets a deleted batch (Apache Livy), Cancelled is stored.

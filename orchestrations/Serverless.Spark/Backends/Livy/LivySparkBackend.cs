@@ -18,7 +18,7 @@ namespace Serverless.Spark.Backends.Livy;
 /// (recovery by name, 0.6 and later), <c>GET /version</c>, <c>DELETE /batches/{id}</c>; basic auth and
 /// <c>X-Requested-By</c>. Idempotency comes from the key → batch mapping in the <c>SparkJobs</c> table.
 /// </summary>
-public sealed class LivySparkBackend : ISparkBackend
+public sealed class LivySparkBackend : ISparkBackend, ISparkJobStatusProbe
 {
     private readonly LivyBatchProtocol protocol;
     private readonly SecretRedactor redactor;
@@ -99,6 +99,13 @@ public sealed class LivySparkBackend : ISparkBackend
     {
         ArgumentNullException.ThrowIfNull(handle);
         return this.protocol.GetStatusAsync(handle, this.Map, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> IsRunningAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return this.protocol.IsRunningAsync(handle, this.Map, cancellationToken);
     }
 
     /// <inheritdoc/>

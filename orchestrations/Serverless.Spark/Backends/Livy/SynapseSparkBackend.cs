@@ -20,7 +20,7 @@ namespace Serverless.Spark.Backends.Livy;
 /// <c>schedulerInfo</c>, <c>livyInfo</c> and <c>errorInfo</c> are mapped; the list is paged by at most 20 (the spec's
 /// maximum). Idempotency works as for Livy; Synapse keeps a cancelled batch, so its cancel reads the outcome back.
 /// </summary>
-public sealed class SynapseSparkBackend : ISparkBackend
+public sealed class SynapseSparkBackend : ISparkBackend, ISparkJobStatusProbe
 {
     /// <summary>The token scope of the Synapse data plane.</summary>
     public const string Scope = "https://dev.azuresynapse.net/.default";
@@ -116,6 +116,13 @@ public sealed class SynapseSparkBackend : ISparkBackend
     {
         ArgumentNullException.ThrowIfNull(handle);
         return this.protocol.GetStatusAsync(handle, Map, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> IsRunningAsync(SparkJobHandle handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return this.protocol.IsRunningAsync(handle, Map, cancellationToken);
     }
 
     /// <inheritdoc/>
