@@ -45,6 +45,15 @@ public static class DurableTaskFunctions
     public static Task<StartedTaskJob> StartTaskJob([ActivityTrigger] StartTaskJobInput input, string instanceId, FunctionContext context) =>
         RunAsync<StartTaskJob, StartTaskJobInput, StartedTaskJob>(input, instanceId, context);
 
+    /// <summary>Submits the jobs a run's step made ready, together.</summary>
+    /// <param name="input">The input.</param>
+    /// <param name="instanceId">The orchestration instance.</param>
+    /// <param name="context">The function context.</param>
+    /// <returns>Each job's outcome, in order.</returns>
+    [Function(nameof(StartTaskJobs))]
+    public static Task<List<StartTaskJobOutcome>> StartTaskJobs([ActivityTrigger] StartTaskJobsInput input, string instanceId, FunctionContext context) =>
+        RunAsync<StartTaskJobs, StartTaskJobsInput, List<StartTaskJobOutcome>>(input, instanceId, context);
+
     /// <summary>Checks a blob sensor's path.</summary>
     /// <param name="input">The input.</param>
     /// <param name="instanceId">The orchestration instance.</param>

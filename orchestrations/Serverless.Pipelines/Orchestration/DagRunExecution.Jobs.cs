@@ -43,7 +43,7 @@ internal sealed partial class DagRunExecution
         else
         {
             var chained = record.MapIndex is null && this.input.ChainFastJobs ? this.ChainedAfter(node, spec) : [];
-            started = await this.context.CallActivityAsync<StartedTaskJob>(nameof(StartTaskJob), new StartTaskJobInput(spec, key)
+            started = await this.submits.SubmitAsync(new StartTaskJobInput(spec, key)
             {
                 TaskId = node.Task.Id,
                 Backend = node.Settings.Backend,
@@ -52,7 +52,7 @@ internal sealed partial class DagRunExecution
                 ScheduledAt = this.context.CurrentUtcDateTime,
                 RunId = this.input.RunId,
                 JobRecord = this.TakeRecord(record),
-                Records = this.TakeChangedRecords(Runs.Tasks.RunTaskStore.MaxBatch - 1),
+                Records = this.submits.Collecting ? null : this.TakeChangedRecords(Runs.Tasks.RunTaskStore.MaxBatch - 1),
                 MaxRunning = Math.Max(0, Math.Max(1, this.dag.MaxActiveTasks) - this.activeTasks - this.presubmitted.Values.Count(j => !j.Status.IsTerminal)),
             });
             foreach (var job in started.Chained)

@@ -39,6 +39,7 @@ internal sealed partial class DagRunExecution
     private int activeTasks;
     private readonly Dictionary<string, StartedTaskJob> presubmitted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, string>> assumedOutputs = new(StringComparer.Ordinal);
+    private readonly JobSubmitBatcher submits;
 
     // Tasks to examine (state none, an upstream changed) and tasks ready to start, by topological position: each step
     // looks only at what changed, never at every task of the DAG.
@@ -71,6 +72,7 @@ internal sealed partial class DagRunExecution
         this.graph = compiled.Graph;
         this.parameters = input.Params.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         this.manifestLocation = $"{input.DataContainer}/{dag.Id}/{input.RunId}/_manifest.json";
+        this.submits = new JobSubmitBatcher(context);
         foreach (var id in this.graph.TopologicalOrder)
         {
             var node = new TaskNode(this.dag.FindTask(id)!, compiled.Settings[id]);
@@ -130,6 +132,14 @@ internal sealed partial class DagRunExecution
         while (true)
         {
             this.Decide();
+
+            // The tasks started here run to their first await at once; those whose first await is their job's submit
+            // go together, in one activity (JobSubmitBatcher), sent before the loop waits.
+            if (this.input.BatchesJobSubmits)
+            {
+                this.submits.Collect();
+            }
+
             while (running.Count < Math.Max(1, this.dag.MaxActiveTasks) && this.ready.Count > 0)
             {
                 var next = this.ready.Min;
@@ -142,6 +152,7 @@ internal sealed partial class DagRunExecution
                 }
             }
 
+            this.submits.Flush(this.TakeChangedRecords);
             this.activeTasks = running.Count;
             this.PublishIfDirty();
 

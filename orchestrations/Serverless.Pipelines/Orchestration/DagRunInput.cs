@@ -100,6 +100,14 @@ public sealed record DagRunInput
     public bool StoresTaskRecords { get; init; }
 
     /// <summary>
+    /// Gets a value indicating whether the job submits that the run's tasks ask for while one step starts them go
+    /// together, in one <see cref="StartTaskJobs"/> activity (see <see cref="JobSubmitBatcher"/>), not one
+    /// <see cref="StartTaskJob"/> each. Runs started before batches existed have it false, so their replay does not
+    /// change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.
+    /// </summary>
+    public bool BatchesJobSubmits { get; init; }
+
+    /// <summary>
     /// Gets a value indicating whether a run ended by an operator's run mark sends no run_success / run_failed
     /// notification, as Airflow runs no callback for a state set from the UI or CLI. Runs started before this have it
     /// false and notify as they did, so their replay does not change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.

@@ -88,6 +88,7 @@ public sealed class DagRunStarter
             LimitedPools = [.. Pools.PoolLimits.Limited(this.options.Pools).Select(p => p.Key)],
             StoresTaskRecords = true,
             QuietRunMarks = true,
+            BatchesJobSubmits = true,
             MapChunkSize = Math.Max(0, this.options.MapChunkSize),
             NotificationRetry = this.notificationRetry,
         };

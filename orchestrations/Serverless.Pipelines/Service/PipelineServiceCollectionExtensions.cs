@@ -82,6 +82,7 @@ public static class PipelineServiceCollectionExtensions
             .AddOrchestrator<DagBackfillOrchestrator>()
             .AddOrchestrator<MappedTaskOrchestrator>()
             .AddActivity<StartTaskJob>()
+            .AddActivity<StartTaskJobs>()
             .AddActivity<CheckBlobExists>()
             .AddActivity<ReadTaskRows>()
             .AddActivity<ReadTaskValues>()

@@ -62,6 +62,7 @@ public sealed class FunctionsMetadataTests
         { "DagRunOrchestrator", "orchestrationTrigger" },
         { "DagBackfillOrchestrator", "orchestrationTrigger" },
         { "StartTaskJob", "activityTrigger" },
+        { "StartTaskJobs", "activityTrigger" },
         { "CheckBlobExists", "activityTrigger" },
         { "ReadTaskRows", "activityTrigger" },
         { "WriteRunManifest", "activityTrigger" },

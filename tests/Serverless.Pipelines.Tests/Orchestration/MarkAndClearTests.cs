@@ -180,7 +180,9 @@ public sealed class MarkAndClearTests(AzuriteFixture azurite)
         var backend = new FakeSparkBackend { Outcome = (spec, _) => spec.Name.StartsWith("mapmark.each", StringComparison.Ordinal) ? SparkJobState.Running : SparkJobState.Succeeded };
         await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend, o => o.MapChunkSize = chunkSize);
         var started = await host.Runs.TriggerAsync("mapmark", new DagRunTrigger());
-        await Poll.UntilAsync(() => Task.FromResult(backend.SpecsOf(started.RunId).Count(s => s.Name.StartsWith("mapmark.each", StringComparison.Ordinal)) >= 2), TimeSpan.FromSeconds(60), "two mapped jobs submitted");
+        // The run shows them too: the two submits go in one batch, whose activity writes the records after both.
+        await Poll.UntilAsync(async () => backend.SpecsOf(started.RunId).Count(s => s.Name.StartsWith("mapmark.each", StringComparison.Ordinal)) >= 2
+            && (await host.Runs.GetRunAsync(started.RunId))?.Tasks.Count(t => t is { Id: "each", JobId: not null }) >= 2, TimeSpan.FromSeconds(60), "two mapped jobs submitted and shown");
 
         await host.Runs.MarkAsync(started.RunId, new DagRunMarkRequest(DagRunState.Success, "each", "principal:ana"));
         var ended = await host.WaitAsync(started.RunId, TimeSpan.FromSeconds(90));

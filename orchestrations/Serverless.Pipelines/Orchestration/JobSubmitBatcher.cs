@@ -1,0 +1,162 @@
+using Microsoft.DurableTask;
+using Serverless.Pipelines.Runs.Tasks;
+
+namespace Serverless.Pipelines.Orchestration;
+
+/// <summary>
+/// The job submits of a <see cref="DagRunExecution"/>. While the run's main loop starts its ready tasks
+/// (<see cref="Collect"/> to <see cref="Flush"/>), the submits they ask for are held and then sent together, by one
+/// <see cref="StartTaskJobs"/> activity per <see cref="StartTaskJobs.MaxJobs"/> jobs or <see cref="MaxBatchChars"/>
+/// (a lone submit by a plain <see cref="StartTaskJob"/>). A submit asked for at any other time (after a pool wait, a
+/// retry's delay, a sensor) goes at once, as its own <see cref="StartTaskJob"/>.
+/// </summary>
+/// <remarks>
+/// Orchestrator code: deterministic, no I/O. Each held submit's task completes only from the continuation of its
+/// activity's task, on the orchestrator's thread, in the order of the batch, so a replay resumes the attempts in the
+/// same order.
+/// </remarks>
+internal sealed class JobSubmitBatcher
+{
+    /// <summary>
+    /// The most characters of job specs and records one activity's input carries (an estimate: see
+    /// <see cref="Estimate"/>). DurableTask.AzureStorage moves a message over 45 KB to a blob; this keeps a batch to a
+    /// few such blobs at most, however large its specs.
+    /// </summary>
+    public const int MaxBatchChars = 256 * 1024;
+
+    // What a job's input holds besides its SQL, record and chained specs (names, keys, log target, options): generous.
+    private const int JobOverheadChars = 1_000;
+
+    private readonly TaskOrchestrationContext context;
+    private readonly List<(StartTaskJobInput Input, TaskCompletionSource<StartedTaskJob> Started)> held = [];
+
+    /// <summary>Initializes a new instance of the <see cref="JobSubmitBatcher"/> class.</summary>
+    /// <param name="context">The run's orchestration context.</param>
+    public JobSubmitBatcher(TaskOrchestrationContext context) => this.context = context;
+
+    /// <summary>Gets a value indicating whether submits are held for the next <see cref="Flush"/> (their run's changed records go with the batch, once).</summary>
+    public bool Collecting { get; private set; }
+
+    /// <summary>Holds every submit asked for until <see cref="Flush"/>.</summary>
+    public void Collect() => this.Collecting = true;
+
+    /// <summary>Submits one job attempt: at once, or with the batch being collected.</summary>
+    /// <param name="input">The job.</param>
+    /// <returns>The job as started; a failed submit fails it with <see cref="TaskFailedException"/>, as a failed <see cref="StartTaskJob"/> does.</returns>
+    public Task<StartedTaskJob> SubmitAsync(StartTaskJobInput input)
+    {
+        if (!this.Collecting)
+        {
+            return this.context.CallActivityAsync<StartedTaskJob>(nameof(StartTaskJob), input);
+        }
+
+        var started = new TaskCompletionSource<StartedTaskJob>();
+        this.held.Add((input, started));
+        return started.Task;
+    }
+
+    /// <summary>Sends the held submits and stops holding.</summary>
+    /// <param name="takeRecords">Takes up to the given number of the run's changed task records for an activity to write.</param>
+    public void Flush(Func<int, IReadOnlyList<StoredTaskRecord>?> takeRecords)
+    {
+        ArgumentNullException.ThrowIfNull(takeRecords);
+        this.Collecting = false;
+        if (this.held.Count == 0)
+        {
+            return;
+        }
+
+        var held = this.held.ToList();
+        this.held.Clear();
+        if (held.Count == 1)
+        {
+            var (input, started) = held[0];
+            _ = ForwardAsync(this.context.CallActivityAsync<StartedTaskJob>(nameof(StartTaskJob), input with { Records = takeRecords(RunTaskStore.MaxBatch - 1) }), started);
+            return;
+        }
+
+        foreach (var batch in Split(held))
+        {
+            var input = new StartTaskJobsInput([.. batch.Select(b => b.Input)])
+            {
+                RunId = batch[0].Input.RunId,
+                ScheduledAt = this.context.CurrentUtcDateTime,
+                Records = takeRecords(RunTaskStore.MaxBatch),
+            };
+            _ = ForwardAsync(this.context.CallActivityAsync<List<StartTaskJobOutcome>>(nameof(StartTaskJobs), input), batch);
+        }
+    }
+
+    /// <summary>Gets about how many characters a job's input adds to an activity's input.</summary>
+    private static int Estimate(StartTaskJobInput input) =>
+        JobOverheadChars + (input.Spec.Sql?.Length ?? 0) + (input.JobRecord?.Json.Length ?? 0) + input.Chained.Sum(c => JobOverheadChars + (c.Spec.Sql?.Length ?? 0));
+
+    private static List<List<(StartTaskJobInput Input, TaskCompletionSource<StartedTaskJob> Started)>> Split(List<(StartTaskJobInput Input, TaskCompletionSource<StartedTaskJob> Started)> held)
+    {
+        var batches = new List<List<(StartTaskJobInput Input, TaskCompletionSource<StartedTaskJob> Started)>>();
+        var chars = 0;
+        foreach (var job in held)
+        {
+            var size = Estimate(job.Input);
+            if (batches.Count == 0 || batches[^1].Count >= StartTaskJobs.MaxJobs || (chars + size > MaxBatchChars && batches[^1].Count > 0))
+            {
+                batches.Add([]);
+                chars = 0;
+            }
+
+            batches[^1].Add(job);
+            chars += size;
+        }
+
+        return batches;
+    }
+
+    private static async Task ForwardAsync(Task<StartedTaskJob> call, TaskCompletionSource<StartedTaskJob> started)
+    {
+        try
+        {
+            started.SetResult(await call);
+        }
+#pragma warning disable CA1031 // The attempt that asked for the submit gets the failure, as from its own activity.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            started.SetException(error);
+        }
+    }
+
+    private static async Task ForwardAsync(Task<List<StartTaskJobOutcome>> call, List<(StartTaskJobInput Input, TaskCompletionSource<StartedTaskJob> Started)> batch)
+    {
+        List<StartTaskJobOutcome> outcomes;
+        try
+        {
+            outcomes = await call;
+        }
+#pragma warning disable CA1031 // A batch that failed as a whole fails each of its attempts with its failure.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            foreach (var (_, started) in batch)
+            {
+                started.SetException(error);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var outcome = i < outcomes.Count ? outcomes[i] : null;
+            if (outcome?.Started is { } job)
+            {
+                batch[i].Started.SetResult(job);
+            }
+            else
+            {
+                // The same exception a failed StartTaskJob gives its caller: its message becomes the attempt's error.
+                var details = new TaskFailureDetails(outcome?.ErrorType ?? typeof(InvalidOperationException).FullName!, outcome?.Error ?? "the batch submit returned no outcome for this job", null, null, null);
+                batch[i].Started.SetException(new TaskFailedException(nameof(StartTaskJobs), -1, details));
+            }
+        }
+    }
+}
