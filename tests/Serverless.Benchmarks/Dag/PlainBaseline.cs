@@ -35,40 +35,18 @@ public static class PlainBaseline
         return hops;
     }
 
-    /// <summary>
-    /// Fans out <paramref name="count"/> no-op activities and returns activities per second from schedule to
-    /// completion. With a <paramref name="chunk"/> (the map's chunk size) below the count, the plain orchestration
-    /// fans out sub-orchestrations of at most that many activities each, all at once, as a mapped task's chunks
-    /// split its instances: one orchestration of 10,001 activities replays a history that grows with every
-    /// completion (more than 20 minutes on 2 cores), which measures the history, not the fan-out the map is held to.
-    /// </summary>
+    /// <summary>Fans out <paramref name="count"/> no-op activities and returns activities per second from schedule to completion.</summary>
     /// <param name="client">The durable client.</param>
     /// <param name="count">The number of activities.</param>
-    /// <param name="chunk">The most activities per orchestration; 0 puts all of them in one.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The rate.</returns>
-    public static async Task<double> FanOutPerSecondAsync(DurableTaskClient client, int count, int chunk, CancellationToken cancellationToken)
+    public static async Task<double> FanOutPerSecondAsync(DurableTaskClient client, int count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var clock = Stopwatch.StartNew();
-        var id = chunk > 0 && count > chunk
-            ? await client.ScheduleNewOrchestrationInstanceAsync(nameof(PlainChunkedFanOut), new PlainChunks(count, chunk), cancellationToken)
-            : await client.ScheduleNewOrchestrationInstanceAsync(nameof(PlainFanOut), count, cancellationToken);
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(PlainFanOut), count, cancellationToken);
         await client.WaitForInstanceCompletionAsync(id, false, cancellationToken);
         return count / clock.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>Splits <paramref name="count"/> activities into chunks of <paramref name="chunk"/>, the last one holding the rest.</summary>
-    /// <param name="count">The number of activities.</param>
-    /// <param name="chunk">The most per chunk (at least 1).</param>
-    /// <returns>The size of each chunk, in order.</returns>
-    public static IEnumerable<int> ChunkSizes(int count, int chunk)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
-        for (var first = 0; first < count; first += chunk)
-        {
-            yield return Math.Min(chunk, count - first);
-        }
     }
 
     /// <summary>Registers the baseline orchestrators and activity.</summary>
@@ -77,7 +55,7 @@ public static class PlainBaseline
     public static DurableTaskRegistry AddPlainBaseline(this DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        return registry.AddOrchestrator<PlainSequence>().AddOrchestrator<PlainFanOut>().AddOrchestrator<PlainChunkedFanOut>().AddActivity<PlainNoOp>();
+        return registry.AddOrchestrator<PlainSequence>().AddOrchestrator<PlainFanOut>().AddActivity<PlainNoOp>();
     }
 
     /// <summary>Calls <see cref="PlainNoOp"/> n times in sequence.</summary>
@@ -103,21 +81,6 @@ public static class PlainBaseline
             return all.Length;
         }
     }
-
-    /// <summary>Calls <see cref="PlainFanOut"/> as sub-orchestrations of at most <see cref="PlainChunks.Chunk"/> activities each, all at once.</summary>
-    internal sealed class PlainChunkedFanOut : TaskOrchestrator<PlainChunks, int>
-    {
-        public override async Task<int> RunAsync(TaskOrchestrationContext context, PlainChunks input)
-        {
-            var all = await Task.WhenAll(ChunkSizes(input.Count, input.Chunk).Select(size => context.CallSubOrchestratorAsync<int>(nameof(PlainFanOut), size)));
-            return all.Sum();
-        }
-    }
-
-    /// <summary>The input of <see cref="PlainChunkedFanOut"/>.</summary>
-    /// <param name="Count">The number of activities.</param>
-    /// <param name="Chunk">The most activities per sub-orchestration.</param>
-    internal sealed record PlainChunks(int Count, int Chunk);
 
     /// <summary>Does nothing but note when it ran (non-negative inputs only).</summary>
     internal sealed class PlainNoOp : TaskActivity<int, int>

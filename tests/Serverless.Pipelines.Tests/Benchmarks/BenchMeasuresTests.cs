@@ -1,10 +1,9 @@
 using System.Runtime.InteropServices;
 using Serverless.Benchmarks;
-using Serverless.Benchmarks.Dag;
 
 namespace Serverless.Pipelines.Tests.Benchmarks;
 
-/// <summary>The measuring logic of <c>./bench.sh dag</c>: the per-phase peak RSS and the chunked plain fan-out.</summary>
+/// <summary>The measuring logic of <c>./bench.sh dag</c>: the per-phase peak RSS.</summary>
 public sealed class BenchMeasuresTests
 {
     [Fact]
@@ -37,17 +36,5 @@ public sealed class BenchMeasuresTests
 
         Assert.True(withBlock - afterReset >= 200, $"peak {withBlock} MB with the block, {afterReset} MB after the reset");
         Assert.InRange(afterReset - ProcessMemory.RssMb(), -64, 64);
-    }
-
-    [Fact]
-    public void ChunkSizes_MapOf10001AtTheMapsChunk_TwentyFullChunksAndTheRest()
-    {
-        var sizes = PlainBaseline.ChunkSizes(10_001, 500).ToList();
-
-        Assert.Equal(21, sizes.Count);
-        Assert.All(sizes.Take(20), s => Assert.Equal(500, s));
-        Assert.Equal(1, sizes[^1]);
-        Assert.Equal([3], PlainBaseline.ChunkSizes(3, 500));
-        Assert.Empty(PlainBaseline.ChunkSizes(0, 500));
     }
 }
