@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -35,24 +34,6 @@ internal sealed record BenchmarkContext(string ConnectionString)
     public static void Emit(JsonObject result) => Console.Out.WriteLine(result.ToJsonString(Compact));
 
     /// <summary>Gets the peak resident set size of this process in MB (VmHWM).</summary>
-    /// <returns>The peak RSS, or 0 where /proc is not available.</returns>
-    public static double PeakRssMb()
-    {
-        const string path = "/proc/self/status";
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-
-        foreach (string line in File.ReadLines(path))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                string kb = line["VmHWM:".Length..].Trim().Split(' ')[0];
-                return Math.Round(double.Parse(kb, CultureInfo.InvariantCulture) / 1024.0, 1);
-            }
-        }
-
-        return 0;
-    }
+    /// <returns>The peak, or 0 where /proc is not available.</returns>
+    public static double PeakRssMb() => ProcessMemory.PeakRssMb();
 }
