@@ -28,7 +28,7 @@ internal sealed class JobSubmitBatcher
     private const int JobOverheadChars = 1_000;
 
     private readonly TaskOrchestrationContext context;
-    private readonly List<(StartTaskJobInput Input, TaskCompletionSource<StartedTaskJob> Started)> held = [];
+    private readonly List<HeldSubmit> held = [];
 
     /// <summary>Initializes a new instance of the <see cref="JobSubmitBatcher"/> class.</summary>
     /// <param name="context">The run's orchestration context.</param>
@@ -51,7 +51,7 @@ internal sealed class JobSubmitBatcher
         }
 
         var started = new TaskCompletionSource<StartedTaskJob>();
-        this.held.Add((input, started));
+        this.held.Add(new HeldSubmit(input, started));
         return started.Task;
     }
 
@@ -91,9 +91,9 @@ internal sealed class JobSubmitBatcher
     private static int Estimate(StartTaskJobInput input) =>
         JobOverheadChars + (input.Spec.Sql?.Length ?? 0) + (input.JobRecord?.Json.Length ?? 0) + input.Chained.Sum(c => JobOverheadChars + (c.Spec.Sql?.Length ?? 0));
 
-    private static List<List<(StartTaskJobInput Input, TaskCompletionSource<StartedTaskJob> Started)>> Split(List<(StartTaskJobInput Input, TaskCompletionSource<StartedTaskJob> Started)> held)
+    private static List<List<HeldSubmit>> Split(List<HeldSubmit> held)
     {
-        var batches = new List<List<(StartTaskJobInput Input, TaskCompletionSource<StartedTaskJob> Started)>>();
+        var batches = new List<List<HeldSubmit>>();
         var chars = 0;
         foreach (var job in held)
         {
@@ -125,7 +125,7 @@ internal sealed class JobSubmitBatcher
         }
     }
 
-    private static async Task ForwardAsync(Task<List<StartTaskJobOutcome>> call, List<(StartTaskJobInput Input, TaskCompletionSource<StartedTaskJob> Started)> batch)
+    private static async Task ForwardAsync(Task<List<StartTaskJobOutcome>> call, List<HeldSubmit> batch)
     {
         List<StartTaskJobOutcome> outcomes;
         try
@@ -159,4 +159,7 @@ internal sealed class JobSubmitBatcher
             }
         }
     }
+
+    /// <summary>A submit held until the flush, with the completion its attempt awaits.</summary>
+    private readonly record struct HeldSubmit(StartTaskJobInput Input, TaskCompletionSource<StartedTaskJob> Started);
 }
