@@ -64,7 +64,10 @@ internal sealed partial class DagRunExecution
         var status = this.BuildStatusBody();
         if (!this.finalStatePublished && status.State is DagRunState.Success or DagRunState.Failed)
         {
-            // Decided, not yet in the runs index: a reader that sees the final state must find it in the lists too.
+            // Decided, not yet in the runs index: a reader that sees the final state must find it in the lists too,
+            // so it shows the pending state once the index has it (DagRunTaskReader).
+            status.PendingState = status.State;
+            status.PendingEndedAt = status.EndedAt;
             status.State = DagRunState.Running;
             status.EndedAt = null;
         }

@@ -204,15 +204,19 @@ internal sealed partial class DagRunExecution
     private async Task<DagRunResult> EndAsync()
     {
         this.Finish();
+        this.PublishIfDirty();
         if (this.manifestWrite is not null)
         {
             await this.CompleteManifestWriteAsync();
         }
 
+        // Every episode's custom status is only what it sets, and each wait here ends one: each publishes the pending
+        // state (a reader shows it once the index has it) rather than no status at all.
         this.manifestDirty = true;
         this.StartManifestWriteIfDue();
         if (this.manifestWrite is not null)
         {
+            this.PublishIfDirty();
             await this.CompleteManifestWriteAsync();
         }
 
@@ -221,6 +225,7 @@ internal sealed partial class DagRunExecution
         for (var pass = 0; this.input.StoresTaskRecords && this.manifestDirty && pass < 100; pass++)
         {
             this.StartManifestWriteIfDue();
+            this.PublishIfDirty();
             await this.CompleteManifestWriteAsync();
         }
 

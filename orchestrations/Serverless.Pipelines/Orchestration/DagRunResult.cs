@@ -37,6 +37,16 @@ public sealed record DagRunResult
     /// <summary>Gets or sets when the run's state became final (UTC): its end, before its last notifications are delivered.</summary>
     public DateTime? EndedAt { get; set; }
 
+    /// <summary>
+    /// Gets or sets the final state decided while the last manifest write has yet to record it in the runs index (the
+    /// status says running then, and <see cref="EndedAt"/> is null). A reader shows it once the runs index does, so that
+    /// GET run and the runs list never disagree in either direction; null otherwise and in runs before 2026-12-02.
+    /// </summary>
+    public DagRunState? PendingState { get; set; }
+
+    /// <summary>Gets or sets when <see cref="PendingState"/> became final (UTC).</summary>
+    public DateTime? PendingEndedAt { get; set; }
+
     /// <summary>Gets or sets the task instances in topological order (mapped instances by map index); empty in the custom status when <see cref="TasksStored"/>.</summary>
     public List<TaskInstanceRecord> Tasks { get; set; } = [];
 

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using Serverless.Pipelines.Orchestration;
+using Serverless.Pipelines.Runs;
 using Serverless.Pipelines.Runs.Index;
 using Serverless.Pipelines.Runs.Tasks;
 
@@ -11,16 +12,36 @@ namespace Serverless.Pipelines.Service;
 /// </summary>
 internal sealed class DagRunTaskReader
 {
+    private readonly RunIndexStore index;
     private readonly RunTaskStore store;
 
-    public DagRunTaskReader(RunIndexStore index) => this.store = new RunTaskStore(index);
+    public DagRunTaskReader(RunIndexStore index)
+    {
+        this.index = index;
+        this.store = new RunTaskStore(index);
+    }
 
     /// <summary>Reads a run from its orchestration's state (<see cref="DagRunInfoReader.ToInfo"/>), with its task records from the store when they are there.</summary>
     /// <param name="metadata">The run's orchestration state, with inputs and outputs.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The run, or null when the orchestration is not a run.</returns>
-    public async Task<DagRunInfo?> ToInfoAsync(OrchestrationMetadata metadata, CancellationToken cancellationToken) =>
-        DagRunInfoReader.ToInfo(metadata, await this.ReadStoredAsync(metadata, cancellationToken).ConfigureAwait(false));
+    public async Task<DagRunInfo?> ToInfoAsync(OrchestrationMetadata metadata, CancellationToken cancellationToken)
+    {
+        var run = DagRunInfoReader.ToInfo(metadata, await this.ReadStoredAsync(metadata, cancellationToken).ConfigureAwait(false));
+        if (run is not { State: DagRunState.Running, LogicalDate: { } logicalDate }
+            || metadata.RuntimeStatus != OrchestrationRuntimeStatus.Running
+            || metadata.ReadCustomStatusAs<DagRunResult>() is not { PendingState: { } pending } status)
+        {
+            return run;
+        }
+
+        // The run decided its final state and is recording it: the runs index is what the lists read, so GET run
+        // shows the state from the moment the index has it (one point read, only in that short window).
+        var row = await this.index.GetAsync(run.DagId, logicalDate, run.RunId, cancellationToken).ConfigureAwait(false);
+        return row?.State == pending
+            ? run with { State = pending, EndedAt = status.PendingEndedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : row.EndedAt }
+            : run;
+    }
 
     /// <summary>Reads the stored records when the run keeps them there and its output does not hold them.</summary>
     /// <param name="metadata">The run's orchestration state, with inputs and outputs.</param>

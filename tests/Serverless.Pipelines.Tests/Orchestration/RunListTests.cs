@@ -73,6 +73,30 @@ public sealed class RunListTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ListedAsSuccess_TheMomentTheIndexSaysSo_GetRunShowsSuccessToo()
+    {
+        await using var host = await PipelineTestHost.StartAsync(azurite, [PipelineTestHost.Dag(Yaml)], new FakeSparkBackend());
+        var started = await host.Runs.TriggerAsync("listed", new DagRunTrigger(RunId: "listed-index-first"));
+        var logicalDate = (await host.Runs.GetRunAsync(started.RunId))!.LogicalDate!.Value;
+
+        // The other direction of the test above: the index row is written by an activity, and the status that follows
+        // it by the orchestrator's next step. Polled at a fixed short interval so as not to step over that moment.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await host.RunIndex.GetAsync("listed", logicalDate, started.RunId))?.State is not (DagRunState.Success or DagRunState.Failed))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the run's index row did not end in 60 s");
+            await Task.Delay(5);
+        }
+
+        var shown = await host.Runs.GetRunAsync(started.RunId);
+        var ended = await host.WaitAsync(started.RunId);
+
+        Assert.Equal(DagRunState.Success, shown!.State);
+        Assert.NotNull(shown.EndedAt);
+        Assert.Equal(ended.EndedAt, shown.EndedAt);
+    }
+
+    [Fact]
     public async Task ListRunsAsync_FilteredByFailed_FindsARunTerminatedWhileItsRowSaidRunning()
     {
         // A job that outlives the test: the run is running when it is terminated, and a hard terminate runs no
