@@ -71,7 +71,7 @@ internal sealed partial class DagRunExecution
         this.graph = compiled.Graph;
         this.parameters = input.Params.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         this.manifestLocation = $"{input.DataContainer}/{dag.Id}/{input.RunId}/_manifest.json";
-        this.submits = new JobSubmitBatcher(context);
+        this.submits = new JobSubmitBatcher(context, this.TakeChangedRecords, input.BatchesMappedSubmits);
         foreach (var id in this.graph.TopologicalOrder)
         {
             var node = new TaskNode(this.dag.FindTask(id)!, compiled.Settings[id]);
@@ -151,7 +151,7 @@ internal sealed partial class DagRunExecution
                 }
             }
 
-            this.submits.Flush(this.TakeChangedRecords);
+            this.submits.Flush();
             this.activeTasks = running.Count;
             this.PublishIfDirty();
 

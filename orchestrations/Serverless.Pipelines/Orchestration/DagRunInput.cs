@@ -108,6 +108,14 @@ public sealed record DagRunInput
     public bool BatchesJobSubmits { get; init; }
 
     /// <summary>
+    /// Gets a value indicating whether more submits go together (<see cref="JobSubmitBatcher"/>): those of a mapped
+    /// task's instances started at once (its first slots, and every slot freed in one step), and those asked for while
+    /// a batch's outcomes are handed to their attempts. Runs started before have it false, so their replay does not
+    /// change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.
+    /// </summary>
+    public bool BatchesMappedSubmits { get; init; }
+
+    /// <summary>
     /// Gets a value indicating whether a run ended by an operator's run mark sends no run_success / run_failed
     /// notification, as Airflow runs no callback for a state set from the UI or CLI. Runs started before this have it
     /// false and notify as they did, so their replay does not change. Set by <see cref="Service.DagRunStarter.CreateInput"/>.

@@ -4,11 +4,12 @@ using Serverless.Pipelines.Runs.Tasks;
 namespace Serverless.Pipelines.Orchestration;
 
 /// <summary>
-/// The job submits of a <see cref="DagRunExecution"/>. While the run's main loop starts its ready tasks
-/// (<see cref="Collect"/> to <see cref="Flush"/>), the submits they ask for are held and then sent together, by one
-/// <see cref="StartTaskJobs"/> activity per <see cref="StartTaskJobs.MaxJobs"/> jobs or <see cref="MaxBatchChars"/>
-/// (a lone submit by a plain <see cref="StartTaskJob"/>). A submit asked for at any other time (after a pool wait, a
-/// retry's delay, a sensor) goes at once, as its own <see cref="StartTaskJob"/>.
+/// The job submits of a <see cref="DagRunExecution"/>. While the run's main loop starts its ready tasks, and (with
+/// <see cref="DagRunInput.BatchesMappedSubmits"/>) while a mapped task fills its free slots or a batch's outcomes are
+/// handed to their attempts (<see cref="Collect"/> to <see cref="Flush"/>, nested), the submits they ask for are held
+/// and then sent together, by one <see cref="StartTaskJobs"/> activity per <see cref="StartTaskJobs.MaxJobs"/> jobs or
+/// <see cref="MaxBatchChars"/> (a lone submit by a plain <see cref="StartTaskJob"/>). A submit asked for at any other
+/// time (after a pool wait, a retry's delay, a sensor) goes at once, as its own <see cref="StartTaskJob"/>.
 /// </summary>
 /// <remarks>
 /// Orchestrator code: deterministic, no I/O. Each held submit's task completes only from the continuation of its
@@ -28,17 +29,29 @@ internal sealed class JobSubmitBatcher
     private const int JobOverheadChars = 1_000;
 
     private readonly TaskOrchestrationContext context;
+    private readonly Func<int, IReadOnlyList<StoredTaskRecord>?> takeRecords;
+    private readonly bool holdsWhileDelivering;
     private readonly List<HeldSubmit> held = [];
+
+    // How many Collect calls have no Flush yet: only the outermost Flush sends.
+    private int depth;
 
     /// <summary>Initializes a new instance of the <see cref="JobSubmitBatcher"/> class.</summary>
     /// <param name="context">The run's orchestration context.</param>
-    public JobSubmitBatcher(TaskOrchestrationContext context) => this.context = context;
+    /// <param name="takeRecords">Takes up to the given number of the run's changed task records for an activity to write.</param>
+    /// <param name="holdsWhileDelivering">Whether the submits asked for while a batch's outcomes are handed to their attempts are held and sent together (<see cref="DagRunInput.BatchesMappedSubmits"/>).</param>
+    public JobSubmitBatcher(TaskOrchestrationContext context, Func<int, IReadOnlyList<StoredTaskRecord>?> takeRecords, bool holdsWhileDelivering)
+    {
+        this.context = context;
+        this.takeRecords = takeRecords;
+        this.holdsWhileDelivering = holdsWhileDelivering;
+    }
 
     /// <summary>Gets a value indicating whether submits are held for the next <see cref="Flush"/> (their run's changed records go with the batch, once).</summary>
-    public bool Collecting { get; private set; }
+    public bool Collecting => this.depth > 0;
 
-    /// <summary>Holds every submit asked for until <see cref="Flush"/>.</summary>
-    public void Collect() => this.Collecting = true;
+    /// <summary>Holds every submit asked for until the matching <see cref="Flush"/>; calls nest, and only the outermost flush sends.</summary>
+    public void Collect() => this.depth++;
 
     /// <summary>Submits one job attempt: at once, or with the batch being collected.</summary>
     /// <param name="input">The job.</param>
@@ -55,16 +68,20 @@ internal sealed class JobSubmitBatcher
         return started.Task;
     }
 
-    /// <summary>Sends the held submits and stops holding.</summary>
-    /// <param name="takeRecords">Takes up to the given number of the run's changed task records for an activity to write.</param>
-    public void Flush(Func<int, IReadOnlyList<StoredTaskRecord>?> takeRecords)
+    /// <summary>Ends one <see cref="Collect"/>; the outermost sends the held submits and stops holding. Without a collect, does nothing.</summary>
+    public void Flush()
     {
-        ArgumentNullException.ThrowIfNull(takeRecords);
-        this.Collecting = false;
+        if (this.depth > 0 && --this.depth > 0)
+        {
+            return;
+        }
+
         if (this.held.Count == 0)
         {
             return;
         }
+
+        var takeRecords = this.takeRecords;
 
         var held = this.held.ToList();
         this.held.Clear();
@@ -83,7 +100,7 @@ internal sealed class JobSubmitBatcher
                 ScheduledAt = this.context.CurrentUtcDateTime,
                 Records = takeRecords(RunTaskStore.MaxBatch),
             };
-            _ = ForwardAsync(this.context.CallActivityAsync<List<StartTaskJobOutcome>>(nameof(StartTaskJobs), input), batch);
+            _ = this.ForwardAsync(this.context.CallActivityAsync<List<StartTaskJobOutcome>>(nameof(StartTaskJobs), input), batch);
         }
     }
 
@@ -125,9 +142,10 @@ internal sealed class JobSubmitBatcher
         }
     }
 
-    private static async Task ForwardAsync(Task<List<StartTaskJobOutcome>> call, List<HeldSubmit> batch)
+    private async Task ForwardAsync(Task<List<StartTaskJobOutcome>> call, List<HeldSubmit> batch)
     {
-        List<StartTaskJobOutcome> outcomes;
+        List<StartTaskJobOutcome>? outcomes = null;
+        Exception? failure = null;
         try
         {
             outcomes = await call;
@@ -136,9 +154,36 @@ internal sealed class JobSubmitBatcher
         catch (Exception error)
 #pragma warning restore CA1031
         {
+            failure = error;
+        }
+
+        // Each outcome resumes its attempt inline, and an attempt that ends frees a slot a sibling takes at once: held
+        // until every outcome is handed over, those submits go as one batch rather than one activity each.
+        if (this.holdsWhileDelivering)
+        {
+            this.Collect();
+        }
+
+        try
+        {
+            Deliver(batch, outcomes, failure);
+        }
+        finally
+        {
+            if (this.holdsWhileDelivering)
+            {
+                this.Flush();
+            }
+        }
+    }
+
+    private static void Deliver(List<HeldSubmit> batch, List<StartTaskJobOutcome>? outcomes, Exception? failure)
+    {
+        if (failure is not null)
+        {
             foreach (var (_, started) in batch)
             {
-                started.SetException(error);
+                started.SetException(failure);
             }
 
             return;
@@ -146,7 +191,7 @@ internal sealed class JobSubmitBatcher
 
         for (var i = 0; i < batch.Count; i++)
         {
-            var outcome = i < outcomes.Count ? outcomes[i] : null;
+            var outcome = outcomes is not null && i < outcomes.Count ? outcomes[i] : null;
             if (outcome?.Started is { } job)
             {
                 batch[i].Started.SetResult(job);

@@ -89,6 +89,7 @@ public sealed class DagRunStarter
             StoresTaskRecords = true,
             QuietRunMarks = true,
             BatchesJobSubmits = true,
+            BatchesMappedSubmits = true,
             MapChunkSize = Math.Max(0, this.options.MapChunkSize),
             NotificationRetry = this.notificationRetry,
         };

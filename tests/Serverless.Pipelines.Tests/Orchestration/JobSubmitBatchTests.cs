@@ -8,6 +8,7 @@ using Serverless.Pipelines.Diagnostics;
 using Serverless.Pipelines.Loading;
 using Serverless.Pipelines.Orchestration;
 using Serverless.Pipelines.Runs;
+using Serverless.Pipelines.Service;
 using Serverless.Spark.Backends;
 using Serverless.Spark.Jobs;
 using Serverless.Testing;
@@ -140,6 +141,40 @@ public sealed class JobSubmitBatchTests(AzuriteFixture azurite)
         Assert.Equal(8, run.Tasks.Count(t => t.State == TaskInstanceState.Success));
         Assert.Equal(8, activities.Count(nameof(StartTaskJob), "batchold"));
         Assert.Equal(0, activities.Count(nameof(StartTaskJobs), "batchold"));
+    }
+
+    [Theory]
+    [InlineData(0, 3)]
+    [InlineData(6, 4)]
+    public async Task MappedTask_JobsFinishAtSubmit_EachRoundOfFreedSlotsIsOneBatch(int chunkSize, int batches)
+    {
+        // 12 items, 4 at once, every job done at its submit: 3 rounds of 4 inline; in chunks of 6 (one chunk at a
+        // time, 4 at once in it), rounds of 4 and 2 in each of the two chunks.
+        using var activities = new SubmitActivityCounter();
+        var dagId = "batchmap" + chunkSize.ToString(CultureInfo.InvariantCulture);
+        var dag = PipelineTestHost.Dag($$"""
+            id: {{dagId}}
+            params:
+              items: { type: array, default: [] }
+            tasks:
+              - { id: root, kind: sql, sql: SELECT 1, outputs: [rows] }
+              - { id: each, kind: sql, sql: SELECT 1, outputs: [rows], dependsOn: [root], expand: { param: items, maxParallelism: 4 } }
+            """);
+        var backend = new FakeSparkBackend();
+        await using var host = await PipelineTestHost.StartAsync(azurite, [dag], backend, o =>
+        {
+            o.ChainFastJobs = false;
+            o.MapChunkSize = chunkSize;
+        });
+        var items = new System.Text.Json.Nodes.JsonArray([.. Enumerable.Range(0, 12).Select(i => (System.Text.Json.Nodes.JsonNode)i)]);
+
+        var run = await host.RunAsync(dagId, new DagRunTrigger(new System.Text.Json.Nodes.JsonObject { ["items"] = items }), TimeSpan.FromSeconds(120));
+
+        Assert.Equal(DagRunState.Success, run.State);
+        Assert.Equal(12, run.Tasks.Count(t => t.Id == "each" && t.State == TaskInstanceState.Success));
+        Assert.Equal(13, run.Tasks.Select(t => t.JobId).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(1, activities.Count(nameof(StartTaskJob), dagId));
+        Assert.Equal(batches, activities.Count(nameof(StartTaskJobs), dagId));
     }
 
     private static Serverless.Pipelines.Definitions.DagDefinition Wide(string id, int width, string? refused = null)
