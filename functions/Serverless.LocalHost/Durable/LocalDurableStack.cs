@@ -7,7 +7,6 @@ using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 
 namespace Serverless.LocalHost.Durable;
 
@@ -41,6 +40,12 @@ public sealed class LocalDurableStack : IAsyncDisposable
 
     /// <summary>Gets the channel to the sidecar.</summary>
     public GrpcChannel Channel { get; }
+
+    /// <summary>Gets how many instances' streamed histories the sidecar holds (<see cref="LocalSidecarServer"/>), or -1 when it cannot tell.</summary>
+    internal int HeldHistories => this.sidecar.Services.GetRequiredService<LocalSidecarServer>().HeldHistories;
+
+    /// <summary>Gets how many histories the sidecar has streamed to the worker.</summary>
+    internal int StreamedHistories => this.sidecar.Services.GetRequiredService<LocalSidecarServer>().Streams;
 
     /// <summary>Gets the sidecar's address.</summary>
     public string Address { get; }
@@ -165,9 +170,9 @@ public sealed class LocalDurableStack : IAsyncDisposable
         builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 64 * 1024 * 1024);
         builder.Services.AddSingleton<IOrchestrationService>(service);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
-        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        builder.Services.AddSingleton<LocalSidecarServer>();
         var app = builder.Build();
-        app.MapGrpcService<TaskHubGrpcServer>();
+        app.MapGrpcService<LocalSidecarServer>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return app;
     }

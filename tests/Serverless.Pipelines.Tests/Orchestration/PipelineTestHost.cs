@@ -45,6 +45,9 @@ internal sealed class PipelineTestHost : IAsyncDisposable
 
     public DurableTaskClient Client { get; }
 
+    /// <summary>Gets the durable stack the host runs on.</summary>
+    internal LocalDurableStack Durable => this.durable;
+
     public IDagRunService Runs { get; }
 
     public T Service<T>()
