@@ -82,7 +82,6 @@ internal sealed class JobSubmitBatcher
         }
 
         var takeRecords = this.takeRecords;
-
         var held = this.held.ToList();
         this.held.Clear();
         if (held.Count == 1)

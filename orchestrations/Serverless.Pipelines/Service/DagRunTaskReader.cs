@@ -21,7 +21,11 @@ internal sealed class DagRunTaskReader
         this.store = new RunTaskStore(index);
     }
 
-    /// <summary>Reads a run from its orchestration's state (<see cref="DagRunInfoReader.ToInfo"/>), with its task records from the store when they are there.</summary>
+    /// <summary>
+    /// Reads a run from its orchestration's state (<see cref="DagRunInfoReader.ToInfo"/>), with its task records from
+    /// the store when they are there, and with its final state once the runs index has it while the run is still
+    /// recording it (<see cref="DagRunResult.PendingState"/>).
+    /// </summary>
     /// <param name="metadata">The run's orchestration state, with inputs and outputs.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The run, or null when the orchestration is not a run.</returns>
