@@ -72,18 +72,14 @@ internal sealed partial class DagRunExecution
         var next = 0;
         while (next < items.Count || active.Count > 0)
         {
-            this.HoldMappedSubmits();
-            try
+            // The instances started together submit together (DagRunInput.BatchesMappedSubmits).
+            using (this.submits.Hold(this.input.BatchesMappedSubmits))
             {
                 while (next < items.Count && active.Count < limit && !this.IsMarked(node))
                 {
                     var index = next++;
                     active.Add(this.RunInstanceSafeAsync(node, node.Instances[index], items[index]));
                 }
-            }
-            finally
-            {
-                this.SendMappedSubmits();
             }
 
             if (active.Count == 0)
@@ -118,24 +114,6 @@ internal sealed partial class DagRunExecution
             record.Error = error is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : error.Message;
             record.EndedAt = this.context.CurrentUtcDateTime;
             this.Changed(record);
-        }
-    }
-
-    /// <summary>Holds the submits of the mapped instances about to start, so that they go together (<see cref="DagRunInput.BatchesMappedSubmits"/>).</summary>
-    private void HoldMappedSubmits()
-    {
-        if (this.input.BatchesMappedSubmits)
-        {
-            this.submits.Collect();
-        }
-    }
-
-    /// <summary>Ends <see cref="HoldMappedSubmits"/>.</summary>
-    private void SendMappedSubmits()
-    {
-        if (this.input.BatchesMappedSubmits)
-        {
-            this.submits.Flush();
         }
     }
 
@@ -237,18 +215,13 @@ internal sealed partial class DagRunExecution
         var next = 0;
         while (next < records.Count || active.Count > 0)
         {
-            this.HoldMappedSubmits();
-            try
+            using (this.submits.Hold(this.input.BatchesMappedSubmits))
             {
                 while (next < records.Count && active.Count < Math.Max(1, chunk.MaxParallelism))
                 {
                     var index = next++;
                     active.Add(this.RunInstanceSafeAsync(node, records[index], chunk.Items[index]));
                 }
-            }
-            finally
-            {
-                this.SendMappedSubmits();
             }
 
             var done = await Task.WhenAny([.. active, cancel]);

@@ -53,6 +53,19 @@ internal sealed class JobSubmitBatcher
     /// <summary>Holds every submit asked for until the matching <see cref="Flush"/>; calls nest, and only the outermost flush sends.</summary>
     public void Collect() => this.depth++;
 
+    /// <summary>Holds submits (<see cref="Collect"/>) until the returned scope is disposed (<see cref="Flush"/>), when <paramref name="enabled"/>.</summary>
+    /// <param name="enabled">Whether to hold: the run's behaviour flag for this kind of submit.</param>
+    /// <returns>The scope; disposing it ends the hold, also when the code inside throws.</returns>
+    public Holding Hold(bool enabled)
+    {
+        if (enabled)
+        {
+            this.Collect();
+        }
+
+        return new Holding(enabled ? this : null);
+    }
+
     /// <summary>Submits one job attempt: at once, or with the batch being collected.</summary>
     /// <param name="input">The job.</param>
     /// <returns>The job as started; a failed submit fails it with <see cref="TaskFailedException"/>, as a failed <see cref="StartTaskJob"/> does.</returns>
@@ -158,21 +171,9 @@ internal sealed class JobSubmitBatcher
 
         // Each outcome resumes its attempt inline, and an attempt that ends frees a slot a sibling takes at once: held
         // until every outcome is handed over, those submits go as one batch rather than one activity each.
-        if (this.holdsWhileDelivering)
-        {
-            this.Collect();
-        }
-
-        try
+        using (this.Hold(this.holdsWhileDelivering))
         {
             Deliver(batch, outcomes, failure);
-        }
-        finally
-        {
-            if (this.holdsWhileDelivering)
-            {
-                this.Flush();
-            }
         }
     }
 
@@ -202,6 +203,17 @@ internal sealed class JobSubmitBatcher
                 batch[i].Started.SetException(new TaskFailedException(nameof(StartTaskJobs), -1, details));
             }
         }
+    }
+
+    /// <summary>A hold of <see cref="Hold"/>: its dispose is the matching <see cref="Flush"/> (none when it did not hold).</summary>
+    public readonly struct Holding : IDisposable
+    {
+        private readonly JobSubmitBatcher? batcher;
+
+        internal Holding(JobSubmitBatcher? batcher) => this.batcher = batcher;
+
+        /// <inheritdoc/>
+        public void Dispose() => this.batcher?.Flush();
     }
 
     /// <summary>A submit held until the flush, with the completion its attempt awaits.</summary>
